@@ -1,0 +1,120 @@
+//! `lanyard app …`
+
+use crate::output::print_json;
+use clap::Subcommand;
+use lanyard_core::apps::{Application, NewApplication};
+use lanyard_core::{ApiError, Core, ErrorCode};
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Create a Salesforce application.
+    Create {
+        /// Slug: lowercase letters, digits and hyphens (e.g. salesforce-prod).
+        name: String,
+        /// Display label (defaults to the name).
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// The org is a Salesforce sandbox (test.salesforce.com).
+        #[arg(long)]
+        sandbox: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List applications.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one application.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an application and everything configured for it.
+    Delete {
+        name: String,
+        /// Confirm the deletion (required).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
+    match cmd {
+        AppCommand::Create {
+            name,
+            label,
+            description,
+            sandbox,
+            json,
+        } => {
+            let app = core
+                .create_app(NewApplication {
+                    name,
+                    label,
+                    description,
+                    sandbox,
+                })
+                .await?;
+            if json {
+                print_json(&app)
+            } else {
+                println!("created application {} ({})", app.name, app.label);
+                Ok(())
+            }
+        }
+        AppCommand::List { json } => {
+            let apps = core.list_apps().await?;
+            if json {
+                return print_json(&apps);
+            }
+            if apps.is_empty() {
+                println!("no applications yet: create one with `lanyard app create NAME`");
+                return Ok(());
+            }
+            let width = apps.iter().map(|a| a.name.len()).max().unwrap_or(4).max(4);
+            println!("{:<width$}  {:<10}  LABEL", "NAME", "ORG");
+            for app in &apps {
+                println!("{:<width$}  {:<10}  {}", app.name, org_kind(app), app.label);
+            }
+            Ok(())
+        }
+        AppCommand::Show { name, json } => {
+            let app = core.get_app(&name).await?;
+            if json {
+                return print_json(&app);
+            }
+            println!("name         {}", app.name);
+            println!("label        {}", app.label);
+            println!("description  {}", app.description);
+            println!("kind         {}", app.kind);
+            println!("org          {}", org_kind(&app));
+            println!("id           {}", app.id);
+            println!("created      {}", app.created_at.to_rfc3339());
+            println!("updated      {}", app.updated_at.to_rfc3339());
+            Ok(())
+        }
+        AppCommand::Delete { name, yes } => {
+            if !yes {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("deleting {name:?} removes its configuration for good: add --yes to confirm"),
+                ));
+            }
+            core.delete_app(&name).await?;
+            println!("deleted application {name}");
+            Ok(())
+        }
+    }
+}
+
+fn org_kind(app: &Application) -> &'static str {
+    if app.sandbox {
+        "sandbox"
+    } else {
+        "production"
+    }
+}

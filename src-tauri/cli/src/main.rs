@@ -1,0 +1,116 @@
+//! `lanyard`: the headless face of Lanyard, for automation and for testing from outside.
+//! Exit codes: 0 success, 1 the operation failed, 2 bad usage or bad input.
+
+mod apps;
+mod output;
+
+use clap::{Parser, Subcommand};
+use lanyard_core::clock::SystemClock;
+use lanyard_core::secrets::KeyringStore;
+use lanyard_core::{ApiError, Core, ErrorCode};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lanyard",
+    version,
+    about = "Lanyard: SAML single sign-on and SCIM provisioning for Salesforce, from the command line"
+)]
+struct Cli {
+    /// Folder holding Lanyard's database (default: $XDG_DATA_HOME/lanyard).
+    #[arg(long, global = true, value_name = "DIR", env = lanyard_core::paths::DATA_DIR_ENV)]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create, list, show and delete applications.
+    #[command(subcommand)]
+    App(apps::AppCommand),
+    /// Show where Lanyard keeps its state and whether the OS keyring answers.
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            return fail(&ApiError::new(
+                ErrorCode::Internal,
+                format!("cannot start: {e}"),
+            ))
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), ApiError> {
+    let data_dir = lanyard_core::paths::resolve_data_dir(cli.data_dir, None).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            "cannot find the OS data folder: pass --data-dir DIR or set LANYARD_DATA_DIR",
+        )
+    })?;
+    let core = Core::open(
+        &data_dir,
+        Arc::new(KeyringStore::default()),
+        Arc::new(SystemClock),
+    )
+    .await?;
+    let result = match cli.command {
+        Command::App(cmd) => apps::run(&core, cmd).await,
+        Command::Info { json } => info(&core, json).await,
+    };
+    core.close().await;
+    result
+}
+
+async fn info(core: &Core, json: bool) -> Result<(), ApiError> {
+    let storage = core.storage_info().await?;
+    let keyring = core.keyring_status().await;
+    if json {
+        output::print_json(&serde_json::json!({ "storage": storage, "keyring": keyring }))
+    } else {
+        println!("data folder     {}", storage.data_dir);
+        println!("database        {}", storage.database);
+        println!("schema version  {}", storage.schema_version);
+        println!("lanyard         {}", storage.app_version);
+        println!(
+            "keyring         {}",
+            if keyring.available {
+                "available"
+            } else {
+                "NOT available"
+            }
+        );
+        if !keyring.available {
+            println!("                {}", keyring.message);
+        }
+        Ok(())
+    }
+}
+
+fn fail(e: &ApiError) -> ExitCode {
+    // One line, whatever the message contained.
+    eprintln!("lanyard: {}", e.message.replace('\n', " "));
+    match e.code {
+        ErrorCode::InvalidInput => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
+}

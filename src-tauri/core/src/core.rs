@@ -1,0 +1,124 @@
+//! [`Core`]: the one entry point the GUI and the CLI share. Every method returns
+//! [`ApiError`] so both faces report failures the same way.
+
+use crate::apps::{self, Application, NewApplication};
+use crate::clock::SharedClock;
+use crate::error::{ApiError, ErrorCode, HasCode};
+use crate::secrets::SecretStore;
+use crate::store::Store;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Core {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    clock: SharedClock,
+    data_dir: PathBuf,
+}
+
+/// Where this instance keeps its state, for the Settings page and `lanyard info`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StorageInfo {
+    pub data_dir: String,
+    pub database: String,
+    pub schema_version: i32,
+    pub app_version: String,
+}
+
+/// Whether the OS keyring answers; `message` says what to do when it does not.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeyringStatus {
+    pub available: bool,
+    pub message: String,
+}
+
+impl Core {
+    /// Opens the database in `data_dir` (see [`crate::paths`]).
+    pub async fn open(
+        data_dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+        clock: SharedClock,
+    ) -> Result<Self, ApiError> {
+        let store = Store::open_in(data_dir).await.map_err(|e| e.to_api())?;
+        Ok(Self {
+            store,
+            secrets,
+            clock,
+            data_dir: data_dir.to_path_buf(),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
+    pub async fn create_app(&self, request: NewApplication) -> Result<Application, ApiError> {
+        let valid = request.validate().map_err(|e| e.to_api())?;
+        apps::insert(self.store.pool(), &valid, self.clock.now())
+            .await
+            .map_err(|e| e.to_api())
+    }
+
+    pub async fn list_apps(&self) -> Result<Vec<Application>, ApiError> {
+        apps::list(self.store.pool()).await.map_err(|e| e.to_api())
+    }
+
+    pub async fn get_app(&self, name: &str) -> Result<Application, ApiError> {
+        apps::get(self.store.pool(), name)
+            .await
+            .map_err(|e| e.to_api())
+    }
+
+    pub async fn delete_app(&self, name: &str) -> Result<(), ApiError> {
+        apps::delete(self.store.pool(), name)
+            .await
+            .map_err(|e| e.to_api())
+    }
+
+    pub async fn storage_info(&self) -> Result<StorageInfo, ApiError> {
+        let schema_version = self.store.schema_version().await.map_err(|e| e.to_api())?;
+        Ok(StorageInfo {
+            data_dir: self.data_dir.display().to_string(),
+            database: self.store.path().display().to_string(),
+            schema_version: i32::try_from(schema_version).unwrap_or(i32::MAX),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    /// Asks the keyring whether it is reachable (on a blocking thread: D-Bus calls block).
+    pub async fn keyring_status(&self) -> KeyringStatus {
+        let secrets = Arc::clone(&self.secrets);
+        let probed = tokio::task::spawn_blocking(move || secrets.probe()).await;
+        match probed {
+            Ok(Ok(())) => KeyringStatus {
+                available: true,
+                message: "The OS keyring is reachable; private keys and tokens are stored there."
+                    .into(),
+            },
+            Ok(Err(e)) => KeyringStatus {
+                available: false,
+                message: e.to_string(),
+            },
+            Err(join) => KeyringStatus {
+                available: false,
+                message: ApiError::new(
+                    ErrorCode::Internal,
+                    format!("The keyring check stopped unexpectedly: {join}"),
+                )
+                .message,
+            },
+        }
+    }
+
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+}

@@ -1,0 +1,13 @@
+//! Lanyard's engine. It knows nothing about windows or terminals: the Tauri shell and the
+//! `lanyard` CLI are two thin faces over [`Core`].
+
+pub mod apps;
+pub mod clock;
+pub mod core;
+pub mod error;
+pub mod paths;
+pub mod secrets;
+pub mod store;
+
+pub use crate::core::Core;
+pub use error::{ApiError, ErrorCode};

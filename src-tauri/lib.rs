@@ -1,0 +1,72 @@
+//! The desktop shell: opens the core, registers the commands and shows the window. Everything
+//! else lives in `lanyard-core`.
+
+mod commands;
+mod state;
+
+use lanyard_core::clock::SystemClock;
+use lanyard_core::secrets::KeyringStore;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use commands::bindings_builder;
+
+/// `--data-dir DIR` or `--data-dir=DIR` from the command line, if given.
+fn data_dir_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(value) = arg.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(value));
+        }
+    }
+    None
+}
+
+pub fn run() {
+    let started = std::time::Instant::now();
+    let data_dir = lanyard_core::paths::data_dir_from_env(data_dir_arg(std::env::args().skip(1)));
+    let opened = tauri::async_runtime::block_on(state::open_core(
+        data_dir,
+        Arc::new(KeyringStore::default()),
+        Arc::new(SystemClock),
+    ));
+    if let Err(e) = &opened.core {
+        // The window still opens and shows this; the terminal gets it too.
+        eprintln!("lanyard: {}", e.message);
+    }
+    let builder = commands::bindings_builder();
+    let result = tauri::Builder::default()
+        .manage(state::AppState::new(opened, started))
+        .invoke_handler(builder.invoke_handler())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("lanyard: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_dir_arg;
+    use std::path::PathBuf;
+
+    fn args(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn data_dir_flag_in_both_spellings() {
+        assert_eq!(
+            data_dir_arg(args(&["--data-dir", "/x"])),
+            Some(PathBuf::from("/x"))
+        );
+        assert_eq!(
+            data_dir_arg(args(&["--data-dir=/y"])),
+            Some(PathBuf::from("/y"))
+        );
+        assert_eq!(data_dir_arg(args(&["--other"])), None);
+    }
+}

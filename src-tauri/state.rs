@@ -1,0 +1,48 @@
+//! What the window shares between commands: the opened core, or why it could not be opened.
+
+use lanyard_core::clock::SharedClock;
+use lanyard_core::secrets::SecretStore;
+use lanyard_core::{ApiError, Core, ErrorCode};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct Opened {
+    pub core: Result<Core, ApiError>,
+    pub data_dir: Option<PathBuf>,
+}
+
+pub async fn open_core(
+    data_dir: Option<PathBuf>,
+    secrets: Arc<dyn SecretStore>,
+    clock: SharedClock,
+) -> Opened {
+    let core = match &data_dir {
+        Some(dir) => Core::open(dir, secrets, clock).await,
+        None => Err(ApiError::new(
+            ErrorCode::Storage,
+            "Cannot find the OS data folder: start Lanyard with --data-dir DIR or set LANYARD_DATA_DIR.",
+        )),
+    };
+    Opened { core, data_dir }
+}
+
+pub struct AppState {
+    opened: Opened,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(opened: Opened, started: Instant) -> Self {
+        Self { opened, started }
+    }
+
+    /// The core, or the error that kept it from opening (every command reports the same one).
+    pub fn core(&self) -> Result<&Core, ApiError> {
+        self.opened.core.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn data_dir(&self) -> Option<&PathBuf> {
+        self.opened.data_dir.as_ref()
+    }
+}
