@@ -1,0 +1,206 @@
+//! The `lanyard` binary from outside: exit codes (0 ok, 1 failed, 2 bad input), one-line errors on
+//! stderr, stable `--json` fields, and the data folder from --data-dir or LANYARD_DATA_DIR.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn lanyard(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("LANYARD_DATA_DIR")
+        .output()
+        .expect("run lanyard")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn create_then_list_and_show_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lanyard(
+        dir.path(),
+        &[
+            "app",
+            "create",
+            "sf-prod",
+            "--label",
+            "Salesforce",
+            "--description",
+            "Main",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let created = json(&out);
+    for key in [
+        "id",
+        "name",
+        "label",
+        "description",
+        "kind",
+        "sandbox",
+        "created_at",
+        "updated_at",
+    ] {
+        assert!(
+            created.get(key).is_some(),
+            "stable field {key} missing: {created}"
+        );
+    }
+    assert_eq!(created["name"], "sf-prod");
+    assert_eq!(created["sandbox"], false);
+
+    let out = lanyard(dir.path(), &["app", "create", "sf-test", "--sandbox"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let list = json(&lanyard(dir.path(), &["app", "list", "--json"]));
+    let names: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["sf-prod", "sf-test"]);
+
+    let shown = json(&lanyard(dir.path(), &["app", "show", "sf-test", "--json"]));
+    assert_eq!(shown["sandbox"], true);
+    assert_eq!(shown["label"], "sf-test", "the label defaults to the name");
+}
+
+#[test]
+fn bad_name_is_bad_input_with_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lanyard(dir.path(), &["app", "create", "Sales_Force"]);
+    assert_eq!(out.status.code(), Some(2), "bad input exits 2");
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains("lowercase letters, digits and hyphens"),
+        "says the rule: {err}"
+    );
+}
+
+#[test]
+fn duplicate_and_missing_are_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        lanyard(dir.path(), &["app", "create", "sf"]).status.code(),
+        Some(0)
+    );
+    let out = lanyard(dir.path(), &["app", "create", "sf"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a clash with saved state is a failed operation"
+    );
+    assert!(stderr(&out).contains("already exists"));
+    let out = lanyard(dir.path(), &["app", "show", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no application named \"nope\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn delete_needs_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    lanyard(dir.path(), &["app", "create", "sf"]);
+    let out = lanyard(dir.path(), &["app", "delete", "sf"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "without --yes it is refused as bad usage"
+    );
+    assert!(stderr(&out).contains("--yes"));
+    assert_eq!(
+        lanyard(dir.path(), &["app", "show", "sf"]).status.code(),
+        Some(0),
+        "still there"
+    );
+    let out = lanyard(dir.path(), &["app", "delete", "sf", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        lanyard(dir.path(), &["app", "show", "sf"]).status.code(),
+        Some(1),
+        "gone"
+    );
+}
+
+#[test]
+fn unknown_verb_is_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lanyard(dir.path(), &["app", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn data_dir_from_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .args(["app", "create", "from-env"])
+        .env("LANYARD_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        dir.path().join("lanyard.db").exists(),
+        "LANYARD_DATA_DIR chooses the folder"
+    );
+}
+
+#[test]
+fn damaged_database_fails_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lanyard.db");
+    let junk = vec![0x5au8; 4096];
+    std::fs::write(&db, &junk).unwrap();
+    let out = lanyard(dir.path(), &["app", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&db.display().to_string()),
+        "names the file: {err}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), junk, "never reset silently");
+}
+
+#[test]
+fn unreachable_keyring_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["info", "--json"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/lanyard-test-bus",
+        )
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let info = json(&out);
+    assert_eq!(info["keyring"]["available"], false);
+    let message = info["keyring"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("gnome-keyring"),
+        "says what to install: {message}"
+    );
+    assert!(info["storage"]["schema_version"].as_i64().unwrap() >= 1);
+}

@@ -1,0 +1,141 @@
+// Playwright (Debian's chromium) against the built UI with a mocked IPC.
+import { after, before, beforeEach, afterEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { serveDist } from "./serve.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "../../../ui/dist");
+const mockScript = join(here, "mock-ipc.js");
+const artifacts = join(here, "../artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+let browser;
+let server;
+let page;
+
+async function open(scenario = {}) {
+  page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.errors = errors;
+  await page.addInitScript((s) => {
+    window.__LANYARD_SCENARIO__ = s;
+  }, scenario);
+  await page.addInitScript({ path: mockScript });
+  await page.goto(server.url);
+  return page;
+}
+
+before(async () => {
+  assert.ok(existsSync(join(dist, "index.html")), "build the UI first (npm run build in ui/)");
+  mkdirSync(artifacts, { recursive: true });
+  server = await serveDist(dist);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  assert.deepEqual(page.errors, [], "no uncaught errors in the page");
+  await page.close();
+});
+
+describe("Applications page", () => {
+  it("shows an empty state, then creates an application from the form", async () => {
+    await open();
+    await page.getByText("No applications yet").waitFor();
+    await page.getByTestId("new-app").click();
+    await page.getByTestId("app-label").fill("Salesforce (Prod)");
+    assert.equal(await page.getByTestId("app-name").inputValue(), "salesforce-prod", "name suggested from the label");
+    await page.getByTestId("app-sandbox").check();
+    await page.getByTestId("create-app").click();
+    const row = page.getByTestId("app-salesforce-prod");
+    await row.waitFor();
+    assert.match(await row.innerText(), /Salesforce \(Prod\)/);
+    assert.match(await row.innerText(), /Sandbox/);
+    const calls = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "create_app"));
+    assert.equal(calls.length, 1);
+    assert.deepEqual(calls[0].args.request, {
+      name: "salesforce-prod",
+      label: "Salesforce (Prod)",
+      description: null,
+      sandbox: true,
+    });
+    await page.screenshot({ path: join(artifacts, "ui-applications.png") });
+  });
+
+  it("explains a bad name inline and sends nothing", async () => {
+    await open();
+    await page.getByTestId("new-app").click();
+    await page.getByTestId("app-name").fill("Sales Force");
+    assert.match(await page.getByTestId("app-name-help").innerText(), /lowercase/);
+    await page.getByTestId("create-app").click();
+    const sent = await page.evaluate(() => window.__LANYARD_CALLS__.some((c) => c.cmd === "create_app"));
+    assert.equal(sent, false, "the form does not submit a name it knows is invalid");
+  });
+
+  it("keeps what was typed when the core refuses (name taken)", async () => {
+    const existing = {
+      id: "x", name: "sf", label: "Existing", description: "", kind: "salesforce", sandbox: false,
+      created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+    };
+    await open({ apps: [existing] });
+    await page.getByTestId("app-sf").waitFor();
+    await page.getByTestId("new-app").click();
+    await page.getByTestId("app-label").fill("Another");
+    await page.getByTestId("app-name").fill("sf");
+    await page.getByTestId("create-app").click();
+    const error = page.getByTestId("form-error");
+    await error.waitFor();
+    assert.match(await error.innerText(), /already exists/);
+    assert.equal(await page.getByTestId("app-label").inputValue(), "Another", "input kept");
+    assert.equal(await page.getByTestId("app-name").getAttribute("aria-invalid"), "true");
+  });
+
+  it("deletes an application after confirmation", async () => {
+    const existing = {
+      id: "x", name: "sf", label: "Existing", description: "", kind: "salesforce", sandbox: false,
+      created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+    };
+    await open({ apps: [existing] });
+    await page.getByTestId("app-sf").click();
+    await page.getByText("Delete application…").click();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByText("No applications yet").waitFor();
+  });
+});
+
+describe("Startup and settings", () => {
+  it("shows the startup error instead of the pages", async () => {
+    await open({ startupError: { code: "storage", message: "The database file /x/lanyard.db is damaged." } });
+    const msg = page.getByTestId("startup-error");
+    await msg.waitFor();
+    assert.match(await msg.innerText(), /\/x\/lanyard\.db is damaged/);
+    assert.equal(await page.getByTestId("nav-applications").count(), 0, "no pages over a broken store");
+  });
+
+  it("settings show storage and an unreachable keyring", async () => {
+    await open({ keyringDown: true });
+    await page.getByTestId("nav-settings").click();
+    await page.getByText("/tmp/lanyard-mock/lanyard.db").waitFor();
+    assert.match(await page.getByTestId("keyring-status").innerText(), /gnome-keyring/);
+  });
+});
