@@ -89,7 +89,7 @@ fn bad_name_is_bad_input_with_the_rule() {
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     assert!(
-        err.contains("lowercase letters, digits and hyphens"),
+        err.contains("lowercase letters") && err.contains("hyphens"),
         "says the rule: {err}"
     );
 }
