@@ -18,7 +18,9 @@ pub async fn open_core(
     clock: SharedClock,
 ) -> Opened {
     let core = match &data_dir {
-        Some(dir) => Core::open(dir, secrets, clock).await,
+        Some(dir) => Core::open(dir, secrets, clock)
+            .await
+            .map(|core| core.with_practice_url(lanyard_core::paths::practice_url_from_env())),
         None => Err(ApiError::new(
             ErrorCode::Storage,
             "Cannot find the OS data folder: start Lanyard with --data-dir DIR or set LANYARD_DATA_DIR.",

@@ -10,6 +10,8 @@ use tauri::State;
 pub struct StartupStatus {
     pub error: Option<ApiError>,
     pub data_dir: Option<String>,
+    /// Where the practice org (the local Salesforce simulator) runs.
+    pub practice_url: String,
 }
 
 #[tauri::command]
@@ -18,6 +20,7 @@ pub fn startup_status(state: State<'_, AppState>) -> StartupStatus {
     StartupStatus {
         error: state.core().err(),
         data_dir: state.data_dir().map(|d| d.display().to_string()),
+        practice_url: lanyard_core::paths::practice_url_from_env(),
     }
 }
 

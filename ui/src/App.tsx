@@ -37,7 +37,7 @@ export function App() {
     <div className="shell">
       <Nav page={page} onNavigate={setPage} />
       <main className="content">
-        {page === "applications" && <ApplicationsPage />}
+        {page === "applications" && <ApplicationsPage practiceUrl={startup.practice_url} />}
         {page === "directory" && <DirectoryPage />}
         {page === "events" && <EventsPage />}
         {page === "settings" && <SettingsPage />}

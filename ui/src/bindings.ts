@@ -33,11 +33,23 @@ export type Application = {
 	description: string,
 	/**  The kind of service provider; always "salesforce" for now. */
 	kind: string,
-	/**  True when the application is a Salesforce sandbox (test.salesforce.com) rather than production. */
+	environment: Environment,
+	/**  True for a Salesforce sandbox (the same as `environment == "sandbox"`). */
 	sandbox: boolean,
+	/**  Where OAuth starts for this org. */
+	login_url: string,
 	created_at: string,
 	updated_at: string,
 };
+
+/**  Which kind of Salesforce org an application talks to. */
+export type Environment = 
+/**  A production org (login.salesforce.com). */
+"production" | 
+/**  A sandbox (test.salesforce.com). */
+"sandbox" | 
+/**  The practice org: Lanyard's local Salesforce simulator. */
+"practice";
 
 /**  What kind of failure happened. Stable: the UI branches on it and scripts read it. */
 export type ErrorCode = 
@@ -66,7 +78,9 @@ export type NewApplication = {
 	/**  Defaults to the name when absent or blank. */
 	label: string | null,
 	description: string | null,
-	sandbox: boolean,
+	environment: Environment,
+	/**  Defaults to the environment's login host (or the practice org's address). */
+	login_url: string | null,
 };
 
 /**
@@ -76,6 +90,8 @@ export type NewApplication = {
 export type StartupStatus = {
 	error: ApiError | null,
 	data_dir: string | null,
+	/**  Where the practice org (the local Salesforce simulator) runs. */
+	practice_url: string,
 };
 
 /**  Where this instance keeps its state, for the Settings page and `lanyard info`. */

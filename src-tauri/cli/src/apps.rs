@@ -2,7 +2,7 @@
 
 use crate::output::print_json;
 use clap::Subcommand;
-use lanyard_core::apps::{Application, NewApplication};
+use lanyard_core::apps::{Environment, NewApplication};
 use lanyard_core::{ApiError, Core, ErrorCode};
 
 #[derive(Debug, Subcommand)]
@@ -17,8 +17,14 @@ pub enum AppCommand {
         #[arg(long)]
         description: Option<String>,
         /// The org is a Salesforce sandbox (test.salesforce.com).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "practice")]
         sandbox: bool,
+        /// The org is the practice org (`lanyard sim serve`; LANYARD_PRACTICE_URL, default http://127.0.0.1:8765).
+        #[arg(long)]
+        practice: bool,
+        /// Where OAuth starts, e.g. your My Domain https://NAME.my.salesforce.com (defaults to the environment's login host).
+        #[arg(long, value_name = "URL")]
+        login_url: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -49,14 +55,22 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             label,
             description,
             sandbox,
+            practice,
+            login_url,
             json,
         } => {
+            let environment = match (sandbox, practice) {
+                (true, _) => Environment::Sandbox,
+                (_, true) => Environment::Practice,
+                _ => Environment::Production,
+            };
             let app = core
                 .create_app(NewApplication {
                     name,
                     label,
                     description,
-                    sandbox,
+                    environment,
+                    login_url,
                 })
                 .await?;
             if json {
@@ -78,7 +92,12 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             let width = apps.iter().map(|a| a.name.len()).max().unwrap_or(4).max(4);
             println!("{:<width$}  {:<10}  LABEL", "NAME", "ORG");
             for app in &apps {
-                println!("{:<width$}  {:<10}  {}", app.name, org_kind(app), app.label);
+                println!(
+                    "{:<width$}  {:<10}  {}",
+                    app.name,
+                    org_kind(app.environment),
+                    app.label
+                );
             }
             Ok(())
         }
@@ -91,7 +110,8 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             println!("label        {}", app.label);
             println!("description  {}", app.description);
             println!("kind         {}", app.kind);
-            println!("org          {}", org_kind(&app));
+            println!("org          {}", org_kind(app.environment));
+            println!("login URL    {}", app.login_url);
             println!("id           {}", app.id);
             println!("created      {}", app.created_at.to_rfc3339());
             println!("updated      {}", app.updated_at.to_rfc3339());
@@ -111,10 +131,10 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
     }
 }
 
-fn org_kind(app: &Application) -> &'static str {
-    if app.sandbox {
-        "sandbox"
-    } else {
-        "production"
+fn org_kind(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Production => "production",
+        Environment::Sandbox => "sandbox",
+        Environment::Practice => "practice",
     }
 }

@@ -3,6 +3,7 @@
 
 mod apps;
 mod output;
+mod sim;
 
 use clap::{Parser, Subcommand};
 use lanyard_core::clock::SystemClock;
@@ -32,6 +33,9 @@ enum Command {
     /// Create, list, show and delete applications.
     #[command(subcommand)]
     App(apps::AppCommand),
+    /// The practice org: a local Salesforce simulator.
+    #[command(subcommand)]
+    Sim(sim::SimCommand),
     /// Show where Lanyard keeps its state and whether the OS keyring answers.
     Info {
         /// Print JSON instead of text.
@@ -42,7 +46,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
@@ -61,6 +65,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), ApiError> {
+    if let Command::Sim(cmd) = cli.command {
+        return sim::run(cmd).await;
+    }
     let data_dir = lanyard_core::paths::resolve_data_dir(cli.data_dir, None).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
@@ -72,10 +79,12 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Arc::new(KeyringStore::default()),
         Arc::new(SystemClock),
     )
-    .await?;
+    .await?
+    .with_practice_url(lanyard_core::paths::practice_url_from_env());
     let result = match cli.command {
         Command::App(cmd) => apps::run(&core, cmd).await,
         Command::Info { json } => info(&core, json).await,
+        Command::Sim(_) => Ok(()),
     };
     core.close().await;
     result

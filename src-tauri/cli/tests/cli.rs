@@ -78,6 +78,8 @@ fn create_then_list_and_show_as_json() {
 
     let shown = json(&lanyard(dir.path(), &["app", "show", "sf-test", "--json"]));
     assert_eq!(shown["sandbox"], true);
+    assert_eq!(shown["environment"], "sandbox");
+    assert_eq!(shown["login_url"], "https://test.salesforce.com");
     assert_eq!(shown["label"], "sf-test", "the label defaults to the name");
 }
 

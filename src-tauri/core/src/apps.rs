@@ -28,6 +28,8 @@ pub enum AppError {
         "An application named {0:?} already exists: pick another name, or open the existing one."
     )]
     NameTaken(String),
+    #[error("{value:?} is not a usable login URL: use https://login.salesforce.com, https://test.salesforce.com, your My Domain (https://NAME.my.salesforce.com), or for the practice org an http://127.0.0.1:PORT address.")]
+    InvalidLoginUrl { value: String },
     #[error("There is no application named {0:?}. `lanyard app list` shows the ones that exist.")]
     NotFound(String),
     #[error(transparent)]
@@ -46,7 +48,8 @@ impl HasCode for AppError {
             AppError::InvalidName { .. }
             | AppError::EmptyLabel
             | AppError::LabelTooLong { .. }
-            | AppError::DescriptionTooLong { .. } => ErrorCode::InvalidInput,
+            | AppError::DescriptionTooLong { .. }
+            | AppError::InvalidLoginUrl { .. } => ErrorCode::InvalidInput,
             AppError::NameTaken(_) => ErrorCode::Conflict,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::Store(e) => e.code(),
@@ -88,6 +91,35 @@ impl fmt::Display for AppName {
     }
 }
 
+/// Which kind of Salesforce org an application talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum Environment {
+    /// A production org (login.salesforce.com).
+    #[default]
+    Production,
+    /// A sandbox (test.salesforce.com).
+    Sandbox,
+    /// The practice org: Lanyard's local Salesforce simulator.
+    Practice,
+}
+
+impl Environment {
+    /// Where OAuth starts when no My Domain is given.
+    pub fn default_login_url(self, practice_url: &str) -> String {
+        match self {
+            Environment::Production => "https://login.salesforce.com".into(),
+            Environment::Sandbox => "https://test.salesforce.com".into(),
+            Environment::Practice => practice_url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// The practice org's address when nothing else is configured (`lanyard sim serve --port 8765`).
+pub const DEFAULT_PRACTICE_URL: &str = "http://127.0.0.1:8765";
+
 /// What a person asks for when creating an application.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -96,7 +128,9 @@ pub struct NewApplication {
     /// Defaults to the name when absent or blank.
     pub label: Option<String>,
     pub description: Option<String>,
-    pub sandbox: bool,
+    pub environment: Environment,
+    /// Defaults to the environment's login host (or the practice org's address).
+    pub login_url: Option<String>,
 }
 
 /// A configured application, as every face shows it. Field names are stable (`--json`).
@@ -109,8 +143,12 @@ pub struct Application {
     pub description: String,
     /// The kind of service provider; always "salesforce" for now.
     pub kind: String,
-    /// True when the application is a Salesforce sandbox (test.salesforce.com) rather than production.
+    pub environment: Environment,
+    /// True for a Salesforce sandbox (the same as `environment == "sandbox"`).
+    #[sqlx(skip)]
     pub sandbox: bool,
+    /// Where OAuth starts for this org.
+    pub login_url: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -121,11 +159,27 @@ pub struct ValidApplication {
     pub name: AppName,
     pub label: String,
     pub description: String,
-    pub sandbox: bool,
+    pub environment: Environment,
+    pub login_url: String,
+}
+
+/// https anywhere; plain http only on the loopback address (the practice org).
+fn login_url_ok(url: &str) -> bool {
+    let host_of = |rest: &str| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned();
+    if let Some(rest) = url.strip_prefix("https://") {
+        let host = host_of(rest);
+        return !host.is_empty() && !host.contains(' ') && !url.contains(char::is_whitespace);
+    }
+    if let Some(rest) = url.strip_prefix("http://") {
+        let host = host_of(rest);
+        let name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+        return matches!(name, "127.0.0.1" | "localhost" | "[::1]");
+    }
+    false
 }
 
 impl NewApplication {
-    pub fn validate(&self) -> Result<ValidApplication, AppError> {
+    pub fn validate(&self, practice_url: &str) -> Result<ValidApplication, AppError> {
         let name = AppName::parse(self.name.trim())?;
         let label = match self.label.as_deref() {
             None | Some("") => name.as_str().to_owned(),
@@ -143,16 +197,30 @@ impl NewApplication {
                 len: description_len,
             });
         }
+        let login_url = match self.login_url.as_deref().map(str::trim) {
+            Some(u) if !u.is_empty() => u.trim_end_matches('/').to_owned(),
+            _ => self.environment.default_login_url(practice_url),
+        };
+        if !login_url_ok(&login_url) {
+            return Err(AppError::InvalidLoginUrl { value: login_url });
+        }
         Ok(ValidApplication {
             name,
             label,
             description,
-            sandbox: self.sandbox,
+            environment: self.environment,
+            login_url,
         })
     }
 }
 
-const COLUMNS: &str = "id, name, label, description, kind, sandbox, created_at, updated_at";
+const COLUMNS: &str =
+    "id, name, label, description, kind, environment, login_url, created_at, updated_at";
+
+fn finish(mut app: Application) -> Application {
+    app.sandbox = app.environment == Environment::Sandbox;
+    app
+}
 
 pub async fn insert(
     pool: &SqlitePool,
@@ -161,14 +229,15 @@ pub async fn insert(
 ) -> Result<Application, AppError> {
     let id = uuid::Uuid::new_v4().to_string();
     let result = sqlx::query(
-        "INSERT INTO applications (id, name, label, description, kind, sandbox, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'salesforce', ?, ?, ?)",
+        "INSERT INTO applications (id, name, label, description, kind, environment, login_url, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'salesforce', ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(app.name.as_str())
     .bind(&app.label)
     .bind(&app.description)
-    .bind(app.sandbox)
+    .bind(app.environment)
+    .bind(&app.login_url)
     .bind(now)
     .bind(now)
     .execute(pool)
@@ -184,11 +253,12 @@ pub async fn insert(
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Application>, AppError> {
-    Ok(sqlx::query_as::<_, Application>(&format!(
+    let apps = sqlx::query_as::<_, Application>(&format!(
         "SELECT {COLUMNS} FROM applications ORDER BY name"
     ))
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(apps.into_iter().map(finish).collect())
 }
 
 pub async fn get(pool: &SqlitePool, name: &str) -> Result<Application, AppError> {
@@ -198,6 +268,7 @@ pub async fn get(pool: &SqlitePool, name: &str) -> Result<Application, AppError>
     .bind(name)
     .fetch_optional(pool)
     .await?
+    .map(finish)
     .ok_or_else(|| AppError::NotFound(name.to_owned()))
 }
 
@@ -258,7 +329,7 @@ mod tests {
             name: "sf".into(),
             ..Default::default()
         }
-        .validate()
+        .validate(DEFAULT_PRACTICE_URL)
         .unwrap();
         assert_eq!(v.label, "sf");
         let v = NewApplication {
@@ -266,9 +337,52 @@ mod tests {
             label: Some("  Prod  ".into()),
             ..Default::default()
         }
-        .validate()
+        .validate(DEFAULT_PRACTICE_URL)
         .unwrap();
         assert_eq!(v.label, "Prod");
+    }
+
+    #[test]
+    fn login_url_follows_the_environment_and_refuses_plain_http_elsewhere() {
+        let v = |env, url: Option<&str>| {
+            NewApplication {
+                name: "sf".into(),
+                environment: env,
+                login_url: url.map(String::from),
+                ..Default::default()
+            }
+            .validate("http://127.0.0.1:9999/")
+        };
+        assert_eq!(
+            v(Environment::Production, None).unwrap().login_url,
+            "https://login.salesforce.com"
+        );
+        assert_eq!(
+            v(Environment::Sandbox, None).unwrap().login_url,
+            "https://test.salesforce.com"
+        );
+        assert_eq!(
+            v(Environment::Practice, None).unwrap().login_url,
+            "http://127.0.0.1:9999"
+        );
+        assert_eq!(
+            v(
+                Environment::Production,
+                Some("https://acme.my.salesforce.com/")
+            )
+            .unwrap()
+            .login_url,
+            "https://acme.my.salesforce.com"
+        );
+        for bad in [
+            "http://acme.my.salesforce.com",
+            "ftp://x",
+            "https://",
+            "login.salesforce.com",
+        ] {
+            let err = v(Environment::Production, Some(bad)).expect_err(bad);
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad}");
+        }
     }
 
     #[test]
@@ -278,7 +392,7 @@ mod tests {
             label: Some("   ".into()),
             ..Default::default()
         }
-        .validate()
+        .validate(DEFAULT_PRACTICE_URL)
         .expect_err("a label of spaces is a mistake, not a request for the default");
         assert!(matches!(err, AppError::EmptyLabel));
     }

@@ -16,6 +16,7 @@ pub struct Core {
     secrets: Arc<dyn SecretStore>,
     clock: SharedClock,
     data_dir: PathBuf,
+    practice_url: String,
 }
 
 /// Where this instance keeps its state, for the Settings page and `lanyard info`.
@@ -49,7 +50,18 @@ impl Core {
             secrets,
             clock,
             data_dir: data_dir.to_path_buf(),
+            practice_url: apps::DEFAULT_PRACTICE_URL.to_owned(),
         })
+    }
+
+    /// Where the practice org runs (new practice applications point there).
+    pub fn with_practice_url(mut self, url: impl Into<String>) -> Self {
+        self.practice_url = url.into();
+        self
+    }
+
+    pub fn practice_url(&self) -> &str {
+        &self.practice_url
     }
 
     pub fn store(&self) -> &Store {
@@ -61,7 +73,9 @@ impl Core {
     }
 
     pub async fn create_app(&self, request: NewApplication) -> Result<Application, ApiError> {
-        let valid = request.validate().map_err(|e| e.to_api())?;
+        let valid = request
+            .validate(&self.practice_url)
+            .map_err(|e| e.to_api())?;
         apps::insert(self.store.pool(), &valid, self.clock.now())
             .await
             .map_err(|e| e.to_api())

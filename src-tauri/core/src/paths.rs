@@ -6,6 +6,17 @@ use std::path::PathBuf;
 /// The environment variable that overrides the data folder for the GUI and the CLI alike.
 pub const DATA_DIR_ENV: &str = "LANYARD_DATA_DIR";
 
+/// The environment variable that says where the practice org runs.
+pub const PRACTICE_URL_ENV: &str = "LANYARD_PRACTICE_URL";
+
+/// The practice org's address: `LANYARD_PRACTICE_URL`, else the default port on 127.0.0.1.
+pub fn practice_url_from_env() -> String {
+    std::env::var(PRACTICE_URL_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| crate::apps::DEFAULT_PRACTICE_URL.to_owned())
+}
+
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "lanyard.db";
 

@@ -1,6 +1,6 @@
 //! Applications through the core, on a real SQLite file.
 
-use lanyard_core::apps::NewApplication;
+use lanyard_core::apps::{Environment, NewApplication};
 use lanyard_core::clock::FixedClock;
 use lanyard_core::secrets::MemoryStore;
 use lanyard_core::{Core, ErrorCode};
@@ -35,7 +35,8 @@ async fn create_list_show_delete() {
             name: "sf-prod".into(),
             label: Some("Salesforce (prod)".into()),
             description: Some("Main org".into()),
-            sandbox: false,
+            environment: Environment::Production,
+            login_url: None,
         })
         .await
         .unwrap();
@@ -47,7 +48,7 @@ async fn create_list_show_delete() {
         "time comes from the injected clock"
     );
     core.create_app(NewApplication {
-        sandbox: true,
+        environment: Environment::Sandbox,
         ..new_app("a-sandbox")
     })
     .await

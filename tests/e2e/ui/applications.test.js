@@ -65,7 +65,7 @@ describe("Applications page", () => {
     await page.getByTestId("new-app").click();
     await page.getByTestId("app-label").fill("Salesforce (Prod)");
     assert.equal(await page.getByTestId("app-name").inputValue(), "salesforce-prod", "name suggested from the label");
-    await page.getByTestId("app-sandbox").check();
+    await page.getByTestId("env-sandbox").check();
     await page.getByTestId("create-app").click();
     const row = page.getByTestId("app-salesforce-prod");
     await row.waitFor();
@@ -77,9 +77,23 @@ describe("Applications page", () => {
       name: "salesforce-prod",
       label: "Salesforce (Prod)",
       description: null,
-      sandbox: true,
+      environment: "sandbox",
+      login_url: null,
     });
     await page.screenshot({ path: join(artifacts, "ui-applications.png") });
+  });
+
+  it("offers the practice org from the empty state", async () => {
+    await open();
+    await page.getByTestId("try-practice").click();
+    assert.equal(await page.getByTestId("env-practice").isChecked(), true, "practice org preselected");
+    assert.match(await page.locator("form").innerText(), /simulator at http:\/\/127\.0\.0\.1:8765/);
+    await page.getByTestId("app-label").fill("Rehearsal");
+    await page.getByTestId("create-app").click();
+    const row = page.getByTestId("app-rehearsal");
+    await row.waitFor();
+    assert.match(await row.innerText(), /Practice org/);
+    assert.match(await page.locator("article").innerText(), /http:\/\/127\.0\.0\.1:8765/, "details show the login URL");
   });
 
   it("explains a bad name inline and sends nothing", async () => {
@@ -94,7 +108,7 @@ describe("Applications page", () => {
 
   it("keeps what was typed when the core refuses (name taken)", async () => {
     const existing = {
-      id: "x", name: "sf", label: "Existing", description: "", kind: "salesforce", sandbox: false,
+      id: "x", name: "sf", label: "Existing", description: "", kind: "salesforce", environment: "production", sandbox: false, login_url: "https://login.salesforce.com",
       created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
     };
     await open({ apps: [existing] });
@@ -112,7 +126,7 @@ describe("Applications page", () => {
 
   it("deletes an application after confirmation", async () => {
     const existing = {
-      id: "x", name: "sf", label: "Existing", description: "", kind: "salesforce", sandbox: false,
+      id: "x", name: "sf", label: "Existing", description: "", kind: "salesforce", environment: "production", sandbox: false, login_url: "https://login.salesforce.com",
       created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
     };
     await open({ apps: [existing] });

@@ -11,7 +11,11 @@
   window.__LANYARD_CALLS__ = calls;
 
   const handlers = {
-    startup_status: () => ({ error: scenario.startupError || null, data_dir: "/tmp/lanyard-mock" }),
+    startup_status: () => ({
+      error: scenario.startupError || null,
+      data_dir: "/tmp/lanyard-mock",
+      practice_url: "http://127.0.0.1:8765",
+    }),
     storage_info: () => ({
       data_dir: "/tmp/lanyard-mock",
       database: "/tmp/lanyard-mock/lanyard.db",
@@ -37,7 +41,13 @@
         label: request.label && request.label.trim() ? request.label.trim() : request.name,
         description: (request.description || "").trim(),
         kind: "salesforce",
-        sandbox: Boolean(request.sandbox),
+        environment: request.environment,
+        sandbox: request.environment === "sandbox",
+        login_url: {
+          production: "https://login.salesforce.com",
+          sandbox: "https://test.salesforce.com",
+          practice: "http://127.0.0.1:8765",
+        }[request.environment],
         created_at: now(),
         updated_at: now(),
       };

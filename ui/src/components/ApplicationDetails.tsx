@@ -26,7 +26,9 @@ export function ApplicationDetails({ app, onDeleted }: { app: Application; onDel
         <dt>Name</dt>
         <dd><code>{app.name}</code></dd>
         <dt>Service provider</dt>
-        <dd>Salesforce ({app.sandbox ? "sandbox" : "production"})</dd>
+        <dd>Salesforce ({app.environment === "practice" ? "practice org" : app.environment})</dd>
+        <dt>Login URL</dt>
+        <dd><code>{app.login_url}</code></dd>
         <dt>Description</dt>
         <dd>{app.description || <span className="muted">None</span>}</dd>
         <dt>Created</dt>

@@ -1,16 +1,27 @@
 import { useState, type FormEvent } from "react";
-import { commands, type Application } from "../bindings";
+import { commands, type Application, type Environment } from "../bindings";
 import { appNameProblem, slugFromLabel } from "../lib/appName";
 import { IpcError, messageOf, unwrap } from "../lib/ipc";
 
-type Props = { onCreated: (app: Application) => void; onCancel: () => void };
+type Props = {
+  initialEnvironment: Environment;
+  practiceUrl: string;
+  onCreated: (app: Application) => void;
+  onCancel: () => void;
+};
 
-export function NewApplicationForm({ onCreated, onCancel }: Props) {
+const ENVIRONMENTS: { id: Environment; label: string; hint: (practiceUrl: string) => string }[] = [
+  { id: "production", label: "Production", hint: () => "login.salesforce.com" },
+  { id: "sandbox", label: "Sandbox", hint: () => "test.salesforce.com" },
+  { id: "practice", label: "Practice org", hint: (url) => `local Salesforce simulator at ${url}` },
+];
+
+export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated, onCancel }: Props) {
   const [label, setLabel] = useState("");
   const [name, setName] = useState("");
   const [nameEdited, setNameEdited] = useState(false);
   const [description, setDescription] = useState("");
-  const [sandbox, setSandbox] = useState(false);
+  const [environment, setEnvironment] = useState<Environment>(initialEnvironment);
   const [touched, setTouched] = useState(false);
   const [serverError, setServerError] = useState<{ field: "name" | "form"; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -35,7 +46,8 @@ export function NewApplicationForm({ onCreated, onCancel }: Props) {
           name,
           label: label.trim() === "" ? null : label,
           description: description.trim() === "" ? null : description,
-          sandbox,
+          environment,
+          login_url: null,
         }),
       );
       onCreated(app);
@@ -85,20 +97,18 @@ export function NewApplicationForm({ onCreated, onCancel }: Props) {
       </label>
       <fieldset>
         <legend>Salesforce org</legend>
-        <label className="inline">
-          <input type="radio" name="org" checked={!sandbox} onChange={() => setSandbox(false)} /> Production
-          (login.salesforce.com)
-        </label>
-        <label className="inline">
-          <input
-            type="radio"
-            name="org"
-            checked={sandbox}
-            onChange={() => setSandbox(true)}
-            data-testid="app-sandbox"
-          />{" "}
-          Sandbox (test.salesforce.com)
-        </label>
+        {ENVIRONMENTS.map((env) => (
+          <label className="inline" key={env.id}>
+            <input
+              type="radio"
+              name="environment"
+              checked={environment === env.id}
+              onChange={() => setEnvironment(env.id)}
+              data-testid={`env-${env.id}`}
+            />
+            {env.label} <span className="muted">({env.hint(practiceUrl)})</span>
+          </label>
+        ))}
       </fieldset>
       {serverError && (
         <p className="error-text" role="alert" data-testid="form-error">

@@ -1,18 +1,24 @@
 import { useState } from "react";
-import { commands, type Application } from "../bindings";
+import { commands, type Application, type Environment } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { NewApplicationForm } from "../components/NewApplicationForm";
 import { ApplicationDetails } from "../components/ApplicationDetails";
 import { unwrap } from "../lib/ipc";
 import { useLoad } from "../lib/useLoad";
 
-export function ApplicationsPage() {
+const ENVIRONMENT_LABEL: Record<Environment, string> = {
+  production: "Production",
+  sandbox: "Sandbox",
+  practice: "Practice org",
+};
+
+export function ApplicationsPage({ practiceUrl }: { practiceUrl: string }) {
   const [apps, reload] = useLoad(() => unwrap(commands.listApps()));
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState<Environment | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
 
   const onCreated = (app: Application) => {
-    setCreating(false);
+    setCreating(null);
     setSelected(app.name);
     reload();
   };
@@ -21,12 +27,19 @@ export function ApplicationsPage() {
     <section>
       <header className="page-header">
         <h1>Applications</h1>
-        <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-app">
+        <button type="button" className="primary" onClick={() => setCreating("production")} data-testid="new-app">
           New application
         </button>
       </header>
 
-      {creating && <NewApplicationForm onCreated={onCreated} onCancel={() => setCreating(false)} />}
+      {creating && (
+        <NewApplicationForm
+          initialEnvironment={creating}
+          practiceUrl={practiceUrl}
+          onCreated={onCreated}
+          onCancel={() => setCreating(null)}
+        />
+      )}
 
       {apps.state === "loading" && <p className="muted" aria-busy="true">Loading applications…</p>}
       {apps.state === "error" && (
@@ -43,9 +56,14 @@ export function ApplicationsPage() {
             An application is one Salesforce org that signs its users in through Lanyard and receives
             them by provisioning.
           </p>
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
-            Create your first application
-          </button>
+          <div className="actions centered">
+            <button type="button" className="primary" onClick={() => setCreating("production")}>
+              Create your first application
+            </button>
+            <button type="button" onClick={() => setCreating("practice")} data-testid="try-practice">
+              Rehearse on the practice org
+            </button>
+          </div>
         </EmptyState>
       )}
       {apps.state === "ready" && apps.data.length > 0 && (
@@ -62,9 +80,7 @@ export function ApplicationsPage() {
                   <span className="app-label">{app.label}</span>
                   <span className="app-meta">
                     <code>{app.name}</code>
-                    <span className={app.sandbox ? "badge sandbox" : "badge production"}>
-                      {app.sandbox ? "Sandbox" : "Production"}
-                    </span>
+                    <span className={`badge ${app.environment}`}>{ENVIRONMENT_LABEL[app.environment]}</span>
                   </span>
                 </button>
               </li>

@@ -1,0 +1,240 @@
+//! Small but real HTML pages of the practice org, so the setup checklist's deep links land
+//! somewhere: My Domain, Certificate and Key Management, Single Sign-On Settings, Authentication
+//! Configuration and Login History; plus the home page and a JSON login history.
+
+use crate::SharedSim;
+use axum::extract::{Form, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#181818;background:#f3f3f3}\
+header{background:#032d60;color:#fff;padding:.7rem 1.2rem;font-weight:600}header a{color:#fff;text-decoration:none}\
+nav{padding:.5rem 1.2rem;background:#fff;border-bottom:1px solid #ddd}nav a{margin-right:1rem;color:#0b5cab}\
+main{max-width:960px;margin:1.2rem auto;background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem 1.5rem}\
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e5e5e5;padding:.35rem .5rem;text-align:left}\
+label{display:block;margin:.6rem 0 .2rem;font-weight:600}input[type=text],textarea,select{width:100%;padding:.35rem}\
+button{padding:.4rem .9rem;margin:.6rem .4rem 0 0}.primary{background:#0176d3;color:#fff;border:1px solid #0176d3}\
+.error{color:#ba0517}.ok{color:#2e844a}code{background:#f3f3f3;padding:0 .2rem}";
+
+/// A page in the practice org's frame.
+pub fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} | Practice org</title>\
+<style>{STYLE}</style></head><body><header><a href=\"/\">Practice org</a> · Setup</header>\
+<nav><a href=\"/lightning/setup/OrgDomain/home\">My Domain</a>\
+<a href=\"/lightning/setup/CertificatesAndKeysManagement/home\">Certificate and Key Management</a>\
+<a href=\"/lightning/setup/SingleSignOn/home\">Single Sign-On Settings</a>\
+<a href=\"/lightning/setup/AuthenticationConfiguration/home\">Authentication Configuration</a>\
+<a href=\"/lightning/setup/OrgLoginHistory/home\">Login History</a></nav>\
+<main>{body}</main></body></html>",
+        t = escape(title)
+    ))
+}
+
+async fn home(State(sim): State<SharedSim>) -> Html<String> {
+    let org = sim.org();
+    page(
+        "Home",
+        &format!(
+            "<h1>Practice org <code>{name}</code></h1>\
+<p>A local stand-in for a Salesforce org: rehearse single sign-on and provisioning without a Salesforce account.</p>\
+<table><tr><th>Org ID</th><td><code>{id}</code></td></tr>\
+<tr><th>My Domain</th><td><code>https://{domain}</code> (served here at <code>{base}</code>)</td></tr>\
+<tr><th>SCIM base URL</th><td><code>{base}/services/scim/v2</code></td></tr>\
+<tr><th>OAuth authorize</th><td><code>{base}/services/oauth2/authorize</code></td></tr>\
+<tr><th>OAuth token</th><td><code>{base}/services/oauth2/token</code></td></tr>\
+<tr><th>Connected app consumer key</th><td><code>{client}</code></td></tr>\
+<tr><th>Users</th><td>{users}</td></tr><tr><th>Public groups</th><td>{groups}</td></tr></table>",
+            name = escape(&org.name),
+            id = escape(&org.org_id),
+            domain = escape(&org.my_domain()),
+            base = escape(&sim.base_url),
+            client = crate::oauth::CLIENT_ID,
+            users = org.users.len(),
+            groups = org.groups.len(),
+        ),
+    )
+}
+
+async fn my_domain(State(sim): State<SharedSim>) -> Html<String> {
+    let org = sim.org();
+    page(
+        "My Domain",
+        &format!(
+            "<h1>My Domain</h1><table><tr><th>Current My Domain URL</th><td><code>https://{d}</code></td></tr>\
+<tr><th>Domain status</th><td class=\"ok\">Deployed to users</td></tr>\
+<tr><th>Login policy</th><td>Prevent login from https://login.salesforce.com: off</td></tr></table>\
+<p>Single sign-on through an identity provider needs a deployed My Domain: the SP entity ID and the \
+login URL Salesforce publishes are built on it.</p>\
+<p><a href=\"/lightning/setup/AuthenticationConfiguration/home\">Authentication Configuration</a></p>",
+            d = escape(&org.my_domain())
+        ),
+    )
+}
+
+async fn certificates() -> Html<String> {
+    page(
+        "Certificate and Key Management",
+        "<h1>Certificate and Key Management</h1>\
+<p>The practice org's SAML signing certificate (used to sign AuthnRequests) is created when single sign-on \
+service-provider support is enabled in this build of the practice org.</p>\
+<table><tr><th>Label</th><th>Type</th><th>Key size</th></tr>\
+<tr><td colspan=\"3\">No certificates yet.</td></tr></table>",
+    )
+}
+
+fn checked(on: bool) -> &'static str {
+    if on {
+        " checked"
+    } else {
+        ""
+    }
+}
+
+async fn sso_settings(State(sim): State<SharedSim>) -> Html<String> {
+    let org = sim.org();
+    let s = &org.sso;
+    page(
+        "Single Sign-On Settings",
+        &format!(
+            "<h1>Single Sign-On Settings</h1>\
+<form method=\"post\" action=\"/lightning/setup/SingleSignOn/home\">\
+<label><input type=\"checkbox\" name=\"enabled\" value=\"on\"{en}> SAML Enabled</label>\
+<label for=\"issuer\">Issuer</label><input type=\"text\" id=\"issuer\" name=\"issuer\" value=\"{issuer}\">\
+<label for=\"login\">Identity Provider Login URL</label><input type=\"text\" id=\"login\" name=\"idp_login_url\" value=\"{login}\">\
+<label for=\"cert\">Identity Provider Certificate (PEM)</label><textarea id=\"cert\" name=\"idp_certificate_pem\" rows=\"6\">{cert}</textarea>\
+<label for=\"idtype\">SAML Identity Type</label><select id=\"idtype\" name=\"identity_type\">\
+<option value=\"username\"{u}>Assertion contains the User's Salesforce username</option>\
+<option value=\"federation_id\"{f}>Assertion contains the Federation ID from the User object</option></select>\
+<label><input type=\"checkbox\" name=\"jit_enabled\" value=\"on\"{jit}> User Provisioning Enabled (just-in-time)</label>\
+<p>Service Provider Initiated Request Binding: <b>HTTP POST</b></p>\
+<button class=\"primary\" type=\"submit\">Save</button></form>",
+            en = checked(s.enabled),
+            issuer = escape(&s.issuer),
+            login = escape(&s.idp_login_url),
+            cert = escape(&s.idp_certificate_pem),
+            u = if s.identity_type == "federation_id" { "" } else { " selected" },
+            f = if s.identity_type == "federation_id" { " selected" } else { "" },
+            jit = checked(s.jit_enabled),
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct SsoForm {
+    enabled: Option<String>,
+    issuer: String,
+    idp_login_url: String,
+    idp_certificate_pem: String,
+    identity_type: String,
+    jit_enabled: Option<String>,
+}
+
+async fn save_sso(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response {
+    {
+        let mut org = sim.org();
+        org.sso.enabled = f.enabled.is_some();
+        org.sso.issuer = f.issuer.trim().to_owned();
+        org.sso.idp_login_url = f.idp_login_url.trim().to_owned();
+        org.sso.idp_certificate_pem = f.idp_certificate_pem.trim().to_owned();
+        org.sso.identity_type = if f.identity_type == "federation_id" {
+            "federation_id".into()
+        } else {
+            "username".into()
+        };
+        org.sso.jit_enabled = f.jit_enabled.is_some();
+    }
+    Redirect::to("/lightning/setup/SingleSignOn/home").into_response()
+}
+
+async fn auth_config(State(sim): State<SharedSim>) -> Html<String> {
+    let org = sim.org();
+    let idp = if org.sso.enabled && !org.sso.idp_login_url.is_empty() {
+        format!(
+            "<label><input type=\"checkbox\" checked disabled> {}</label>",
+            escape(&org.sso.issuer)
+        )
+    } else {
+        "<p>No identity provider is configured yet: fill in Single Sign-On Settings first.</p>"
+            .into()
+    };
+    page(
+        "Authentication Configuration",
+        &format!("<h1>Authentication Configuration</h1><label><input type=\"checkbox\" checked disabled> Login Form</label>{idp}"),
+    )
+}
+
+async fn login_history(State(sim): State<SharedSim>) -> Html<String> {
+    let org = sim.org();
+    let rows: String = org
+        .login_history
+        .iter()
+        .rev()
+        .map(|a| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&a.at),
+                escape(&a.username),
+                escape(&a.login_type),
+                escape(&a.status)
+            )
+        })
+        .collect();
+    let rows = if rows.is_empty() {
+        "<tr><td colspan=\"4\">No logins yet.</td></tr>".to_owned()
+    } else {
+        rows
+    };
+    page(
+        "Login History",
+        &format!("<h1>Login History</h1><table><tr><th>Login Time</th><th>Username</th><th>Login Type</th><th>Status</th></tr>{rows}</table>"),
+    )
+}
+
+async fn login_history_json(State(sim): State<SharedSim>) -> Response {
+    let history = sim.org().login_history.clone();
+    let mut res = Json(history).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+pub fn router() -> Router<SharedSim> {
+    Router::new()
+        .route("/", get(home))
+        .route("/lightning/setup/OrgDomain/home", get(my_domain))
+        .route(
+            "/lightning/setup/CertificatesAndKeysManagement/home",
+            get(certificates),
+        )
+        .route(
+            "/lightning/setup/SingleSignOn/home",
+            get(sso_settings).post(save_sso),
+        )
+        .route(
+            "/lightning/setup/AuthenticationConfiguration/home",
+            get(auth_config),
+        )
+        .route("/lightning/setup/OrgLoginHistory/home", get(login_history))
+        .route("/_sim/login-history", get(login_history_json))
+}

@@ -1,0 +1,257 @@
+//! Discovery endpoints: ServiceProviderConfigs (and the RFC's singular name), Schemas,
+//! ResourceTypes, Entitlements (profiles and permission sets) and Roles.
+
+use super::error::{self, scim_json};
+use super::users::{ENTERPRISE_SCHEMA, USER_SCHEMA};
+use super::{authorized, list, ListQuery};
+use crate::org::Named;
+use crate::SharedSim;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+pub async fn service_provider_config(State(sim): State<SharedSim>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    scim_json(
+        StatusCode::OK,
+        &json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+            "documentationUri": format!("{}/help/scim", sim.base_url),
+            "patch": {"supported": true},
+            "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+            "filter": {"supported": true, "maxResults": 200},
+            "changePassword": {"supported": false},
+            "sort": {"supported": false},
+            "etag": {"supported": false},
+            "authenticationSchemes": [{
+                "type": "oauthbearertoken",
+                "name": "OAuth Bearer Token",
+                "description": "Authentication scheme using the OAuth 2.0 Bearer Token standard",
+                "specUri": "http://www.rfc-editor.org/info/rfc6750",
+                "primary": true
+            }],
+            "meta": {"resourceType": "ServiceProviderConfig", "location": format!("{}/ServiceProviderConfigs", sim.scim_base())},
+        }),
+    )
+}
+
+fn attr(
+    name: &str,
+    kind: &str,
+    required: bool,
+    multi: bool,
+    case_exact: bool,
+    uniqueness: &str,
+) -> Value {
+    json!({
+        "name": name, "type": kind, "multiValued": multi, "required": required,
+        "caseExact": case_exact, "mutability": if name == "id" { "readOnly" } else { "readWrite" },
+        "returned": "default", "uniqueness": uniqueness,
+    })
+}
+
+fn complex(name: &str, multi: bool, subs: Vec<Value>) -> Value {
+    json!({"name": name, "type": "complex", "multiValued": multi, "required": false,
+           "mutability": "readWrite", "returned": "default", "subAttributes": subs})
+}
+
+fn schemas_list(sim: &SharedSim) -> Vec<Value> {
+    let s = |n: &str| attr(n, "string", false, false, false, "none");
+    let mv = |n: &str| {
+        complex(
+            n,
+            true,
+            vec![
+                s("value"),
+                s("display"),
+                s("type"),
+                attr("primary", "boolean", false, false, false, "none"),
+            ],
+        )
+    };
+    let user = json!({
+        "id": USER_SCHEMA, "name": "User", "description": "Salesforce User",
+        "attributes": [
+            attr("userName", "string", true, false, false, "global"),
+            complex("name", false, vec![s("formatted"), attr("familyName", "string", true, false, false, "none"), s("givenName"), s("middleName"), s("honorificPrefix"), s("honorificSuffix")]),
+            s("displayName"), s("nickName"), s("title"), s("userType"), s("preferredLanguage"), s("locale"), s("timezone"),
+            attr("active", "boolean", false, false, false, "none"),
+            mv("emails"), mv("phoneNumbers"), mv("photos"), mv("entitlements"), mv("roles"), mv("groups"),
+            complex("addresses", true, vec![s("type"), s("streetAddress"), s("locality"), s("region"), s("postalCode"), s("country"), s("formatted")]),
+            attr("externalId", "string", false, false, true, "none"),
+        ],
+        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{USER_SCHEMA}", sim.scim_base())},
+    });
+    let enterprise = json!({
+        "id": ENTERPRISE_SCHEMA, "name": "EnterpriseUser", "description": "Enterprise User",
+        "attributes": [s("employeeNumber"), s("costCenter"), s("organization"), s("division"), s("department"),
+                       complex("manager", false, vec![s("managerId"), s("displayName")])],
+        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{ENTERPRISE_SCHEMA}", sim.scim_base())},
+    });
+    let group = json!({
+        "id": super::groups::GROUP_SCHEMA, "name": "Group", "description": "Salesforce public group",
+        "attributes": [attr("displayName", "string", true, false, false, "server"), complex("members", true, vec![attr("value", "string", false, false, true, "none"), s("display")])],
+        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", sim.scim_base(), super::groups::GROUP_SCHEMA)},
+    });
+    vec![user, enterprise, group]
+}
+
+pub async fn schemas(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    list(&q, schemas_list(&sim).into_iter())
+}
+
+pub async fn schema(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    match schemas_list(&sim)
+        .into_iter()
+        .find(|s| s["id"] == id.as_str())
+    {
+        Some(s) => scim_json(StatusCode::OK, &s),
+        None => error::not_found("Schema", &id),
+    }
+}
+
+fn resource_types_list(sim: &SharedSim) -> Vec<Value> {
+    vec![
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "User", "name": "User",
+               "endpoint": "/Users", "schema": USER_SCHEMA,
+               "schemaExtensions": [{"schema": ENTERPRISE_SCHEMA, "required": false}],
+               "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/User", sim.scim_base())}}),
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "Group", "name": "Group",
+               "endpoint": "/Groups", "schema": super::groups::GROUP_SCHEMA,
+               "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/Group", sim.scim_base())}}),
+    ]
+}
+
+pub async fn resource_types(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    list(&q, resource_types_list(&sim).into_iter())
+}
+
+pub async fn resource_type(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    match resource_types_list(&sim)
+        .into_iter()
+        .find(|s| s["id"] == id.as_str())
+    {
+        Some(s) => scim_json(StatusCode::OK, &s),
+        None => error::not_found("ResourceType", &id),
+    }
+}
+
+fn entitlement(sim: &SharedSim, n: &Named, kind: &str) -> Value {
+    json!({
+        "schemas": ["urn:salesforce:schemas:extension:2.0:Entitlement"],
+        "id": n.id, "displayName": n.name, "type": kind,
+        "meta": {"resourceType": "Entitlement", "location": format!("{}/Entitlements/{}", sim.scim_base(), n.id)},
+    })
+}
+
+fn entitlements_list(sim: &SharedSim) -> Vec<Value> {
+    let org = sim.org();
+    org.profiles
+        .iter()
+        .map(|p| entitlement(sim, p, "Profile"))
+        .chain(
+            org.permission_sets
+                .iter()
+                .map(|p| entitlement(sim, p, "PermissionSet")),
+        )
+        .collect()
+}
+
+pub async fn entitlements(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    list(&q, entitlements_list(&sim).into_iter())
+}
+
+pub async fn entitlement_one(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    match entitlements_list(&sim)
+        .into_iter()
+        .find(|e| e["id"] == id.as_str())
+    {
+        Some(e) => scim_json(StatusCode::OK, &e),
+        None => error::not_found("Entitlement", &id),
+    }
+}
+
+fn roles_list(sim: &SharedSim) -> Vec<Value> {
+    let org = sim.org();
+    org.roles
+        .iter()
+        .map(|r| json!({
+            "schemas": ["urn:salesforce:schemas:extension:2.0:Role"],
+            "id": r.id, "displayName": r.name,
+            "meta": {"resourceType": "Role", "location": format!("{}/Roles/{}", sim.scim_base(), r.id)},
+        }))
+        .collect()
+}
+
+pub async fn roles(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    list(&q, roles_list(&sim).into_iter())
+}
+
+pub async fn role_one(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    match roles_list(&sim)
+        .into_iter()
+        .find(|e| e["id"] == id.as_str())
+    {
+        Some(e) => scim_json(StatusCode::OK, &e),
+        None => error::not_found("Role", &id),
+    }
+}

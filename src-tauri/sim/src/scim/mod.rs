@@ -1,0 +1,138 @@
+//! SCIM 2.0 under `/services/scim/v2`, as Salesforce serves it.
+
+pub mod error;
+pub mod filter;
+pub mod groups;
+pub mod meta;
+pub mod patch;
+pub mod users;
+
+use crate::SharedSim;
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+/// Salesforce's page size limit.
+pub const MAX_PAGE: i64 = 200;
+/// Past this startIndex Salesforce refuses and asks for `id gt` paging.
+pub const MAX_START_INDEX: i64 = 2000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub filter: Option<String>,
+    #[serde(rename = "startIndex")]
+    pub start_index: Option<i64>,
+    pub count: Option<i64>,
+}
+
+/// Checks the bearer token.
+pub fn authorized(sim: &SharedSim, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    match token {
+        Some(t) if sim.oauth.access_token_valid(t) => Ok(()),
+        _ => Err(error::unauthorized()),
+    }
+}
+
+/// A ListResponse page of `items` after filtering and paging.
+pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
+    let parsed = match q.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        Some(f) => match filter::parse(f) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                return error::bad_request("invalidFilter", &format!("Invalid filter {f:?}: {e}"))
+            }
+        },
+        None => None,
+    };
+    let start = q.start_index.unwrap_or(1).max(1);
+    if start > MAX_START_INDEX {
+        return error::bad_request(
+            "invalidValue",
+            "Start index too big. Consider filtering down your result set, e.g. id gt \"<last id>\"",
+        );
+    }
+    let count = q.count.unwrap_or(MAX_PAGE).clamp(0, MAX_PAGE) as usize;
+    let mut total = 0usize;
+    let mut page = Vec::new();
+    let skip = (start - 1) as usize;
+    for item in items {
+        if parsed.as_ref().is_some_and(|f| !f.matches(&item)) {
+            continue;
+        }
+        if total >= skip && page.len() < count {
+            page.push(item);
+        }
+        total += 1;
+    }
+    error::scim_json(
+        axum::http::StatusCode::OK,
+        &json!({
+            "schemas": [LIST_SCHEMA],
+            "totalResults": total,
+            "startIndex": start,
+            "itemsPerPage": page.len(),
+            "Resources": page,
+        }),
+    )
+}
+
+pub fn router() -> Router<SharedSim> {
+    let base = "/services/scim/v2";
+    Router::new()
+        .route(
+            &format!("{base}/ServiceProviderConfigs"),
+            get(meta::service_provider_config),
+        )
+        .route(
+            &format!("{base}/ServiceProviderConfig"),
+            get(meta::service_provider_config),
+        )
+        .route(&format!("{base}/Schemas"), get(meta::schemas))
+        .route(&format!("{base}/Schemas/{{id}}"), get(meta::schema))
+        .route(&format!("{base}/ResourceTypes"), get(meta::resource_types))
+        .route(
+            &format!("{base}/ResourceTypes/{{id}}"),
+            get(meta::resource_type),
+        )
+        .route(&format!("{base}/Entitlements"), get(meta::entitlements))
+        .route(
+            &format!("{base}/Entitlements/{{id}}"),
+            get(meta::entitlement_one),
+        )
+        .route(&format!("{base}/Roles"), get(meta::roles))
+        .route(&format!("{base}/Roles/{{id}}"), get(meta::role_one))
+        .route(
+            &format!("{base}/Users"),
+            get(users::list_users).post(users::create),
+        )
+        .route(
+            &format!("{base}/Users/{{id}}"),
+            get(users::get_one)
+                .put(users::put)
+                .patch(users::patch_one)
+                .delete(users::delete),
+        )
+        .route(
+            &format!("{base}/Groups"),
+            get(groups::list_groups).post(groups::refuse_create),
+        )
+        .route(
+            &format!("{base}/Groups/{{id}}"),
+            get(groups::get_one)
+                .put(groups::put)
+                .patch(groups::patch_one)
+                .delete(groups::refuse_delete),
+        )
+}
