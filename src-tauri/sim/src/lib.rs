@@ -11,6 +11,7 @@ pub mod ids;
 pub mod oauth;
 pub mod org;
 pub mod pages;
+pub mod saml;
 pub mod scim;
 pub mod seed;
 
@@ -73,6 +74,8 @@ pub enum SimError {
     StateRead { path: PathBuf, detail: String },
     #[error("cannot write the state file {path}: {detail}")]
     StateWrite { path: PathBuf, detail: String },
+    #[error("cannot create the practice org's SAML certificate: {0}")]
+    Keys(String),
     #[error("cannot listen on 127.0.0.1:{port}: {detail}")]
     Bind { port: u16, detail: String },
 }
@@ -165,6 +168,7 @@ fn router(sim: SharedSim) -> Router {
         .merge(scim::router())
         .merge(oauth::router())
         .merge(pages::router())
+        .merge(saml::router())
         .merge(faults::admin_router())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
@@ -186,7 +190,12 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
     if !(0.0..=1.0).contains(&config.fault_rate) {
         return Err(SimError::BadFaultRate(config.fault_rate));
     }
-    let org = load_org(&config)?;
+    let mut org = load_org(&config)?;
+    if org.sp_keys.is_none() {
+        org.sp_keys = Some(
+            saml::keys::SpKeys::generate(&org.name).map_err(|e| SimError::Keys(e.to_string()))?,
+        );
+    }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
         .await
         .map_err(|e| SimError::Bind {

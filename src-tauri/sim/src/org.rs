@@ -30,6 +30,9 @@ pub struct LoginAttempt {
     pub username: String,
     pub status: String,
     pub login_type: String,
+    /// What exactly failed (the detail Salesforce's SAML Assertion Validator would show).
+    #[serde(default)]
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,6 +58,15 @@ pub struct Org {
     #[serde(default = "default_license_limit")]
     pub license_limit: usize,
     pub next_seq: u64,
+    /// The practice org's SAML signing key and certificate, made on first start.
+    #[serde(default)]
+    pub sp_keys: Option<crate::saml::keys::SpKeys>,
+    /// AuthnRequest ids sent and not yet answered (InResponseTo checks), with when they were sent.
+    #[serde(default)]
+    pub pending_requests: BTreeMap<String, String>,
+    /// Assertion ids already consumed (replay detection).
+    #[serde(default)]
+    pub used_assertions: BTreeSet<String>,
     /// userName -> id, rebuilt on load.
     #[serde(skip)]
     by_name: HashMap<String, String>,
@@ -90,6 +102,9 @@ impl Org {
             },
             login_history: Vec::new(),
             license_limit: default_license_limit(),
+            sp_keys: None,
+            pending_requests: BTreeMap::new(),
+            used_assertions: BTreeSet::new(),
             next_seq: 1,
             by_name: HashMap::new(),
         };

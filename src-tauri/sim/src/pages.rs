@@ -90,14 +90,44 @@ login URL Salesforce publishes are built on it.</p>\
     )
 }
 
-async fn certificates() -> Html<String> {
+/// Subject, expiry and SHA-256 fingerprint of a PEM certificate, for display.
+fn cert_summary(pem: &str) -> Result<(String, String, String), String> {
+    let cert = openssl::x509::X509::from_pem(pem.as_bytes()).map_err(|e| e.to_string())?;
+    let subject = cert
+        .subject_name()
+        .entries()
+        .filter_map(|e| e.data().to_string().ok())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expires = cert.not_after().to_string();
+    let der = cert.to_der().map_err(|e| e.to_string())?;
+    let digest = openssl::sha::sha256(&der);
+    let fingerprint = digest
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    Ok((subject, expires, fingerprint))
+}
+
+async fn certificates(State(sim): State<SharedSim>) -> Html<String> {
+    let org = sim.org();
+    let row = match org.sp_keys.as_ref().map(|k| cert_summary(&k.cert_pem)) {
+        Some(Ok((subject, expires, fp))) => format!(
+            "<tr><td>SelfSignedCert_practice</td><td>Self-Signed</td><td>2048</td><td>{}</td><td>{}</td><td><code>{}</code></td>\
+<td><a href=\"/_sim/saml/certificate\">Download Certificate</a></td></tr>",
+            escape(&subject),
+            escape(&expires),
+            escape(&fp)
+        ),
+        _ => "<tr><td colspan=\"7\">No certificates yet.</td></tr>".into(),
+    };
     page(
         "Certificate and Key Management",
-        "<h1>Certificate and Key Management</h1>\
-<p>The practice org's SAML signing certificate (used to sign AuthnRequests) is created when single sign-on \
-service-provider support is enabled in this build of the practice org.</p>\
-<table><tr><th>Label</th><th>Type</th><th>Key size</th></tr>\
-<tr><td colspan=\"3\">No certificates yet.</td></tr></table>",
+        &format!(
+            "<h1>Certificate and Key Management</h1><table><tr><th>Label</th><th>Type</th><th>Key Size</th>\
+<th>Subject</th><th>Expiration</th><th>SHA-256 fingerprint</th><th></th></tr>{row}</table>"
+        ),
     )
 }
 
@@ -110,17 +140,36 @@ fn checked(on: bool) -> &'static str {
 }
 
 async fn sso_settings(State(sim): State<SharedSim>) -> Html<String> {
+    sso_page(&sim, None)
+}
+
+fn sso_page(sim: &SharedSim, error: Option<&str>) -> Html<String> {
     let org = sim.org();
     let s = &org.sso;
+    let error = error
+        .map(|e| format!("<p class=\"error\" id=\"sso-error\">{}</p>", escape(e)))
+        .unwrap_or_default();
+    let cert = match cert_summary(&s.idp_certificate_pem) {
+        Ok((subject, expires, _)) => format!(
+            "<p>Uploaded: {} (expires {})</p>",
+            escape(&subject),
+            escape(&expires)
+        ),
+        Err(_) => String::new(),
+    };
     page(
         "Single Sign-On Settings",
         &format!(
-            "<h1>Single Sign-On Settings</h1>\
+            "<h1>Single Sign-On Settings</h1>{error}\
+<table><tr><th>Entity ID</th><td><code>{entity}</code></td></tr>\
+<tr><th>Salesforce Login URL (ACS)</th><td><code>{acs}</code></td></tr>\
+<tr><th>Metadata</th><td><a href=\"/_sim/saml/metadata\">Download Metadata</a></td></tr>\
+<tr><th>Login page</th><td><a href=\"/login\">/login</a></td></tr></table>\
 <form method=\"post\" action=\"/lightning/setup/SingleSignOn/home\">\
 <label><input type=\"checkbox\" name=\"enabled\" value=\"on\"{en}> SAML Enabled</label>\
 <label for=\"issuer\">Issuer</label><input type=\"text\" id=\"issuer\" name=\"issuer\" value=\"{issuer}\">\
 <label for=\"login\">Identity Provider Login URL</label><input type=\"text\" id=\"login\" name=\"idp_login_url\" value=\"{login}\">\
-<label for=\"cert\">Identity Provider Certificate (PEM)</label><textarea id=\"cert\" name=\"idp_certificate_pem\" rows=\"6\">{cert}</textarea>\
+<label for=\"cert\">Identity Provider Certificate (PEM)</label>{cert}<textarea id=\"cert\" name=\"idp_certificate_pem\" rows=\"6\">{pem}</textarea>\
 <label for=\"idtype\">SAML Identity Type</label><select id=\"idtype\" name=\"identity_type\">\
 <option value=\"username\"{u}>Assertion contains the User's Salesforce username</option>\
 <option value=\"federation_id\"{f}>Assertion contains the Federation ID from the User object</option></select>\
@@ -130,7 +179,9 @@ async fn sso_settings(State(sim): State<SharedSim>) -> Html<String> {
             en = checked(s.enabled),
             issuer = escape(&s.issuer),
             login = escape(&s.idp_login_url),
-            cert = escape(&s.idp_certificate_pem),
+            pem = escape(&s.idp_certificate_pem),
+            entity = escape(&crate::saml::entity_id(&org)),
+            acs = escape(&crate::saml::acs_url(&sim.base_url, &org)),
             u = if s.identity_type == "federation_id" { "" } else { " selected" },
             f = if s.identity_type == "federation_id" { " selected" } else { "" },
             jit = checked(s.jit_enabled),
@@ -149,6 +200,15 @@ struct SsoForm {
 }
 
 async fn save_sso(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response {
+    let pem = f.idp_certificate_pem.trim();
+    if !pem.is_empty() && openssl::x509::X509::from_pem(pem.as_bytes()).is_err() {
+        // Nothing is saved: the admin fixes the certificate and saves again.
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            sso_page(&sim, Some("The Identity Provider Certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----). Nothing was saved.")),
+        )
+            .into_response();
+    }
     {
         let mut org = sim.org();
         org.sso.enabled = f.enabled.is_some();

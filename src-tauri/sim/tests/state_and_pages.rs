@@ -122,6 +122,47 @@ async fn setup_pages_are_served_and_sso_settings_save() {
     );
     assert!(!html.contains("<script>"));
     assert!(html.contains("value=\"federation_id\" selected"));
+    // A certificate that is not PEM is refused and nothing is saved.
+    let res = org
+        .http
+        .post(format!("{}/lightning/setup/SingleSignOn/home", org.base))
+        .form(&[
+            ("issuer", "changed"),
+            ("idp_login_url", ""),
+            ("idp_certificate_pem", "not a certificate"),
+            ("identity_type", "username"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("Nothing was saved"));
+    let html = org
+        .http
+        .get(format!("{}/lightning/setup/SingleSignOn/home", org.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("https://idp.lanyard.local/&lt;script&gt;"),
+        "the earlier settings are kept"
+    );
+    let certs = org
+        .http
+        .get(format!(
+            "{}/lightning/setup/CertificatesAndKeysManagement/home",
+            org.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(certs.contains("SelfSignedCert_practice") && certs.contains("Download Certificate"));
     let history: Vec<Value> = org
         .http
         .get(format!("{}/_sim/login-history", org.base))
