@@ -38,14 +38,54 @@ pub fn run() {
         eprintln!("lanyard: {}", e.message);
     }
     let builder = commands::bindings_builder();
+    let core_for_idp = opened.core.as_ref().ok().cloned();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state::AppState::new(opened, started))
+        .setup(move |app| {
+            start_idp_endpoint(app.handle().clone(), core_for_idp);
+            Ok(())
+        })
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("lanyard: the window could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// Starts the loopback IdP endpoint (SP-initiated logins) in the background; Settings shows
+/// where it listens or why it could not start.
+fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>) {
+    use tauri::Manager;
+    tauri::async_runtime::spawn(async move {
+        let Some(state) = handle.try_state::<state::AppState>() else {
+            return;
+        };
+        let result = match core {
+            None => Err("the database did not open".to_owned()),
+            Some(core) => {
+                let base = lanyard_core::paths::idp_base_url_from_env();
+                match base
+                    .trim_start_matches("http://")
+                    .split('/')
+                    .next()
+                    .unwrap_or("")
+                    .parse()
+                {
+                    Ok(addr) => core.serve_idp(addr).await.map_err(|e| e.message),
+                    Err(_) => Err(format!(
+                        "LANYARD_IDP_URL must look like http://127.0.0.1:PORT, not {base}"
+                    )),
+                }
+            }
+        };
+        if let Err(e) = &result {
+            eprintln!("lanyard: the IdP endpoint is not running: {e}");
+        }
+        state.set_idp(result);
+    });
 }
 
 #[cfg(test)]

@@ -32,11 +32,37 @@ pub async fn open_core(
 pub struct AppState {
     opened: Opened,
     pub started: Instant,
+    /// The SP-initiated IdP endpoint (kept here: dropping it stops it), or why it did not start.
+    idp: std::sync::Mutex<Result<lanyard_core::saml::loopback::LoopbackIdp, String>>,
 }
 
 impl AppState {
     pub fn new(opened: Opened, started: Instant) -> Self {
-        Self { opened, started }
+        Self {
+            opened,
+            started,
+            idp: std::sync::Mutex::new(Err("starting".into())),
+        }
+    }
+
+    pub fn set_idp(&self, idp: Result<lanyard_core::saml::loopback::LoopbackIdp, String>) {
+        *self.idp.lock().unwrap_or_else(|p| p.into_inner()) = idp;
+    }
+
+    pub fn idp_endpoint(&self) -> crate::commands::IdpEndpoint {
+        let guard = self.idp.lock().unwrap_or_else(|p| p.into_inner());
+        crate::commands::IdpEndpoint {
+            url: match guard.as_ref() {
+                Ok(idp) => idp.base_url(),
+                Err(_) => lanyard_core::paths::idp_base_url_from_env(),
+            },
+            error: guard.as_ref().err().cloned(),
+        }
+    }
+
+    /// The IdP login URL of an application, at the address the endpoint really listens on.
+    pub fn idp_sso_url(&self, app: &str) -> String {
+        format!("{}/saml2/{app}", self.idp_endpoint().url)
     }
 
     /// The core, or the error that kept it from opening (every command reports the same one).

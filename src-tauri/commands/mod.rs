@@ -2,8 +2,11 @@
 //! core, return `{code, message}` on error.
 
 mod apps;
+mod directory;
+mod saml;
 mod system;
 
+pub use saml::IdpEndpoint;
 use tauri_specta::{collect_commands, Builder};
 
 /// The runtime helper the generated bindings use: a command's own error comes back as a typed
@@ -31,5 +34,36 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             apps::create_app,
             apps::get_app,
             apps::delete_app,
+            directory::load_directory,
+            directory::create_user,
+            directory::update_user,
+            directory::delete_users,
+            directory::set_users_suspended,
+            directory::create_group,
+            directory::update_group,
+            directory::delete_group,
+            directory::add_group_members,
+            directory::remove_group_members,
+            directory::list_app_groups,
+            directory::set_app_group,
+            directory::preview_csv_import,
+            directory::import_csv,
+            directory::export_directory_csv,
+            directory::federation_csv,
+            directory::watch_directory,
+            saml::sp_config,
+            saml::inspect_metadata,
+            saml::save_sp_metadata,
+            saml::save_sp_manual,
+            saml::import_sp_certificate,
+            saml::idp_certificates,
+            saml::idp_rotate,
+            saml::idp_retire,
+            saml::idp_exports,
+            saml::export_idp_file,
+            saml::authorized_users,
+            saml::test_login,
+            saml::decode_saml,
+            saml::idp_endpoint,
         ])
 }

@@ -16,13 +16,81 @@ export const commands = {
 	createApp: (request: NewApplication) => typedError<Application, ApiError>(__TAURI_INVOKE("create_app", { request })),
 	getApp: (name: string) => typedError<Application, ApiError>(__TAURI_INVOKE("get_app", { name })),
 	deleteApp: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_app", { name })),
+	loadDirectory: () => typedError<DirectorySnapshot, ApiError>(__TAURI_INVOKE("load_directory")),
+	createUser: (input: UserInput) => typedError<User, ApiError>(__TAURI_INVOKE("create_user", { input })),
+	updateUser: (id: string, input: UserInput) => typedError<User, ApiError>(__TAURI_INVOKE("update_user", { id, input })),
+	deleteUsers: (ids: string[]) => typedError<number, ApiError>(__TAURI_INVOKE("delete_users", { ids })),
+	setUsersSuspended: (ids: string[], suspended: boolean) => typedError<number, ApiError>(__TAURI_INVOKE("set_users_suspended", { ids, suspended })),
+	createGroup: (input: GroupInput) => typedError<Group, ApiError>(__TAURI_INVOKE("create_group", { input })),
+	updateGroup: (id: string, input: GroupInput) => typedError<Group, ApiError>(__TAURI_INVOKE("update_group", { id, input })),
+	deleteGroup: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_group", { id })),
+	addGroupMembers: (group: string, users: string[]) => typedError<number, ApiError>(__TAURI_INVOKE("add_group_members", { group, users })),
+	removeGroupMembers: (group: string, users: string[]) => typedError<number, ApiError>(__TAURI_INVOKE("remove_group_members", { group, users })),
+	listAppGroups: (app: string) => typedError<AppGroupAccess[], ApiError>(__TAURI_INVOKE("list_app_groups", { app })),
+	setAppGroup: (app: string, group: string, bound: boolean) => typedError<boolean, ApiError>(__TAURI_INVOKE("set_app_group", { app, group, bound })),
+	/**  Checks CSV text (the file's contents, read by the window) and says what importing it would do. */
+	previewCsvImport: (text: string) => typedError<ImportPreview, ApiError>(__TAURI_INVOKE("preview_csv_import", { text })),
+	/**  Imports CSV text: every row, or none when any is bad. */
+	importCsv: (text: string) => typedError<ImportSummary, ApiError>(__TAURI_INVOKE("import_csv", { text })),
+	exportDirectoryCsv: () => typedError<string, ApiError>(__TAURI_INVOKE("export_directory_csv")),
+	federationCsv: (app: string) => typedError<FederationCsv, ApiError>(__TAURI_INVOKE("federation_csv", { app })),
+	/**
+	 *  Starts (once per process) a background task that polls the change feed's newest id every
+	 *  second and emits [`DIRECTORY_CHANGED`] when it moved, so the window reloads when the CLI or a
+	 *  sync changed the directory. Returns the current mark.
+	 */
+	watchDirectory: () => typedError<number, ApiError>(__TAURI_INVOKE("watch_directory")),
+	spConfig: (app: string) => typedError<SpView, ApiError>(__TAURI_INVOKE("sp_config", { app })),
+	/**  Reads metadata without saving (preview, and the entity list of an EntitiesDescriptor). */
+	inspectMetadata: (app: string, text: string | null, path: string | null, entity: string | null) => typedError<SpMetadata, ApiError>(__TAURI_INVOKE("inspect_metadata", { app, text, path, entity })),
+	saveSpMetadata: (app: string, text: string | null, path: string | null, entity: string | null) => typedError<SpView, ApiError>(__TAURI_INVOKE("save_sp_metadata", { app, text, path, entity })),
+	saveSpManual: (app: string, entityId: string, acsUrl: string, certPath: string | null) => typedError<SpView, ApiError>(__TAURI_INVOKE("save_sp_manual", { app, entityId, acsUrl, certPath })),
+	importSpCertificate: (app: string, path: string) => typedError<SpView, ApiError>(__TAURI_INVOKE("import_sp_certificate", { app, path })),
+	idpCertificates: (app: string) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_certificates", { app })),
+	idpRotate: (app: string, activate: boolean, request: KeyRequest | null) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_rotate", { app, activate, request })),
+	idpRetire: (app: string) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_retire", { app })),
+	idpExports: (app: string) => typedError<IdpExports, ApiError>(__TAURI_INVOKE("idp_exports", { app })),
+	/**  Writes certificate.pem or the metadata to a path the admin chose in the save dialog. */
+	exportIdpFile: (app: string, what: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_idp_file", { app, what, path })),
+	authorizedUsers: (app: string) => typedError<AuthorizedUser[], ApiError>(__TAURI_INVOKE("authorized_users", { app })),
+	/**  IdP-initiated test login: opens the system browser on a one-time loopback page. */
+	testLogin: (app: string, user: string) => typedError<string, ApiError>(__TAURI_INVOKE("test_login", { app, user })),
+	decodeSaml: (input: string, app: string | null) => typedError<Decoded, ApiError>(__TAURI_INVOKE("decode_saml", { input, app })),
+	idpEndpoint: () => __TAURI_INVOKE<IdpEndpoint>("idp_endpoint"),
 };
 
 /* Types */
+export type AcsEndpoint = {
+	binding: string,
+	location: string,
+	index: number | null,
+	is_default: boolean,
+};
+
+/**  A postal address (SCIM `addresses[0]`). */
+export type Address = {
+	/**  work, home, other… */
+	type: string,
+	street_address: string,
+	locality: string,
+	region: string,
+	postal_code: string,
+	country: string,
+};
+
 /**  `{code, message}`: how every error leaves the core. */
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**  One group as seen from an application: `bound` = its members are authorized for it. */
+export type AppGroupAccess = {
+	group_id: string,
+	name: string,
+	description: string,
+	member_count: number,
+	bound: boolean,
 };
 
 /**  A configured application, as every face shows it. Field names are stable (`--json`). */
@@ -42,6 +110,59 @@ export type Application = {
 	updated_at: string,
 };
 
+export type AuthorizedUser = {
+	email: string,
+	displayname: string,
+	firstname: string,
+	lastname: string,
+	federation_id: string | null,
+};
+
+export type CertInfo = {
+	subject: string,
+	issuer: string,
+	/**  Serial number in uppercase hex. */
+	serial: string,
+	not_before: string,
+	not_after: string,
+	/**  SHA-256 of the DER, lowercase hex without separators. */
+	sha256: string,
+	key: KeyInfo,
+	expired: boolean,
+	/**  Whole days until not_after (negative once expired). */
+	days_left: number,
+};
+
+export type Check = {
+	name: string,
+	status: CheckStatus,
+	detail: string,
+};
+
+export type CheckStatus = "pass" | "fail" | "warn" | "info";
+
+export type Decoded = {
+	/**  "Response", "AuthnRequest", or another root element name. */
+	kind: string,
+	/**  How the input was unwrapped, e.g. ["URL", "base64", "deflate"]. */
+	steps: string[],
+	relay_state: string | null,
+	/**  The redirect binding's SigAlg, when the input was a signed redirect URL. */
+	sig_alg: string | null,
+	xml: string,
+	checks: Check[],
+};
+
+/**
+ *  Users and groups as of one change-feed mark: a window that loaded this reloads only when it
+ *  hears of a newer mark.
+ */
+export type DirectorySnapshot = {
+	mark: number,
+	users: User[],
+	groups: Group[],
+};
+
 /**  Which kind of Salesforce org an application talks to. */
 export type Environment = 
 /**  A production org (login.salesforce.com). */
@@ -59,12 +180,108 @@ export type ErrorCode =
 "not_found" | 
 /**  The operation clashes with what exists (a name already taken, say). */
 "conflict" | 
+/**  The user is not allowed to do this (not authorized for the application, say). */
+"forbidden" | 
 /**  The local database could not be opened or used. */
 "storage" | 
 /**  No OS keyring is reachable. */
 "keyring_unavailable" | 
 /**  Anything else; the message still says what failed. */
 "internal";
+
+/**  The Data Loader file for one application, and how many users it lists. */
+export type FederationCsv = {
+	csv: string,
+	users: number,
+};
+
+/**  A group as every face shows it. Field names are stable (`--json`). */
+export type Group = {
+	id: string,
+	name: string,
+	description: string,
+	member_count: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  What a person gives to create or edit a group. */
+export type GroupInput = {
+	name: string,
+	description: string,
+};
+
+/**  One IdP certificate, with its expiry warning (60, 30 and 10 days ahead). */
+export type IdpCertView = {
+	id: string,
+	status: string,
+	info: CertInfo,
+	warning: string | null,
+};
+
+/**  Where the SP-initiated IdP endpoint listens, or why it could not start. */
+export type IdpEndpoint = {
+	url: string,
+	error: string | null,
+};
+
+/**  What to copy or export: certificate.pem, the IdP metadata, and the values Salesforce asks for. */
+export type IdpExports = {
+	entity_id: string,
+	sso_url: string,
+	certificate_pem: string,
+	metadata_xml: string,
+};
+
+/**  What an import would do; nothing has been written. Field names are stable (`--json`). */
+export type ImportPreview = {
+	/**  Data rows read (blank rows not counted). */
+	rows: number,
+	blank_rows: number,
+	creates: number,
+	updates: number,
+	unchanged: number,
+	new_groups: string[],
+	memberships_added: number,
+	memberships_removed: number,
+	/**  Recognised columns, by their canonical names, in file order. */
+	columns: string[],
+	/**  Header cells that match no attribute (their values are not imported). */
+	ignored_columns: string[],
+	/**  How many rows are bad; the import is refused while this is not 0. */
+	error_count: number,
+	/**  The bad rows (the first 1,000). */
+	errors: RowError[],
+	/**  The first 200 rows and what would happen to each. */
+	sample: RowPlan[],
+};
+
+/**  What an import did. */
+export type ImportSummary = {
+	created: number,
+	updated: number,
+	unchanged: number,
+	groups_created: number,
+	memberships_added: number,
+	memberships_removed: number,
+};
+
+export type KeyInfo = {
+	/**  "RSA", "EC", … */
+	type: string,
+	bits: number,
+};
+
+export type KeyRequest = {
+	/**  2048 or 3072. */
+	bits: number,
+	/**  Certificate subject common name, e.g. "Lanyard IdP (salesforce-prod)". */
+	common_name: string,
+	/**  Optional organization (O=) in the subject. */
+	organization: string | null,
+	/**  Validity in days (1–3650). */
+	valid_days: number,
+};
 
 /**  Whether the OS keyring answers; `message` says what to do when it does not. */
 export type KeyringStatus = {
@@ -81,6 +298,61 @@ export type NewApplication = {
 	environment: Environment,
 	/**  Defaults to the environment's login host (or the practice org's address). */
 	login_url: string | null,
+};
+
+/**  A phone number (SCIM `phoneNumbers[0]`). */
+export type Phone = {
+	/**  work, mobile, fax… */
+	type: string,
+	value: string,
+};
+
+/**  What importing would do to one row. */
+export type RowAction = "create" | "update" | "unchanged" | "error";
+
+/**  One bad row: its line in the file (1 is the header) and what is wrong with it. */
+export type RowError = {
+	line: number,
+	/**  The row's email as written (may be empty or invalid). */
+	email: string,
+	message: string,
+};
+
+export type RowPlan = {
+	line: number,
+	email: string,
+	action: RowAction,
+};
+
+export type SpConfig = {
+	entity_id: string,
+	acs_url: string,
+	acs_binding: string,
+	authn_requests_signed: boolean,
+	want_assertions_signed: boolean,
+	/**  "metadata" or "manual". */
+	source: string,
+	valid_until: string | null,
+	updated_at: string,
+};
+
+export type SpMetadata = {
+	entity_id: string,
+	acs: AcsEndpoint[],
+	signing_certs: CertInfo[],
+	encryption_certs: CertInfo[],
+	name_id_formats: string[],
+	authn_requests_signed: boolean,
+	want_assertions_signed: boolean,
+	valid_until: string | null,
+	warnings: string[],
+};
+
+/**  The SP side as stored, with Salesforce's certificates. */
+export type SpView = {
+	config: SpConfig,
+	certificates: CertInfo[],
+	warnings: string[],
 };
 
 /**
@@ -100,6 +372,52 @@ export type StorageInfo = {
 	database: string,
 	schema_version: number,
 	app_version: string,
+};
+
+/**  A user as every face shows it. Field names are stable (`--json`). */
+export type User = {
+	id: string,
+	/**  Also the Salesforce username. */
+	email: string,
+	firstname: string,
+	lastname: string,
+	displayname: string,
+	employee_type: string,
+	job_title: string,
+	employee_identifier: string,
+	department: string,
+	company: string,
+	address: Address,
+	phone: Phone,
+	suspended: boolean,
+	password_expired: boolean,
+	/**  Salesforce's FederationIdentifier, when set. */
+	federation_id: string | null,
+	/**  Names of the groups the user belongs to, sorted. */
+	groups: string[],
+	created_at: string,
+	updated_at: string,
+};
+
+/**
+ *  What a person gives to create or edit a user. Blank fields are stored blank; an empty display
+ *  name becomes "first last"; an empty Federation ID means none.
+ */
+export type UserInput = {
+	email: string,
+	firstname: string,
+	lastname: string,
+	displayname: string,
+	employee_type: string,
+	job_title: string,
+	employee_identifier: string,
+	department: string,
+	company: string,
+	address: Address,
+	phone: Phone,
+	suspended: boolean,
+	password_expired: boolean,
+	federation_id: string | null,
 };
 
 /* Tauri Specta runtime */

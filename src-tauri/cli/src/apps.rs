@@ -39,6 +39,30 @@ pub enum AppCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Save Salesforce's SP metadata (file, or - for standard input) for an application.
+    SetSpMetadata {
+        name: String,
+        file: std::path::PathBuf,
+        /// Pick one entity of an EntitiesDescriptor.
+        #[arg(long, value_name = "ID")]
+        entity: Option<String>,
+    },
+    /// Enter the SP settings by hand.
+    SetSp {
+        name: String,
+        #[arg(long, value_name = "ID")]
+        entity_id: String,
+        #[arg(long, value_name = "URL")]
+        acs_url: String,
+        /// Salesforce's certificate (.crt/.pem/.cer).
+        #[arg(long, value_name = "FILE")]
+        cert: Option<std::path::PathBuf>,
+    },
+    /// Import Salesforce's certificate (.crt/.pem/.cer), checked against the SP metadata.
+    ImportSpCert {
+        name: String,
+        file: std::path::PathBuf,
+    },
     /// Delete an application and everything configured for it.
     Delete {
         name: String,
@@ -115,6 +139,24 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             println!("id           {}", app.id);
             println!("created      {}", app.created_at.to_rfc3339());
             println!("updated      {}", app.updated_at.to_rfc3339());
+            Ok(())
+        }
+        AppCommand::SetSpMetadata { name, file, entity } => {
+            crate::saml::set_sp_metadata(core, &name, &file, entity.as_deref()).await
+        }
+        AppCommand::SetSp {
+            name,
+            entity_id,
+            acs_url,
+            cert,
+        } => crate::saml::set_sp(core, &name, &entity_id, &acs_url, cert.as_deref()).await,
+        AppCommand::ImportSpCert { name, file } => {
+            let bytes = crate::saml::read_input(&file)?;
+            let view = core.import_sp_certificate(&name, &bytes).await?;
+            println!(
+                "imported the Salesforce certificate for {name} ({} on file)",
+                view.certificates.len()
+            );
             Ok(())
         }
         AppCommand::Delete { name, yes } => {

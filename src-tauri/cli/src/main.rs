@@ -2,8 +2,12 @@
 //! Exit codes: 0 success, 1 the operation failed, 2 bad usage or bad input.
 
 mod apps;
+mod directory;
+mod groups;
 mod output;
+mod saml;
 mod sim;
+mod users;
 
 use clap::{Parser, Subcommand};
 use lanyard_core::clock::SystemClock;
@@ -33,6 +37,31 @@ enum Command {
     /// Create, list, show and delete applications.
     #[command(subcommand)]
     App(apps::AppCommand),
+    /// Directory CSV import and export.
+    #[command(subcommand)]
+    Directory(directory::DirectoryCommand),
+    /// Add, list, suspend and unsuspend users.
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// Groups, their members, and which applications they are authorized for.
+    #[command(subcommand)]
+    Group(groups::GroupCommand),
+    /// Write the Salesforce Data Loader CSV (Username, FederationIdentifier) for APP's users.
+    FederationCsv {
+        app: String,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Inspect Salesforce SP metadata (reads a file, saves nothing).
+    #[command(subcommand)]
+    Metadata(saml::MetadataCommand),
+    /// IdP signing keys and certificates, rollover, and IdP metadata.
+    #[command(subcommand)]
+    Idp(saml::IdpCommand),
+    /// Signed SAML responses.
+    #[command(subcommand)]
+    Saml(saml::SamlCommand),
     /// The practice org: a local Salesforce simulator.
     #[command(subcommand)]
     Sim(sim::SimCommand),
@@ -65,9 +94,11 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), ApiError> {
-    if let Command::Sim(cmd) = cli.command {
-        return sim::run(cmd).await;
-    }
+    let command = match cli.command {
+        Command::Sim(cmd) => return sim::run(cmd).await,
+        Command::Metadata(cmd) => return saml::metadata(cmd),
+        other => other,
+    };
     let data_dir = lanyard_core::paths::resolve_data_dir(cli.data_dir, None).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
@@ -81,10 +112,18 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     )
     .await?
     .with_practice_url(lanyard_core::paths::practice_url_from_env());
-    let result = match cli.command {
+    let result = match command {
         Command::App(cmd) => apps::run(&core, cmd).await,
+        Command::Directory(cmd) => directory::run(&core, cmd).await,
+        Command::User(cmd) => users::run(&core, cmd).await,
+        Command::Group(cmd) => groups::run(&core, cmd).await,
+        Command::FederationCsv { app, out } => {
+            directory::federation_csv(&core, &app, out.as_deref()).await
+        }
         Command::Info { json } => info(&core, json).await,
-        Command::Sim(_) => Ok(()),
+        Command::Idp(cmd) => saml::idp(&core, cmd).await,
+        Command::Saml(cmd) => saml::saml(&core, cmd).await,
+        Command::Sim(_) | Command::Metadata(_) => Ok(()),
     };
     core.close().await;
     result

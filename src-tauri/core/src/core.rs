@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Core {
-    store: Store,
-    secrets: Arc<dyn SecretStore>,
-    clock: SharedClock,
+    pub(crate) store: Store,
+    pub(crate) secrets: Arc<dyn SecretStore>,
+    pub(crate) clock: SharedClock,
     data_dir: PathBuf,
     practice_url: String,
 }
@@ -70,6 +70,11 @@ impl Core {
 
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
         &self.secrets
+    }
+
+    /// The injected clock's time (for the area facades, such as the directory's).
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub async fn create_app(&self, request: NewApplication) -> Result<Application, ApiError> {

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     NotFound,
     /// The operation clashes with what exists (a name already taken, say).
     Conflict,
+    /// The user is not allowed to do this (not authorized for the application, say).
+    Forbidden,
     /// The local database could not be opened or used.
     Storage,
     /// No OS keyring is reachable.

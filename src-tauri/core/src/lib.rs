@@ -4,8 +4,10 @@
 pub mod apps;
 pub mod clock;
 pub mod core;
+pub mod directory;
 pub mod error;
 pub mod paths;
+pub mod saml;
 pub mod secrets;
 pub mod store;
 

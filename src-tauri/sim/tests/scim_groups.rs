@@ -144,3 +144,42 @@ async fn discovery_endpoints() {
         .unwrap()
         .starts_with("00E"));
 }
+
+#[tokio::test]
+async fn external_id_is_kept_and_members_carry_ref_and_type() {
+    // Bugs: a group's externalId was accepted with 200 and dropped; members came back without
+    // `$ref` and `type` (RFC 7643 §4.2).
+    let org = default_org().await;
+    let support = group_id(&org, "Support").await;
+    let a = org.create_user("ref@example.com", "Re", "F").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ops = json!([
+        {"op": "add", "path": "externalId", "value": "okta-42"},
+        {"op": "add", "path": "members", "value": [{"value": a}]},
+    ]);
+    let res = org
+        .patch(&format!("/Groups/{support}"), &patch_op(ops))
+        .await;
+    assert_eq!(res.status(), 200);
+    let g: Value = org
+        .get(&format!("/Groups/{support}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(g["externalId"], "okta-42");
+    assert_eq!(g["members"][0]["type"], "User");
+    assert_eq!(g["members"][0]["$ref"], org.scim(&format!("/Users/{a}")));
+
+    let put = json!({"displayName": "Support", "members": [{"value": a}]});
+    let res = org
+        .send(Method::PUT, &format!("/Groups/{support}"), &put)
+        .await;
+    let g: Value = res.json().await.unwrap();
+    assert!(
+        g.get("externalId").is_none(),
+        "PUT replaces: no externalId given, none kept"
+    );
+}

@@ -411,3 +411,25 @@ async fn pages_hold_at_most_200() {
         "preloaded users look real: {first}"
     );
 }
+
+#[tokio::test]
+async fn optional_name_parts_are_kept() {
+    // Bug: name.middleName, honorificPrefix and honorificSuffix were published in /Schemas but
+    // dropped when a user was stored.
+    let org = default_org().await;
+    let profile = org.profile_id("Standard User").await;
+    let mut body = user("parts@example.com", "Grace", "Hopper", &profile);
+    body["name"]["middleName"] = json!("Brewster");
+    body["name"]["honorificPrefix"] = json!("Rear Admiral");
+    body["name"]["honorificSuffix"] = json!("PhD");
+    let res = org.post("/Users", &body).await;
+    assert_eq!(res.status(), 201);
+    let u: Value = res.json().await.unwrap();
+    assert_eq!(u["name"]["middleName"], "Brewster");
+    assert_eq!(u["name"]["honorificPrefix"], "Rear Admiral");
+    assert_eq!(u["name"]["honorificSuffix"], "PhD");
+    assert_eq!(
+        u["name"]["formatted"], "Grace Hopper",
+        "built from first and last name"
+    );
+}

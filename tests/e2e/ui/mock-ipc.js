@@ -63,9 +63,276 @@
     },
   };
 
+
+  // ---- Directory (users, groups, bindings) ----
+  const dir = { users: [], groups: [], bindings: new Set(), mark: 0, nextId: 1 };
+  window.__LANYARD_DIR__ = dir;
+  const newId = (p) => `${p}-${dir.nextId++}`;
+  const blankUser = () => ({
+    id: newId("u"), email: "", firstname: "", lastname: "", displayname: "", employee_type: "", job_title: "",
+    employee_identifier: "", department: "", company: "",
+    address: { type: "", street_address: "", locality: "", region: "", postal_code: "", country: "" },
+    phone: { type: "", value: "" }, suspended: false, password_expired: false, federation_id: null, groups: [],
+    created_at: now(), updated_at: now(),
+  });
+  const groupOf = (ref) => dir.groups.find((g) => g.id === ref || g.name.toLowerCase() === String(ref).trim().toLowerCase());
+  const userOf = (ref) => dir.users.find((u) => u.id === ref || u.email.toLowerCase() === String(ref).trim().toLowerCase());
+  const emailOk = (e) => /^[^\s@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(e.trim());
+  const bump = () => {
+    dir.mark += 1;
+  };
+  const addGroup = (name, description = "") => {
+    const g = { id: newId("g"), name, description, member_count: 0, created_at: now(), updated_at: now() };
+    dir.groups.push(g);
+    return g;
+  };
+  for (const g of scenario.groups || []) addGroup(g.name, g.description || "");
+  for (const u of scenario.users || []) {
+    const base = blankUser();
+    dir.users.push({ ...base, ...u, address: { ...base.address, ...(u.address || {}) }, phone: { ...base.phone, ...(u.phone || {}) } });
+  }
+  if (scenario.userCount) {
+    // Generated in the page so a benchmark need not ship 100,000 users through the test runner.
+    const depts = ["Engineering", "Sales", "Support", "Finance", "Marketing", "Legal", "Operations", "People"];
+    for (const name of ["EMEA", "AMER", "APAC", ...depts]) if (!groupOf(name)) addGroup(name);
+    for (let i = 0; i < scenario.userCount; i++) {
+      const base = blankUser();
+      const dept = depts[i % depts.length];
+      const n = String(i).padStart(6, "0");
+      dir.users.push({
+        ...base,
+        email: `user${n}@example.com`, firstname: `First${i}`, lastname: `Last${scenario.userCount - i}`,
+        displayname: `First${i} Last${scenario.userCount - i}`, job_title: `Analyst ${i % 40}`, department: dept,
+        company: "Acme", address: { ...base.address, locality: `City ${i % 97}`, country: "FR" },
+        suspended: i % 50 === 0, federation_id: `fed-${n}`, groups: [dept, ["EMEA", "AMER", "APAC"][i % 3]].sort(),
+      });
+    }
+  }
+  const groupsOut = () =>
+    [...dir.groups]
+      .map((g) => ({ ...g, member_count: dir.users.filter((u) => u.groups.some((n) => n.toLowerCase() === g.name.toLowerCase())).length }))
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  const validateUser = (input, selfId) => {
+    if (!emailOk(input.email)) return fail("invalid_input", `"${input.email}" is not a valid email / Salesforce username.`);
+    const other = userOf(input.email);
+    if (other && other.id !== selfId) return fail("conflict", `A user with the email "${input.email.trim()}" already exists (emails compare without regard to case): edit that user instead.`);
+    if (!input.lastname.trim()) return fail("invalid_input", "The last name is empty: Salesforce requires a last name for every user.");
+    return null;
+  };
+  const fill = (input) => ({
+    ...input,
+    email: input.email.trim(),
+    displayname: input.displayname.trim() || `${input.firstname} ${input.lastname}`.trim(),
+    federation_id: input.federation_id && input.federation_id.trim() ? input.federation_id.trim() : null,
+  });
+  const parseCsv = (text) => {
+    const lines = text.replace(/\r/g, "").split("\n");
+    const header = (lines[0] || "").split(",").map((h) => h.trim());
+    const rows = [];
+    lines.slice(1).forEach((line, i) => {
+      if (line.trim() !== "") rows.push({ line: i + 2, cells: line.split(",") });
+    });
+    return { header, rows };
+  };
+  const KNOWN = ["email", "firstname", "lastname", "displayname", "department", "jobtitle", "suspended", "groups", "federationid"];
+  const planCsv = (text) => {
+    const { header, rows } = parseCsv(text);
+    const at = (name) => header.findIndex((h) => h.toLowerCase().replace(/[\s_.-]/g, "") === name);
+    if (at("email") < 0) return { fatal: `The CSV file cannot be read: no column is named "email" (found: ${header.join(", ")}); users are matched by email, so the file needs one` };
+    const errors = [];
+    const ops = [];
+    const newGroups = [];
+    const seen = new Map();
+    for (const r of rows) {
+      const get = (name) => (at(name) >= 0 ? (r.cells[at(name)] || "").trim() : undefined);
+      const email = get("email");
+      const problems = [];
+      if (!emailOk(email)) problems.push(`"${email}" is not a valid email / Salesforce username`);
+      if (seen.has(email.toLowerCase())) problems.push(`the email "${email}" is also on line ${seen.get(email.toLowerCase())}; each user may appear once`);
+      else seen.set(email.toLowerCase(), r.line);
+      const existing = userOf(email);
+      const last = get("lastname") ?? (existing ? existing.lastname : "");
+      if (!last) problems.push("The last name is empty: Salesforce requires a last name for every user.");
+      if (problems.length) {
+        errors.push({ line: r.line, email, message: problems.join("; ") });
+        continue;
+      }
+      const groups = get("groups");
+      const list = groups === undefined ? undefined : groups.split(";").map((g) => g.trim()).filter(Boolean);
+      for (const g of list || []) if (!groupOf(g) && !newGroups.includes(g)) newGroups.push(g);
+      ops.push({ existing, email, fields: { firstname: get("firstname"), lastname: last, department: get("department"), job_title: get("jobtitle"), suspended: get("suspended") === undefined ? undefined : /^(true|yes|1)$/i.test(get("suspended")) }, groups: list });
+    }
+    const ignored = header.filter((h) => !KNOWN.includes(h.toLowerCase().replace(/[\s_.-]/g, "")));
+    return { rows: rows.length, errors, ops, newGroups, ignored, columns: header.filter((h) => !ignored.includes(h)) };
+  };
+
+  Object.assign(handlers, {
+    load_directory: () => {
+      if (scenario.directoryError) return fail("storage", scenario.directoryError);
+      return {
+        mark: dir.mark,
+        users: [...dir.users].sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1)),
+        groups: groupsOut(),
+      };
+    },
+    watch_directory: () => dir.mark,
+    create_user: ({ input }) => {
+      const bad = validateUser(input);
+      if (bad) return bad;
+      const u = { ...blankUser(), ...fill(input) };
+      dir.users.push(u);
+      bump();
+      return u;
+    },
+    update_user: ({ id, input }) => {
+      const u = userOf(id);
+      if (!u) return fail("not_found", `There is no user "${id}".`);
+      const bad = validateUser(input, u.id);
+      if (bad) return bad;
+      Object.assign(u, fill(input), { updated_at: now() });
+      bump();
+      return u;
+    },
+    delete_users: ({ ids }) => {
+      dir.users = dir.users.filter((u) => !ids.includes(u.id));
+      bump();
+      return ids.length;
+    },
+    set_users_suspended: ({ ids, suspended }) => {
+      let n = 0;
+      for (const u of dir.users) if (ids.includes(u.id) && u.suspended !== suspended) (u.suspended = suspended), n++;
+      bump();
+      return n;
+    },
+    create_group: ({ input }) => {
+      if (!input.name.trim() || input.name.includes(";")) return fail("invalid_input", `"${input.name}" is not a valid group name.`);
+      if (groupOf(input.name)) return fail("conflict", `A group named "${input.name.trim()}" already exists (names compare without regard to case): pick another name.`);
+      const g = addGroup(input.name.trim(), input.description.trim());
+      bump();
+      return { ...g };
+    },
+    update_group: ({ id, input }) => {
+      const g = groupOf(id);
+      if (!g) return fail("not_found", `There is no group named "${id}".`);
+      for (const u of dir.users) u.groups = u.groups.map((n) => (n === g.name ? input.name.trim() : n));
+      g.name = input.name.trim();
+      g.description = input.description.trim();
+      bump();
+      return { ...g };
+    },
+    delete_group: ({ id }) => {
+      const g = groupOf(id);
+      if (!g) return fail("not_found", `There is no group named "${id}".`);
+      dir.groups = dir.groups.filter((x) => x !== g);
+      for (const u of dir.users) u.groups = u.groups.filter((n) => n !== g.name);
+      bump();
+      return null;
+    },
+    add_group_members: ({ group, users }) => {
+      const g = groupOf(group);
+      if (!g) return fail("not_found", `There is no group named "${group}".`);
+      const found = users.map(userOf);
+      const missing = users.find((_, i) => !found[i]);
+      if (missing !== undefined) return fail("not_found", `There is no user "${missing}". \`lanyard user list\` shows the ones that exist.`);
+      let n = 0;
+      for (const u of found) if (!u.groups.includes(g.name)) (u.groups = [...u.groups, g.name].sort()), n++;
+      bump();
+      return n;
+    },
+    remove_group_members: ({ group, users }) => {
+      const g = groupOf(group);
+      if (!g) return fail("not_found", `There is no group named "${group}".`);
+      let n = 0;
+      for (const u of users.map(userOf)) if (u && u.groups.includes(g.name)) (u.groups = u.groups.filter((x) => x !== g.name)), n++;
+      bump();
+      return n;
+    },
+    list_app_groups: ({ app }) => {
+      if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
+      return groupsOut().map((g) => ({ group_id: g.id, name: g.name, description: g.description, member_count: g.member_count, bound: dir.bindings.has(`${app}|${g.id}`) }));
+    },
+    set_app_group: ({ app, group, bound }) => {
+      const g = groupOf(group);
+      if (!g) return fail("not_found", `There is no group named "${group}".`);
+      const key = `${app}|${g.id}`;
+      const had = dir.bindings.has(key);
+      if (bound) dir.bindings.add(key);
+      else dir.bindings.delete(key);
+      bump();
+      return had !== bound;
+    },
+    preview_csv_import: ({ text }) => {
+      const p = planCsv(text);
+      if (p.fatal) return fail("invalid_input", p.fatal);
+      const creates = p.ops.filter((o) => !o.existing).length;
+      return {
+        rows: p.rows, blank_rows: 0, creates, updates: p.ops.length - creates, unchanged: 0, new_groups: p.newGroups,
+        memberships_added: p.ops.reduce((n, o) => n + (o.groups ? o.groups.length : 0), 0), memberships_removed: 0,
+        columns: p.columns, ignored_columns: p.ignored, error_count: p.errors.length, errors: p.errors,
+        sample: p.ops.map((o, i) => ({ line: i + 2, email: o.email, action: o.existing ? "update" : "create" })),
+      };
+    },
+    import_csv: ({ text }) => {
+      const p = planCsv(text);
+      if (p.fatal) return fail("invalid_input", p.fatal);
+      if (p.errors.length) return fail("invalid_input", `${p.errors.length} row(s) of the CSV file have problems. Nothing was imported.`);
+      for (const name of p.newGroups) addGroup(name);
+      let created = 0;
+      for (const o of p.ops) {
+        const u = o.existing || { ...blankUser(), email: o.email };
+        if (!o.existing) (dir.users.push(u), created++);
+        for (const [k, v] of Object.entries(o.fields)) if (v !== undefined) u[k] = v;
+        if (!u.displayname) u.displayname = `${u.firstname} ${u.lastname}`.trim();
+        if (o.groups) u.groups = o.groups.map((n) => groupOf(n).name).sort();
+      }
+      bump();
+      return { created, updated: p.ops.length - created, unchanged: 0, groups_created: p.newGroups.length, memberships_added: 0, memberships_removed: 0 };
+    },
+    export_directory_csv: () =>
+      "email,firstname,lastname,groups\n" + dir.users.map((u) => [u.email, u.firstname, u.lastname, u.groups.join(";")].join(",")).join("\n") + "\n",
+    federation_csv: ({ app }) => {
+      const bound = dir.groups.filter((g) => dir.bindings.has(`${app}|${g.id}`)).map((g) => g.name);
+      const users = dir.users.filter((u) => u.groups.some((n) => bound.includes(n))).sort((a, b) => (a.email < b.email ? -1 : 1));
+      return { csv: "Username,FederationIdentifier\n" + users.map((u) => `${u.email},${u.federation_id || u.email}\n`).join(""), users: users.length };
+    },
+  });
+
+  // ---- Events (@tauri-apps/api/event over the plugin:event commands) ----
+  const callbacks = new Map();
+  const listeners = [];
+  let nextCallback = 1;
+  let nextListener = 1;
+  Object.assign(handlers, {
+    "plugin:event|listen": ({ event, handler }) => {
+      const id = nextListener++;
+      listeners.push({ id, event, handler });
+      return id;
+    },
+    "plugin:event|unlisten": ({ eventId }) => {
+      const i = listeners.findIndex((l) => l.id === eventId);
+      if (i >= 0) listeners.splice(i, 1);
+      return null;
+    },
+  });
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: () => undefined };
+  /** What the shell's poller does when the CLI changed the directory: bump the mark and emit. */
+  window.__LANYARD_EXTERNAL_CHANGE__ = (change) => {
+    change(dir, { blankUser, addGroup });
+    bump();
+    for (const l of listeners.filter((x) => x.event === "directory://changed")) {
+      const cb = callbacks.get(l.handler);
+      if (cb) cb({ event: l.event, id: l.id, payload: dir.mark });
+    }
+  };
+  window.__LANYARD_LISTENERS__ = listeners;
+
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback: () => 0,
+    transformCallback: (callback) => {
+      const id = nextCallback++;
+      callbacks.set(id, callback);
+      return id;
+    },
     invoke: async (cmd, args) => {
       calls.push({ cmd, args });
       const handler = handlers[cmd];

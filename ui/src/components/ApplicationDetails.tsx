@@ -1,11 +1,14 @@
 import { useState } from "react";
 import { commands, type Application } from "../bindings";
 import { messageOf, unwrap } from "../lib/ipc";
+import { AppUserGroups } from "./AppUserGroups";
+import { SsoPanel } from "./sso/SsoPanel";
 
 export function ApplicationDetails({ app, onDeleted }: { app: Application; onDeleted: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [tab, setTab] = useState<"overview" | "sso" | "groups">("overview");
 
   const remove = async () => {
     setBusy(true);
@@ -22,6 +25,21 @@ export function ApplicationDetails({ app, onDeleted }: { app: Application; onDel
   return (
     <article className="card details" aria-label={`Application ${app.label}`}>
       <h2>{app.label}</h2>
+      <div className="tabs" role="tablist" aria-label="Application">
+        <button type="button" role="tab" aria-selected={tab === "overview"} className={tab === "overview" ? "tab active" : "tab"} onClick={() => setTab("overview")} data-testid="app-tab-overview">
+          Overview
+        </button>
+        <button type="button" role="tab" aria-selected={tab === "sso"} className={tab === "sso" ? "tab active" : "tab"} onClick={() => setTab("sso")} data-testid="app-tab-sso">
+          Single sign-on
+        </button>
+        <button type="button" role="tab" aria-selected={tab === "groups"} className={tab === "groups" ? "tab active" : "tab"} onClick={() => setTab("groups")} data-testid="app-tab-groups">
+          User groups
+        </button>
+      </div>
+      {tab === "groups" && <AppUserGroups app={app} />}
+      {tab === "sso" && <SsoPanel app={app} />}
+      {tab === "overview" && (
+      <>
       <dl className="facts">
         <dt>Name</dt>
         <dd><code>{app.name}</code></dd>
@@ -51,6 +69,8 @@ export function ApplicationDetails({ app, onDeleted }: { app: Application; onDel
             Keep it
           </button>
         </div>
+      )}
+      </>
       )}
     </article>
   );

@@ -1,14 +1,111 @@
+import { useState } from "react";
+import { commands, type ImportSummary } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
+import { GroupsView } from "../components/directory/GroupsView";
+import { ImportDialog } from "../components/directory/ImportDialog";
+import { UsersView } from "../components/directory/UsersView";
+import { downloadText } from "../lib/download";
+import { messageOf, unwrap } from "../lib/ipc";
+import { useDirectory } from "../lib/useDirectory";
+
+type Tab = "users" | "groups";
 
 export function DirectoryPage() {
+  const [directory, reload] = useDirectory();
+  const [tab, setTab] = useState<Tab>("users");
+  const [importing, setImporting] = useState(false);
+  const [addFirst, setAddFirst] = useState(false);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const exportCsv = async () => {
+    setNotice(null);
+    try {
+      const text = await unwrap(commands.exportDirectoryCsv());
+      downloadText("lanyard-directory.csv", text);
+      setNotice({ ok: true, text: "Exported the directory as lanyard-directory.csv." });
+    } catch (e) {
+      setNotice({ ok: false, text: messageOf(e) });
+    }
+  };
+
+  const imported = (s: ImportSummary) => {
+    setImporting(false);
+    setNotice({
+      ok: true,
+      text: `Imported: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.groups_created} group(s) created.`,
+    });
+    reload();
+  };
+
   return (
     <section>
       <header className="page-header">
         <h1>Directory</h1>
+        <div className="actions">
+          <button type="button" onClick={() => setImporting(true)} data-testid="import-csv">
+            Import CSV…
+          </button>
+          <button type="button" onClick={exportCsv} disabled={directory.state !== "ready" || directory.data.users.length === 0} data-testid="export-csv">
+            Export CSV
+          </button>
+        </div>
       </header>
-      <EmptyState title="No users or groups yet">
-        <p>The directory holds the people and groups Lanyard signs in and provisions to Salesforce.</p>
-      </EmptyState>
+      {importing && <ImportDialog onDone={imported} onCancel={() => setImporting(false)} />}
+      {notice && (
+        <p className={notice.ok ? "ok-text" : "error-text"} role={notice.ok ? "status" : "alert"} data-testid="directory-notice">
+          {notice.text}
+        </p>
+      )}
+      {directory.state === "loading" && (
+        <p className="muted" aria-busy="true">
+          Loading the directory…
+        </p>
+      )}
+      {directory.state === "error" && (
+        <div className="card" role="alert" data-testid="directory-error">
+          <p className="error-text">{directory.message}</p>
+          <button type="button" onClick={reload}>
+            Try again
+          </button>
+        </div>
+      )}
+      {directory.state === "ready" && (
+        <>
+          <div className="tabs" role="tablist" aria-label="Directory">
+            {(["users", "groups"] as const).map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                aria-selected={tab === t}
+                className={tab === t ? "tab active" : "tab"}
+                onClick={() => setTab(t)}
+                data-testid={`tab-${t}`}
+              >
+                {t === "users" ? `Users (${directory.data.users.length.toLocaleString()})` : `Groups (${directory.data.groups.length})`}
+              </button>
+            ))}
+          </div>
+          {tab === "users" && directory.data.users.length === 0 && !importing && !addFirst ? (
+            <EmptyState title="No users yet">
+              <p>The directory holds the people Lanyard signs in and provisions to Salesforce.</p>
+              <div className="actions centered">
+                <button type="button" className="primary" onClick={() => setImporting(true)}>
+                  Import a CSV file
+                </button>
+              </div>
+              <button type="button" onClick={() => setAddFirst(true)} data-testid="add-first-user">
+                Add a user
+              </button>
+            </EmptyState>
+          ) : tab === "users" ? (
+            <UsersView users={directory.data.users} groups={directory.data.groups} reload={reload} startWithNew={addFirst} />
+          ) : (
+            <GroupsView users={directory.data.users} groups={directory.data.groups} reload={reload} />
+          )}
+        </>
+      )}
     </section>
   );
 }
+

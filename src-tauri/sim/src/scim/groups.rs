@@ -2,7 +2,8 @@
 //! Salesforce does not create or delete groups over SCIM, so POST and DELETE are refused.
 
 use super::error::{self, scim_json};
-use super::users::parse_body;
+use super::projection::{Projection, ProjectionQuery};
+use super::users::{get_ci, parse_body};
 use super::{authorized, list, patch, ListQuery};
 use crate::SharedSim;
 use axum::body::Bytes;
@@ -23,8 +24,16 @@ pub fn new_group(id: &str, name: &str) -> Value {
     })
 }
 
+/// The group as returned: its location, and each member's `$ref` and `type` (RFC 7643 §4.2).
 fn present(sim: &SharedSim, group: &Value) -> Value {
     let mut g = group.clone();
+    if let Some(members) = g["members"].as_array_mut() {
+        for m in members {
+            let id = m["value"].as_str().unwrap_or("").to_owned();
+            m["$ref"] = json!(format!("{}/Users/{id}", sim.scim_base()));
+            m["type"] = json!("User");
+        }
+    }
     g["meta"]["location"] = json!(format!(
         "{}/Groups/{}",
         sim.scim_base(),
@@ -49,13 +58,18 @@ pub async fn get_one(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
 ) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let org = sim.org();
     match org.groups.get(&id) {
-        Some(g) => scim_json(StatusCode::OK, &present(&sim, g)),
+        Some(g) => scim_json(StatusCode::OK, &projection.apply(present(&sim, g))),
         None => error::not_found("Group", &id),
     }
 }
@@ -64,6 +78,7 @@ pub async fn get_one(
 fn update(
     sim: &SharedSim,
     id: &str,
+    projection: &Projection,
     change: impl FnOnce(&mut serde_json::Map<String, Value>) -> Result<(), Response>,
 ) -> Response {
     let mut org = sim.org();
@@ -101,48 +116,70 @@ fn update(
     let mut group = existing;
     group["members"] = json!(members);
     group["displayName"] = name;
+    match get_ci(&draft, "externalId").filter(|v| !v.is_null()) {
+        Some(ext) => group["externalId"] = ext.clone(),
+        None => {
+            if let Some(g) = group.as_object_mut() {
+                g.remove("externalId");
+            }
+        }
+    }
     group["meta"]["lastModified"] =
         json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
     org.groups.insert(id.to_owned(), group.clone());
-    scim_json(StatusCode::OK, &present(sim, &group))
+    scim_json(StatusCode::OK, &projection.apply(present(sim, &group)))
 }
 
 pub async fn patch_one(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let input = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r,
     };
-    update(&sim, &id, |draft| patch::apply(draft, &input))
+    update(&sim, &id, &projection, |draft| patch::apply(draft, &input))
 }
 
 pub async fn put(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let input = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r,
     };
-    update(&sim, &id, |draft| {
+    update(&sim, &id, &projection, |draft| {
         draft.insert(
             "members".into(),
             input.get("members").cloned().unwrap_or_else(|| json!([])),
         );
         if let Some(n) = input.get("displayName") {
             draft.insert("displayName".into(), n.clone());
+        }
+        draft.remove("externalId");
+        if let Some(ext) = get_ci(&input, "externalId") {
+            draft.insert("externalId".into(), ext.clone());
         }
         Ok(())
     })

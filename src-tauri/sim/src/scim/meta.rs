@@ -38,67 +38,6 @@ pub async fn service_provider_config(State(sim): State<SharedSim>, headers: Head
     )
 }
 
-fn attr(
-    name: &str,
-    kind: &str,
-    required: bool,
-    multi: bool,
-    case_exact: bool,
-    uniqueness: &str,
-) -> Value {
-    json!({
-        "name": name, "type": kind, "multiValued": multi, "required": required,
-        "caseExact": case_exact, "mutability": if name == "id" { "readOnly" } else { "readWrite" },
-        "returned": "default", "uniqueness": uniqueness,
-    })
-}
-
-fn complex(name: &str, multi: bool, subs: Vec<Value>) -> Value {
-    json!({"name": name, "type": "complex", "multiValued": multi, "required": false,
-           "mutability": "readWrite", "returned": "default", "subAttributes": subs})
-}
-
-fn schemas_list(sim: &SharedSim) -> Vec<Value> {
-    let s = |n: &str| attr(n, "string", false, false, false, "none");
-    let mv = |n: &str| {
-        complex(
-            n,
-            true,
-            vec![
-                s("value"),
-                s("display"),
-                s("type"),
-                attr("primary", "boolean", false, false, false, "none"),
-            ],
-        )
-    };
-    let user = json!({
-        "id": USER_SCHEMA, "name": "User", "description": "Salesforce User",
-        "attributes": [
-            attr("userName", "string", true, false, false, "global"),
-            complex("name", false, vec![s("formatted"), attr("familyName", "string", true, false, false, "none"), s("givenName"), s("middleName"), s("honorificPrefix"), s("honorificSuffix")]),
-            s("displayName"), s("nickName"), s("title"), s("userType"), s("preferredLanguage"), s("locale"), s("timezone"),
-            attr("active", "boolean", false, false, false, "none"),
-            mv("emails"), mv("phoneNumbers"), mv("photos"), mv("entitlements"), mv("roles"), mv("groups"),
-            complex("addresses", true, vec![s("type"), s("streetAddress"), s("locality"), s("region"), s("postalCode"), s("country"), s("formatted")]),
-            attr("externalId", "string", false, false, true, "none"),
-        ],
-        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{USER_SCHEMA}", sim.scim_base())},
-    });
-    let enterprise = json!({
-        "id": ENTERPRISE_SCHEMA, "name": "EnterpriseUser", "description": "Enterprise User",
-        "attributes": [s("employeeNumber"), s("costCenter"), s("organization"), s("division"), s("department"),
-                       complex("manager", false, vec![s("managerId"), s("displayName")])],
-        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{ENTERPRISE_SCHEMA}", sim.scim_base())},
-    });
-    let group = json!({
-        "id": super::groups::GROUP_SCHEMA, "name": "Group", "description": "Salesforce public group",
-        "attributes": [attr("displayName", "string", true, false, false, "server"), complex("members", true, vec![attr("value", "string", false, false, true, "none"), s("display")])],
-        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", sim.scim_base(), super::groups::GROUP_SCHEMA)},
-    });
-    vec![user, enterprise, group]
-}
-
 pub async fn schemas(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
@@ -107,7 +46,7 @@ pub async fn schemas(
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
-    list(&q, schemas_list(&sim).into_iter())
+    list(&q, super::schemas::all(&sim.scim_base()).into_iter())
 }
 
 pub async fn schema(
@@ -118,7 +57,7 @@ pub async fn schema(
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
-    match schemas_list(&sim)
+    match super::schemas::all(&sim.scim_base())
         .into_iter()
         .find(|s| s["id"] == id.as_str())
     {

@@ -5,13 +5,17 @@ pub mod filter;
 pub mod groups;
 pub mod meta;
 pub mod patch;
+pub mod projection;
+pub mod schemas;
 pub mod users;
 
 use crate::SharedSim;
-use axum::http::{header, HeaderMap};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Uri};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{any, get, post};
 use axum::Router;
+use projection::{Projection, ProjectionQuery};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -27,6 +31,18 @@ pub struct ListQuery {
     #[serde(rename = "startIndex")]
     pub start_index: Option<i64>,
     pub count: Option<i64>,
+    pub attributes: Option<String>,
+    #[serde(rename = "excludedAttributes")]
+    pub excluded_attributes: Option<String>,
+}
+
+impl ListQuery {
+    fn projection(&self) -> Result<Projection, Response> {
+        Projection::from_query(&ProjectionQuery {
+            attributes: self.attributes.clone(),
+            excluded_attributes: self.excluded_attributes.clone(),
+        })
+    }
 }
 
 /// Checks the bearer token.
@@ -56,6 +72,10 @@ pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
         },
         None => None,
     };
+    let projection = match q.projection() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let start = q.start_index.unwrap_or(1).max(1);
     if start > MAX_START_INDEX {
         return error::bad_request(
@@ -72,7 +92,7 @@ pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
             continue;
         }
         if total >= skip && page.len() < count {
-            page.push(item);
+            page.push(projection.apply(item));
         }
         total += 1;
     }
@@ -135,4 +155,36 @@ pub fn router() -> Router<SharedSim> {
                 .patch(groups::patch_one)
                 .delete(groups::refuse_delete),
         )
+        .route(&format!("{base}/.search"), post(search_unsupported))
+        .route(&format!("{base}/Users/.search"), post(search_unsupported))
+        .route(&format!("{base}/Groups/.search"), post(search_unsupported))
+        .route(&format!("{base}/{{*rest}}"), any(unknown_endpoint))
+}
+
+/// POST `.search` (RFC 7644 §3.4.3) is not offered: 501, the RFC's answer for an operation
+/// the service provider does not support (§3.12). Lists are queried with GET and `filter`.
+async fn search_unsupported(State(sim): State<SharedSim>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    error::response(
+        axum::http::StatusCode::NOT_IMPLEMENTED,
+        None,
+        "NOT_IMPLEMENTED: POST .search is not supported. Query with GET /Users or GET /Groups and the filter parameter.",
+    )
+}
+
+/// Any other path under the SCIM base: a SCIM 404 (RFC 7644 §3.12), not an empty body.
+async fn unknown_endpoint(State(sim): State<SharedSim>, headers: HeaderMap, uri: Uri) -> Response {
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    error::response(
+        axum::http::StatusCode::NOT_FOUND,
+        None,
+        &format!(
+            "NOT_FOUND: {} is not a SCIM endpoint of this org. Endpoints: Users, Groups, Entitlements, Roles, Schemas, ResourceTypes, ServiceProviderConfigs.",
+            uri.path()
+        ),
+    )
 }

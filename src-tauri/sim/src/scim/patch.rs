@@ -6,7 +6,7 @@
 
 use super::error;
 use super::filter;
-use super::users::get_ci;
+use super::users::{get_ci, ENTERPRISE_SCHEMA};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
@@ -148,6 +148,28 @@ fn merge_into(target: &mut Map<String, Value>, key: &str, value: Value, append: 
     }
 }
 
+/// A path naming a whole extension (`urn:…:enterprise:2.0:User`) targets its object: add and
+/// replace merge the given sub-attributes into it (RFC 7644 §3.5.2.1, §3.5.2.3), remove drops it.
+fn apply_to_extension(
+    draft: &mut Map<String, Value>,
+    op: &str,
+    urn: &str,
+    value: Option<Value>,
+) -> Result<(), Response> {
+    let key = key_ci(draft, urn);
+    if op == "remove" {
+        draft.remove(&key);
+        return Ok(());
+    }
+    match value {
+        Some(Value::Object(v)) => {
+            merge_into(draft, &key, Value::Object(v), false);
+            Ok(())
+        }
+        _ => Err(syntax(&format!("{op} on {urn:?} needs an object value"))),
+    }
+}
+
 fn apply_one(
     draft: &mut Map<String, Value>,
     op: &str,
@@ -176,6 +198,9 @@ fn apply_one(
         }
         return Ok(());
     };
+    if path.trim().eq_ignore_ascii_case(ENTERPRISE_SCHEMA) {
+        return apply_to_extension(draft, op, path.trim(), value);
+    }
     let p = parse_path(path)?;
     let target = container(draft, p.urn);
     let key = key_ci(target, p.attr);

@@ -4,6 +4,7 @@
 //! restricted state/country picklists.
 
 use super::error::{self, scim_json};
+use super::projection::{Projection, ProjectionQuery};
 use super::{authorized, list, patch, ListQuery};
 use crate::org::Org;
 use crate::SharedSim;
@@ -16,6 +17,9 @@ use serde_json::{json, Map, Value};
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const ENTERPRISE_SCHEMA: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const MAX_BODY: usize = 64 * 1024;
+/// Optional attributes a PATCH `remove` clears. The others are filled by Salesforce (names,
+/// nickname, locale, language, time zone, active) and keep their value.
+const REMOVABLE: [&str; 4] = ["title", "externalId", "roles", ENTERPRISE_SCHEMA];
 
 /// A refusal with the status and text Salesforce would answer.
 pub struct Refusal(pub Response);
@@ -271,6 +275,10 @@ pub fn normalize(
         .cloned()
         .or_else(|| prev(ENTERPRISE_SCHEMA))
         .unwrap_or_else(|| json!({}));
+    if let Value::Object(e) = &mut enterprise {
+        // An extension object holds attributes only; its schema is listed in `schemas`.
+        e.retain(|k, _| !k.eq_ignore_ascii_case("schemas"));
+    }
     if enterprise.get("organization").is_none() {
         enterprise["organization"] = json!(org.name);
     }
@@ -278,7 +286,7 @@ pub fn normalize(
         "schemas": [USER_SCHEMA, ENTERPRISE_SCHEMA],
         "id": id,
         "userName": user_name,
-        "name": {"givenName": given, "familyName": family, "formatted": formatted},
+        "name": name_of(name, given, family, &formatted),
         "displayName": text("displayName", json!(formatted)),
         "nickName": text("nickName", json!(user_name.chars().take(40).collect::<String>())),
         "title": text("title", Value::Null),
@@ -327,6 +335,27 @@ pub fn normalize(
     Ok(user)
 }
 
+/// The stored `name`: Salesforce's first and last name, the formatted full name, and the
+/// optional parts when given.
+fn name_of(
+    input: Option<&Map<String, Value>>,
+    given: &str,
+    family: &str,
+    formatted: &str,
+) -> Value {
+    let mut name = json!({"givenName": given, "familyName": family, "formatted": formatted});
+    for part in ["middleName", "honorificPrefix", "honorificSuffix"] {
+        if let Some(v) = input
+            .and_then(|n| str_ci(n, part))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            name[part] = json!(v);
+        }
+    }
+    name
+}
+
 fn version_of(user: &Value) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(user.to_string().as_bytes());
@@ -355,8 +384,9 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn with_location(status: StatusCode, user: &Value) -> Response {
-    let mut res = scim_json(status, user);
+/// The user as a response: Location and ETag headers, the body projected as asked.
+fn with_location(status: StatusCode, user: &Value, projection: &Projection) -> Response {
+    let mut res = scim_json(status, &projection.apply(user.clone()));
     if let Some(loc) = user["meta"]["location"]
         .as_str()
         .and_then(|l| HeaderValue::from_str(l).ok())
@@ -372,10 +402,19 @@ fn with_location(status: StatusCode, user: &Value) -> Response {
     res
 }
 
-pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn create(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(pq): Query<ProjectionQuery>,
+    body: Bytes,
+) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let input = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r,
@@ -388,7 +427,11 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, body: Byte
     match normalize(&mut org, &sim.base_url, &input, None, &now()) {
         Ok(user) => {
             org.put_user(user.clone());
-            with_location(StatusCode::CREATED, &present(&org, &sim.base_url, &user))
+            with_location(
+                StatusCode::CREATED,
+                &present(&org, &sim.base_url, &user),
+                &projection,
+            )
         }
         Err(Refusal(r)) => r,
     }
@@ -398,13 +441,22 @@ pub async fn get_one(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
 ) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let org = sim.org();
     match org.users.get(&id) {
-        Some(u) => with_location(StatusCode::OK, &present(&org, &sim.base_url, u)),
+        Some(u) => with_location(
+            StatusCode::OK,
+            &present(&org, &sim.base_url, u),
+            &projection,
+        ),
         None => error::not_found("User", &id),
     }
 }
@@ -428,11 +480,16 @@ pub async fn put(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let input = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r,
@@ -444,7 +501,11 @@ pub async fn put(
     match normalize(&mut org, &sim.base_url, &input, Some(&existing), &now()) {
         Ok(user) => {
             org.put_user(user.clone());
-            with_location(StatusCode::OK, &present(&org, &sim.base_url, &user))
+            with_location(
+                StatusCode::OK,
+                &present(&org, &sim.base_url, &user),
+                &projection,
+            )
         }
         Err(Refusal(r)) => r,
     }
@@ -454,11 +515,16 @@ pub async fn patch_one(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
     if let Err(r) = authorized(&sim, &headers) {
         return r;
     }
+    let projection = match pq.parse() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let input = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r,
@@ -474,10 +540,24 @@ pub async fn patch_one(
     if let Err(r) = patch::apply(&mut draft, &input) {
         return r;
     }
-    match normalize(&mut org, &sim.base_url, &draft, Some(&existing), &now()) {
+    // The draft is the whole resource: an optional attribute it lacks was removed and must
+    // not come back from the stored user. What Salesforce fills in itself stays filled.
+    let mut previous = existing.clone();
+    if let Value::Object(p) = &mut previous {
+        for key in REMOVABLE {
+            if get_ci(&draft, key).is_none() {
+                p.remove(key);
+            }
+        }
+    }
+    match normalize(&mut org, &sim.base_url, &draft, Some(&previous), &now()) {
         Ok(user) => {
             org.put_user(user.clone());
-            with_location(StatusCode::OK, &present(&org, &sim.base_url, &user))
+            with_location(
+                StatusCode::OK,
+                &present(&org, &sim.base_url, &user),
+                &projection,
+            )
         }
         Err(Refusal(r)) => r,
     }

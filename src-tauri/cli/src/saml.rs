@@ -1,0 +1,391 @@
+//! `lanyard metadata …`, `lanyard idp …`, `lanyard saml …` and the SP verbs of `lanyard app`.
+
+use crate::output::print_json;
+use clap::Subcommand;
+use lanyard_core::saml::keys::KeyRequest;
+use lanyard_core::saml::metadata::parse_sp_metadata;
+use lanyard_core::saml::service::IdpCertView;
+use lanyard_core::{ApiError, Core, ErrorCode};
+use std::path::{Path, PathBuf};
+
+/// Largest file read from disk (the parser refuses anything over 1 MiB with its own message).
+const READ_LIMIT: u64 = 64 * 1024 * 1024;
+
+pub fn read_input(path: &Path) -> Result<Vec<u8>, ApiError> {
+    let bad = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    };
+    if path.as_os_str() == "-" {
+        use std::io::Read;
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .take(READ_LIMIT)
+            .read_to_end(&mut buf)
+            .map_err(bad)?;
+        return Ok(buf);
+    }
+    let meta = std::fs::metadata(path).map_err(bad)?;
+    let max = lanyard_core::saml::input::MAX_XML_BYTES as u64;
+    if meta.len() > max {
+        // Refused before reading: memory stays bounded whatever the file's size.
+        let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            lanyard_core::saml::input::InputError::TooLarge { size }.to_string(),
+        ));
+    }
+    if meta.len() > READ_LIMIT {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} is {} bytes: that is not a SAML document",
+                path.display(),
+                meta.len()
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(bad)
+}
+
+fn write_out(out: Option<&Path>, text: &str) -> Result<(), ApiError> {
+    match out {
+        Some(p) => std::fs::write(p, text).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("cannot write {}: {e}", p.display()),
+            )
+        }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetadataCommand {
+    /// Read SP metadata and print what it says (nothing is saved).
+    Inspect {
+        file: PathBuf,
+        /// Pick one entity of an EntitiesDescriptor.
+        #[arg(long, value_name = "ID")]
+        entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Stateless: no database is opened.
+pub fn metadata(cmd: MetadataCommand) -> Result<(), ApiError> {
+    let MetadataCommand::Inspect { file, entity, json } = cmd;
+    let bytes = read_input(&file)?;
+    let meta = parse_sp_metadata(&bytes, entity.as_deref(), chrono::Utc::now(), None)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    if json {
+        return print_json(&meta);
+    }
+    println!("entity ID               {}", meta.entity_id);
+    for a in &meta.acs {
+        println!(
+            "ACS                     {} ({}{})",
+            a.location,
+            a.binding.rsplit(':').next().unwrap_or(""),
+            if a.is_default { ", default" } else { "" }
+        );
+    }
+    for c in &meta.signing_certs {
+        println!(
+            "signing certificate     {} · {} {} bits · expires {} ({} days) · SHA-256 {}",
+            c.subject,
+            c.key.kind,
+            c.key.bits,
+            c.not_after.date_naive(),
+            c.days_left,
+            c.sha256
+        );
+    }
+    println!("AuthnRequestsSigned     {}", meta.authn_requests_signed);
+    println!("WantAssertionsSigned    {}", meta.want_assertions_signed);
+    println!(
+        "NameID formats          {}",
+        meta.name_id_formats.join(", ")
+    );
+    if let Some(v) = &meta.valid_until {
+        println!("validUntil              {v}");
+    }
+    for w in &meta.warnings {
+        println!("warning: {w}");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdpCommand {
+    /// Write the active IdP certificate (certificate.pem) to FILE or standard output.
+    Cert {
+        app: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Create a key: the first becomes active, later ones wait as "next"; --activate switches.
+    Rotate {
+        app: String,
+        /// Make the next certificate the active one (the old one stays published as previous).
+        #[arg(long)]
+        activate: bool,
+        /// RSA key size: 2048 or 3072.
+        #[arg(long, default_value_t = 2048)]
+        bits: u32,
+        /// Certificate subject common name.
+        #[arg(long)]
+        cn: Option<String>,
+        /// Certificate validity in days.
+        #[arg(long, default_value_t = 730)]
+        days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop publishing the previous certificate and delete its key from the keyring.
+    Retire { app: String },
+    /// List the IdP certificates with their status.
+    List {
+        app: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the loopback IdP endpoint (SP-initiated logins) at LANYARD_IDP_URL until Ctrl+C.
+    Serve,
+    /// Print the IdP metadata XML.
+    Metadata {
+        app: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn print_certs(certs: &[IdpCertView], json: bool) -> Result<(), ApiError> {
+    if json {
+        return print_json(&certs);
+    }
+    for c in certs {
+        println!(
+            "{:<9} {} · RSA {} · expires {} · SHA-256 {}",
+            c.status,
+            c.info.subject,
+            c.info.key.bits,
+            c.info.not_after.date_naive(),
+            c.info.sha256
+        );
+        if let Some(w) = &c.warning {
+            println!("          warning: {w}");
+        }
+    }
+    Ok(())
+}
+
+pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
+    match cmd {
+        IdpCommand::Cert { app, out } => {
+            write_out(out.as_deref(), &core.idp_certificate_pem(&app).await?)
+        }
+        IdpCommand::Rotate {
+            app,
+            activate,
+            bits,
+            cn,
+            days,
+            json,
+        } => {
+            let request = KeyRequest {
+                bits,
+                common_name: cn.unwrap_or_else(|| format!("Lanyard IdP ({app})")),
+                organization: None,
+                valid_days: days,
+            };
+            let certs = core.idp_rotate(&app, activate, Some(request)).await?;
+            print_certs(&certs, json)
+        }
+        IdpCommand::Retire { app } => print_certs(&core.idp_retire(&app).await?, false),
+        IdpCommand::List { app, json } => print_certs(&core.idp_certificates(&app).await?, json),
+        IdpCommand::Serve => serve(core).await,
+        IdpCommand::Metadata { app, out } => {
+            let xml = core
+                .idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
+                .await?;
+            write_out(out.as_deref(), &xml)
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SamlCommand {
+    /// Print a signed SAMLResponse (the base64 value an ACS form posts) for a user.
+    Response {
+        app: String,
+        /// The user's Salesforce username.
+        #[arg(long, value_name = "USERNAME")]
+        user: String,
+        #[arg(long, value_name = "ID")]
+        in_response_to: Option<String>,
+        /// Printed on a second line as RelayState=… when given.
+        #[arg(long, value_name = "S")]
+        relay_state: Option<String>,
+    },
+    /// IdP-initiated test login: print (and with --open, open) a one-time link that posts a
+    /// signed response to Salesforce; waits until it is used or 60 s pass.
+    Login {
+        app: String,
+        #[arg(long, value_name = "USERNAME")]
+        user: String,
+        /// Open the link in the system browser (xdg-open).
+        #[arg(long)]
+        open: bool,
+    },
+    /// Decode a SAMLResponse or AuthnRequest (XML, base64, deflated, URL-encoded, form body or
+    /// redirect URL) and check it against an application.
+    Decode {
+        /// File to read, or - (the default) for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        #[arg(long)]
+        app: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn saml(core: &Core, cmd: SamlCommand) -> Result<(), ApiError> {
+    let (app, user, in_response_to, relay_state) = match cmd {
+        SamlCommand::Response {
+            app,
+            user,
+            in_response_to,
+            relay_state,
+        } => (app, user, in_response_to, relay_state),
+        SamlCommand::Decode { file, app, json } => {
+            return decode(core, &file, app.as_deref(), json).await
+        }
+        SamlCommand::Login { app, user, open } => return login(core, &app, &user, open).await,
+    };
+    let signed = core
+        .saml_response(&app, &user, in_response_to.as_deref())
+        .await?;
+    println!("{}", signed.saml_response);
+    if let Some(r) = relay_state {
+        eprintln!("post to {} with RelayState={r}", signed.acs_url);
+    }
+    Ok(())
+}
+
+pub async fn set_sp_metadata(
+    core: &Core,
+    app: &str,
+    file: &Path,
+    entity: Option<&str>,
+) -> Result<(), ApiError> {
+    let bytes = read_input(file)?;
+    let view = core.set_sp_metadata(app, &bytes, entity).await?;
+    println!(
+        "saved SP settings of {app}: entity ID {}, ACS {}",
+        view.config.entity_id, view.config.acs_url
+    );
+    for w in &view.warnings {
+        println!("warning: {w}");
+    }
+    Ok(())
+}
+
+pub async fn set_sp(
+    core: &Core,
+    app: &str,
+    entity_id: &str,
+    acs_url: &str,
+    cert: Option<&Path>,
+) -> Result<(), ApiError> {
+    let cert_bytes = cert.map(read_input).transpose()?;
+    let view = core
+        .set_sp_manual(app, entity_id, acs_url, cert_bytes.as_deref())
+        .await?;
+    println!(
+        "saved SP settings of {app}: entity ID {}, ACS {}",
+        view.config.entity_id, view.config.acs_url
+    );
+    Ok(())
+}
+
+async fn decode(core: &Core, file: &Path, app: Option<&str>, json: bool) -> Result<(), ApiError> {
+    let bytes = read_input(file)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ApiError::new(ErrorCode::InvalidInput, "the input is not UTF-8 text"))?;
+    let decoded = core.decode_saml(&text, app).await?;
+    if json {
+        return print_json(&decoded);
+    }
+    println!(
+        "{} (unwrapped: {})",
+        decoded.kind,
+        if decoded.steps.is_empty() {
+            "raw XML".to_owned()
+        } else {
+            decoded.steps.join(" → ")
+        }
+    );
+    if let Some(r) = &decoded.relay_state {
+        println!("RelayState: {r}");
+    }
+    for c in &decoded.checks {
+        let mark = match c.status {
+            lanyard_core::saml::decode::CheckStatus::Pass => "ok  ",
+            lanyard_core::saml::decode::CheckStatus::Fail => "FAIL",
+            lanyard_core::saml::decode::CheckStatus::Warn => "warn",
+            lanyard_core::saml::decode::CheckStatus::Info => "    ",
+        };
+        println!("{mark} {:<28} {}", c.name, c.detail);
+    }
+    println!();
+    print!("{}", decoded.xml);
+    Ok(())
+}
+
+async fn login(core: &Core, app: &str, user: &str, open: bool) -> Result<(), ApiError> {
+    let link = core.idp_initiated_login(app, user).await?;
+    println!("{}", link.url);
+    if open {
+        if let Err(e) = std::process::Command::new("xdg-open")
+            .arg(&link.url)
+            .spawn()
+        {
+            eprintln!("lanyard: cannot open the browser ({e}); open the link above by hand");
+        }
+    }
+    eprintln!("lanyard: the link works once and for 60 seconds");
+    link.wait().await;
+    Ok(())
+}
+
+/// `lanyard idp serve`: the SP-initiated endpoint, until Ctrl+C.
+pub async fn serve(core: &Core) -> Result<(), ApiError> {
+    let base = lanyard_core::paths::idp_base_url_from_env();
+    let hostport = base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let addr: std::net::SocketAddr = hostport.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("LANYARD_IDP_URL must be http://127.0.0.1:PORT, not {base}"),
+        )
+    })?;
+    let idp = core.serve_idp(addr).await?;
+    println!(
+        "IdP endpoint: {}/saml2/<application>  (Ctrl+C to stop)",
+        idp.base_url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    idp.stop().await;
+    Ok(())
+}

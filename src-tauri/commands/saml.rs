@@ -1,0 +1,267 @@
+//! Single sign-on commands: SP settings from metadata (file, drop, paste) or by hand, Salesforce's
+//! certificate, IdP keys and rollover, exports, test logins and the decoder.
+
+use crate::state::AppState;
+use lanyard_core::saml::authorized::AuthorizedUser;
+use lanyard_core::saml::decode::Decoded;
+use lanyard_core::saml::keys::KeyRequest;
+use lanyard_core::saml::metadata::SpMetadata;
+use lanyard_core::saml::service::{IdpCertView, SpView};
+use lanyard_core::{ApiError, ErrorCode};
+use serde::Serialize;
+use tauri::State;
+
+/// Files an admin picks or drops are read here, with a size check before reading.
+fn read_file(path: &str, limit: u64) -> Result<Vec<u8>, ApiError> {
+    let p = std::path::Path::new(path);
+    let meta = std::fs::metadata(p)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {path}: {e}")))?;
+    if !meta.is_file() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{path} is not a file."),
+        ));
+    }
+    if meta.len() > limit {
+        let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            lanyard_core::saml::input::InputError::TooLarge { size }.to_string(),
+        ));
+    }
+    std::fs::read(p)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {path}: {e}")))
+}
+
+fn write_file(path: &str, text: &str) -> Result<(), ApiError> {
+    std::fs::write(path, text).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("Cannot write {path}: {e}. Choose another folder."),
+        )
+    })
+}
+
+const METADATA_LIMIT: u64 = lanyard_core::saml::input::MAX_XML_BYTES as u64;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sp_config(state: State<'_, AppState>, app: String) -> Result<SpView, ApiError> {
+    state.core()?.sp_config(&app).await
+}
+
+/// Reads metadata without saving (preview, and the entity list of an EntitiesDescriptor).
+#[tauri::command]
+#[specta::specta]
+pub async fn inspect_metadata(
+    state: State<'_, AppState>,
+    app: String,
+    text: Option<String>,
+    path: Option<String>,
+    entity: Option<String>,
+) -> Result<SpMetadata, ApiError> {
+    let bytes = match (text, path) {
+        (Some(t), _) => t.into_bytes(),
+        (None, Some(p)) => read_file(&p, METADATA_LIMIT)?,
+        (None, None) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "Paste the metadata XML or choose a file.",
+            ))
+        }
+    };
+    state
+        .core()?
+        .inspect_metadata(&bytes, entity.as_deref(), Some(&app))
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_sp_metadata(
+    state: State<'_, AppState>,
+    app: String,
+    text: Option<String>,
+    path: Option<String>,
+    entity: Option<String>,
+) -> Result<SpView, ApiError> {
+    let bytes = match (text, path) {
+        (Some(t), _) => t.into_bytes(),
+        (None, Some(p)) => read_file(&p, METADATA_LIMIT)?,
+        (None, None) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "Paste the metadata XML or choose a file.",
+            ))
+        }
+    };
+    state
+        .core()?
+        .set_sp_metadata(&app, &bytes, entity.as_deref())
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_sp_manual(
+    state: State<'_, AppState>,
+    app: String,
+    entity_id: String,
+    acs_url: String,
+    cert_path: Option<String>,
+) -> Result<SpView, ApiError> {
+    let cert = cert_path
+        .as_deref()
+        .map(|p| read_file(p, 64 * 1024))
+        .transpose()?;
+    state
+        .core()?
+        .set_sp_manual(&app, &entity_id, &acs_url, cert.as_deref())
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_sp_certificate(
+    state: State<'_, AppState>,
+    app: String,
+    path: String,
+) -> Result<SpView, ApiError> {
+    let bytes = read_file(&path, 64 * 1024)?;
+    state.core()?.import_sp_certificate(&app, &bytes).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_certificates(
+    state: State<'_, AppState>,
+    app: String,
+) -> Result<Vec<IdpCertView>, ApiError> {
+    state.core()?.idp_certificates(&app).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_rotate(
+    state: State<'_, AppState>,
+    app: String,
+    activate: bool,
+    request: Option<KeyRequest>,
+) -> Result<Vec<IdpCertView>, ApiError> {
+    state.core()?.idp_rotate(&app, activate, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_retire(
+    state: State<'_, AppState>,
+    app: String,
+) -> Result<Vec<IdpCertView>, ApiError> {
+    state.core()?.idp_retire(&app).await
+}
+
+/// What to copy or export: certificate.pem, the IdP metadata, and the values Salesforce asks for.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct IdpExports {
+    pub entity_id: String,
+    pub sso_url: String,
+    pub certificate_pem: String,
+    pub metadata_xml: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_exports(state: State<'_, AppState>, app: String) -> Result<IdpExports, ApiError> {
+    let core = state.core()?;
+    let application = core.get_app(&app).await?;
+    let sso_url = state.idp_sso_url(&app);
+    Ok(IdpExports {
+        entity_id: lanyard_core::saml::service::idp_entity_id(&application),
+        certificate_pem: core.idp_certificate_pem(&app).await?,
+        metadata_xml: core.idp_metadata(&app, &sso_url).await?,
+        sso_url,
+    })
+}
+
+/// Writes certificate.pem or the metadata to a path the admin chose in the save dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_idp_file(
+    state: State<'_, AppState>,
+    app: String,
+    what: String,
+    path: String,
+) -> Result<(), ApiError> {
+    let core = state.core()?;
+    let text = match what.as_str() {
+        "certificate" => core.idp_certificate_pem(&app).await?,
+        "metadata" => {
+            core.idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
+                .await?
+        }
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("Unknown export {other:?}: use certificate or metadata."),
+            ))
+        }
+    };
+    write_file(&path, &text)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn authorized_users(
+    state: State<'_, AppState>,
+    app: String,
+) -> Result<Vec<AuthorizedUser>, ApiError> {
+    state.core()?.authorized_users(&app).await
+}
+
+/// IdP-initiated test login: opens the system browser on a one-time loopback page.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_login(
+    app_handle: tauri::AppHandle,
+    state: State<'_, AppState>,
+    app: String,
+    user: String,
+) -> Result<String, ApiError> {
+    use tauri_plugin_opener::OpenerExt;
+    let link = state.core()?.idp_initiated_login(&app, &user).await?;
+    let url = link.url.clone();
+    app_handle
+        .opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("Cannot open the browser ({e}); open {url} by hand within 60 seconds."),
+            )
+        })?;
+    tauri::async_runtime::spawn(link.wait());
+    Ok(url)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn decode_saml(
+    state: State<'_, AppState>,
+    input: String,
+    app: Option<String>,
+) -> Result<Decoded, ApiError> {
+    state.core()?.decode_saml(&input, app.as_deref()).await
+}
+
+/// Where the SP-initiated IdP endpoint listens, or why it could not start.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct IdpEndpoint {
+    pub url: String,
+    pub error: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn idp_endpoint(state: State<'_, AppState>) -> IdpEndpoint {
+    state.idp_endpoint()
+}

@@ -1,0 +1,566 @@
+//! Test logins through the admin's browser, served on the loopback interface only.
+//!
+//! * SP-initiated: the IdP endpoint `/saml2/<app>` (HTTP-Redirect and HTTP-POST bindings) decodes
+//!   Salesforce's AuthnRequest, verifies its signature with Salesforce's certificate when the SP
+//!   signs requests, checks Issuer and ACS against the configuration, lets the admin choose which
+//!   authorized directory user signs in, and posts the response with InResponseTo.
+//! * IdP-initiated: a one-time page on a random port (single use, gone after 60 s) that posts a
+//!   fresh response to the ACS.
+
+use super::authorized::{authorized_user, authorized_users};
+use super::input::{intake, parse, MAX_XML_BYTES};
+use super::store;
+use super::xml::escape;
+use crate::{ApiError, Core, ErrorCode};
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const REQUEST_TTL: Duration = Duration::from_secs(300);
+/// How long a one-time IdP-initiated page waits for the browser.
+pub const ONE_TIME_TTL: Duration = Duration::from_secs(60);
+const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+struct Pending {
+    app: String,
+    request_id: String,
+    relay_state: Option<String>,
+    expires: Instant,
+}
+
+/// A one-time login page: its URL, and a handle that ends once it was served or expired.
+pub struct OneTimeLogin {
+    pub url: String,
+    served: tokio::task::JoinHandle<()>,
+}
+
+impl OneTimeLogin {
+    /// Waits until the page was served (or [`ONE_TIME_TTL`] passed).
+    pub async fn wait(self) {
+        let _ = self.served.await;
+    }
+}
+
+#[derive(Clone)]
+struct IdpState {
+    core: Core,
+    pending: Arc<Mutex<HashMap<String, Pending>>>,
+}
+
+/// A running loopback IdP endpoint.
+pub struct LoopbackIdp {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LoopbackIdp {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+fn html(status: StatusCode, title: &str, body: &str, nonce: Option<&str>) -> Response {
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} · Lanyard</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:640px;margin:3rem auto;color:#1d2330}}\
+button{{font:inherit;padding:.5rem 1rem;margin:.3rem 0;display:block;width:100%;text-align:left}}\
+.error{{color:#b3261e}}</style></head><body><h1>{t}</h1>{body}</body></html>",
+        t = escape(title)
+    );
+    let mut res = (status, page).into_response();
+    let script = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let csp = format!("default-src 'none'; style-src 'unsafe-inline'; script-src{script}; form-action http: https:; base-uri 'none'; frame-ancestors 'none'");
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn deny(title: &str, detail: &str) -> Response {
+    html(
+        StatusCode::FORBIDDEN,
+        title,
+        &format!("<p class=\"error\" id=\"result\">{}</p>", escape(detail)),
+        None,
+    )
+}
+
+/// A page that posts the response to the ACS as soon as it loads (with a button without JS).
+fn auto_post(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> Response {
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let relay = relay_state
+        .map(|r| {
+            format!(
+                "<input type=\"hidden\" name=\"RelayState\" value=\"{}\">",
+                escape(r)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "<p id=\"result\">Signing in to Salesforce…</p><form method=\"post\" action=\"{acs}\" id=\"saml\">\
+<input type=\"hidden\" name=\"SAMLResponse\" value=\"{resp}\">{relay}<button type=\"submit\">Continue</button></form>\
+<script nonce=\"{nonce}\">document.getElementById('saml').submit();</script>",
+        acs = escape(acs_url),
+        resp = escape(saml_response),
+    );
+    html(StatusCode::OK, "Signing in", &body, Some(&nonce))
+}
+
+fn raw_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query.split('&').find_map(|kv| {
+        kv.split_once('=')
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    })
+}
+
+fn url_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Checks an HTTP-Redirect signature: RSA-SHA256 over the query parts exactly as received.
+fn verify_redirect_signature(query: &str, certs_pem: &[String]) -> Result<(), String> {
+    let sig_alg = raw_param(query, "SigAlg")
+        .map(url_decode)
+        .ok_or("the AuthnRequest is not signed (no SigAlg), but Salesforce signs its requests")?;
+    if sig_alg != RSA_SHA256 {
+        return Err(format!(
+            "signature algorithm {sig_alg} refused: only RSA-SHA256 is accepted"
+        ));
+    }
+    let signature = raw_param(query, "Signature")
+        .map(url_decode)
+        .ok_or("no Signature")?;
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(signature.replace(' ', "+"))
+        .map_err(|_| "the Signature is not base64")?;
+    let mut signed = format!(
+        "SAMLRequest={}",
+        raw_param(query, "SAMLRequest").unwrap_or("")
+    );
+    if let Some(r) = raw_param(query, "RelayState") {
+        signed.push_str(&format!("&RelayState={r}"));
+    }
+    signed.push_str(&format!(
+        "&SigAlg={}",
+        raw_param(query, "SigAlg").unwrap_or("")
+    ));
+    for pem in certs_pem {
+        let Ok(cert) = openssl::x509::X509::from_pem(pem.as_bytes()) else {
+            continue;
+        };
+        let Ok(key) = cert.public_key() else { continue };
+        let Ok(mut v) = openssl::sign::Verifier::new(openssl::hash::MessageDigest::sha256(), &key)
+        else {
+            continue;
+        };
+        if v.update(signed.as_bytes()).is_ok() && v.verify(&signature).unwrap_or(false) {
+            return Ok(());
+        }
+    }
+    Err("the AuthnRequest signature does not verify with Salesforce's certificate".into())
+}
+
+fn inflate_bounded(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(data)
+        .take(MAX_XML_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .ok()?;
+    (out.len() <= MAX_XML_BYTES).then_some(out)
+}
+
+struct Request {
+    id: String,
+}
+
+/// Reads and checks an AuthnRequest against the application's SP configuration.
+async fn check_request(
+    state: &IdpState,
+    app_name: &str,
+    xml: &[u8],
+    redirect_query: Option<&str>,
+) -> Result<Request, Response> {
+    let core = &state.core;
+    let not_set_up = |d: &str| deny("Single sign-on is not set up", d);
+    let app = crate::apps::get(core.store().pool(), app_name)
+        .await
+        .map_err(|_| not_set_up(&format!("Lanyard has no application named {app_name:?}.")))?;
+    let sp = store::sp_config(core.store().pool(), &app.id)
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| {
+            not_set_up(&format!(
+                "{} has no Salesforce SP settings yet: import Salesforce's metadata in Lanyard.",
+                app.label
+            ))
+        })?;
+    let certs: Vec<String> = store::sp_certs(core.store().pool(), &app.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.cert_pem)
+        .collect();
+    let text = intake(xml).map_err(|e| deny("Unreadable login request", &e.to_string()))?;
+    if sp.authn_requests_signed {
+        match redirect_query {
+            Some(q) => verify_redirect_signature(q, &certs)
+                .map_err(|e| deny("Login request refused", &e))?,
+            None => {
+                use samael::crypto::{
+                    AllowedSignatureAlgorithm, CertificateDer, CryptoProvider, ReduceMode, XmlSec,
+                };
+                let ders: Vec<CertificateDer> = certs
+                    .iter()
+                    .filter_map(|p| {
+                        openssl::x509::X509::from_pem(p.as_bytes())
+                            .ok()?
+                            .to_der()
+                            .ok()
+                    })
+                    .map(CertificateDer::from)
+                    .collect();
+                XmlSec::reduce_xml_to_signed_with_allowed_algorithms(&text.text, &ders, ReduceMode::ValidateAndMarkNoAncestors, Some(&[AllowedSignatureAlgorithm::RsaSha256]))
+                    .map_err(|_| deny("Login request refused", "the AuthnRequest signature does not verify with Salesforce's certificate (RSA-SHA256)"))?;
+            }
+        }
+    }
+    let doc = parse(&text.text).map_err(|e| deny("Unreadable login request", &e.to_string()))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "AuthnRequest" {
+        return Err(deny(
+            "Unreadable login request",
+            "the message is not an AuthnRequest",
+        ));
+    }
+    let issuer = root
+        .children()
+        .find(|c| c.is_element() && c.tag_name().name() == "Issuer")
+        .and_then(|i| i.text())
+        .map(str::trim)
+        .unwrap_or("");
+    if issuer != sp.entity_id {
+        return Err(deny(
+            "Login request refused",
+            &format!(
+                "the request's Issuer {issuer:?} is not this application's SP entity ID {:?}",
+                sp.entity_id
+            ),
+        ));
+    }
+    if let Some(acs) = root.attribute("AssertionConsumerServiceURL") {
+        if acs != sp.acs_url {
+            return Err(deny("Login request refused", &format!("the request asks for the ACS {acs:?}; Lanyard only posts to the configured {:?}", sp.acs_url)));
+        }
+    }
+    let id = root
+        .attribute("ID")
+        .filter(|i| !i.is_empty() && i.len() <= 1024)
+        .ok_or_else(|| deny("Unreadable login request", "the AuthnRequest has no ID"))?;
+    Ok(Request { id: id.to_owned() })
+}
+
+async fn chooser(
+    state: &IdpState,
+    app_name: &str,
+    request: Request,
+    relay_state: Option<String>,
+) -> Response {
+    let core = &state.core;
+    let Ok(app) = crate::apps::get(core.store().pool(), app_name).await else {
+        return deny("Unknown application", app_name);
+    };
+    let users = authorized_users(core.store().pool(), &app.id)
+        .await
+        .unwrap_or_default();
+    if users.is_empty() {
+        return deny(
+            "No one may sign in yet",
+            &format!("No active directory user is authorized for {}: in Lanyard, bind a group to it (User groups) and add members.", app.label),
+        );
+    }
+    let key = uuid::Uuid::new_v4().simple().to_string();
+    {
+        let mut pending = state.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.retain(|_, p| p.expires > Instant::now());
+        pending.insert(
+            key.clone(),
+            Pending {
+                app: app.name.clone(),
+                request_id: request.id,
+                relay_state,
+                expires: Instant::now() + REQUEST_TTL,
+            },
+        );
+    }
+    let buttons: String = users
+        .iter()
+        .map(|u| {
+            format!(
+                "<button type=\"submit\" name=\"email\" value=\"{e}\">{d} &lt;{e}&gt;</button>",
+                e = escape(&u.email),
+                d = escape(if u.displayname.is_empty() {
+                    &u.email
+                } else {
+                    &u.displayname
+                })
+            )
+        })
+        .collect();
+    let body = format!(
+        "<p id=\"result\">Salesforce ({}) asks Lanyard to sign someone in. Choose the directory user:</p>\
+<form method=\"post\" action=\"/saml2/{}/choose\"><input type=\"hidden\" name=\"key\" value=\"{key}\">{buttons}</form>",
+        escape(&app.label),
+        escape(&app.name)
+    );
+    html(StatusCode::OK, "Choose who signs in", &body, None)
+}
+
+async fn sso_redirect(
+    State(state): State<IdpState>,
+    Path(app): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    if query.len() > 2 * MAX_XML_BYTES {
+        return deny("Login request refused", "the request is too large");
+    }
+    let Some(encoded) = raw_param(&query, "SAMLRequest") else {
+        return deny(
+            "No login request",
+            "This is Lanyard's SAML endpoint: open it through Salesforce's login page.",
+        );
+    };
+    let Ok(deflated) =
+        base64::engine::general_purpose::STANDARD.decode(url_decode(encoded).replace(' ', "+"))
+    else {
+        return deny("Unreadable login request", "SAMLRequest is not base64");
+    };
+    let Some(xml) = inflate_bounded(&deflated) else {
+        return deny(
+            "Unreadable login request",
+            "SAMLRequest is not deflated XML of at most 1 MiB",
+        );
+    };
+    let relay = raw_param(&query, "RelayState").map(url_decode);
+    match check_request(&state, &app, &xml, Some(&query)).await {
+        Ok(req) => chooser(&state, &app, req, relay).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct PostBinding {
+    #[serde(rename = "SAMLRequest")]
+    saml_request: String,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+async fn sso_post(
+    State(state): State<IdpState>,
+    Path(app): Path<String>,
+    Form(f): Form<PostBinding>,
+) -> Response {
+    let Ok(xml) = base64::engine::general_purpose::STANDARD
+        .decode(f.saml_request.split_whitespace().collect::<String>())
+    else {
+        return deny("Unreadable login request", "SAMLRequest is not base64");
+    };
+    match check_request(&state, &app, &xml, None).await {
+        Ok(req) => chooser(&state, &app, req, f.relay_state).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    key: String,
+    email: String,
+}
+
+async fn choose(
+    State(state): State<IdpState>,
+    Path(app): Path<String>,
+    Form(c): Form<Choice>,
+) -> Response {
+    let pending = state
+        .pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&c.key);
+    let Some(p) = pending.filter(|p| p.app == app && p.expires > Instant::now()) else {
+        return deny(
+            "This login request has expired",
+            "Start again from Salesforce's login page.",
+        );
+    };
+    let core = &state.core;
+    let Ok(application) = crate::apps::get(core.store().pool(), &app).await else {
+        return deny("Unknown application", &app);
+    };
+    if authorized_user(core.store().pool(), &application.id, &c.email)
+        .await
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        return deny(
+            "Access denied",
+            &format!(
+                "{} is not authorized for {} (not in a group bound to it, or suspended).",
+                c.email, application.label
+            ),
+        );
+    }
+    match core
+        .saml_response(&app, &c.email, Some(&p.request_id))
+        .await
+    {
+        Ok(signed) => auto_post(
+            &signed.acs_url,
+            &signed.saml_response,
+            p.relay_state.as_deref(),
+        ),
+        Err(e) => deny("Lanyard could not sign the response", &e.message),
+    }
+}
+
+impl Core {
+    /// Serves the SP-initiated endpoint `/saml2/<app>` on `addr` (127.0.0.1 only).
+    pub async fn serve_idp(&self, addr: SocketAddr) -> Result<LoopbackIdp, ApiError> {
+        if !addr.ip().is_loopback() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("the IdP endpoint listens on the loopback address only, not {addr}"),
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot listen on {addr} for the IdP endpoint: {e}. Is another Lanyard running? Set LANYARD_IDP_URL to use another port.")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let state = IdpState {
+            core: self.clone(),
+            pending: Arc::default(),
+        };
+        let app = Router::new()
+            .route("/saml2/{app}", get(sso_redirect).post(sso_post))
+            .route("/saml2/{app}/choose", post(choose))
+            .with_state(state);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(LoopbackIdp {
+            addr,
+            stop: Some(tx),
+            task,
+        })
+    }
+
+    /// IdP-initiated test login: signs a response for `user` now and serves it once, on a random
+    /// loopback port, for [`ONE_TIME_TTL`]. Returns the URL to open in the browser.
+    pub async fn idp_initiated_login(
+        &self,
+        app: &str,
+        user: &str,
+    ) -> Result<OneTimeLogin, ApiError> {
+        let signed = self.saml_response(app, user, None).await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("cannot open a loopback port: {e}"),
+                )
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let page = Arc::new(Mutex::new(Some((signed.acs_url, signed.saml_response))));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let tx = Arc::new(Mutex::new(Some(tx)));
+        let want = token.clone();
+        let router = Router::new().route(
+            "/login/{token}",
+            get(move |Path(got): Path<String>| {
+                let page = Arc::clone(&page);
+                let tx = Arc::clone(&tx);
+                async move {
+                    if got != want {
+                        return deny("Unknown link", "This login link is not valid.");
+                    }
+                    let taken = page.lock().unwrap_or_else(|p| p.into_inner()).take();
+                    if let Some(stop) = tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                        let _ = stop.send(());
+                    }
+                    match taken {
+                        Some((acs, response)) => auto_post(&acs, &response, None),
+                        None => deny(
+                            "Link already used",
+                            "Each test login link works once: start another test login in Lanyard.",
+                        ),
+                    }
+                }
+            }),
+        );
+        let served = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                let _ = tokio::time::timeout(ONE_TIME_TTL, rx).await;
+                // Let the page that triggered the stop be written out.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            });
+            let _ = serve.await;
+        });
+        Ok(OneTimeLogin {
+            url: format!("http://{addr}/login/{token}"),
+            served,
+        })
+    }
+}

@@ -1,0 +1,350 @@
+//! Both test logins end to end, with an HTTP client standing in for the browser: the
+//! IdP-initiated one-time page and the SP-initiated flow through the loopback IdP endpoint, each
+//! reaching "Logged in as …" on the practice org.
+
+use lanyard_core::apps::{Environment, NewApplication};
+use lanyard_core::clock::SystemClock;
+use lanyard_core::directory::{groups::GroupInput, users::UserInput};
+use lanyard_core::saml::service::idp_entity_id;
+use lanyard_core::secrets::MemoryStore;
+use lanyard_core::Core;
+use std::sync::Arc;
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    core: Core,
+    sim: lanyard_sim::RunningSim,
+    idp: lanyard_core::saml::loopback::LoopbackIdp,
+    http: reqwest::Client,
+}
+
+fn attr<'a>(html: &'a str, name: &str, marker: &str) -> Option<&'a str> {
+    let at = html.find(marker)?;
+    let rest = &html[at..];
+    let key = format!("{name}=\"");
+    let start = rest.find(&key)? + key.len();
+    rest[start..].split('"').next()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+fn heading(html: &str) -> String {
+    html.split("id=\"login-result\"")
+        .nth(1)
+        .and_then(|r| r.split('>').nth(1))
+        .and_then(|r| r.split('<').next())
+        .unwrap_or("")
+        .to_owned()
+}
+
+async fn rig() -> Rig {
+    let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap()
+    .with_practice_url(sim.base_url());
+    core.create_app(NewApplication {
+        name: "practice".into(),
+        environment: Environment::Practice,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    for (email, first) in [
+        ("ada@practice.example.com", "Ada"),
+        ("eve@practice.example.com", "Eve"),
+    ] {
+        core.create_user(UserInput {
+            email: email.into(),
+            firstname: first.into(),
+            lastname: "Test".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    core.create_group(GroupInput {
+        name: "Sales".into(),
+        description: String::new(),
+    })
+    .await
+    .unwrap();
+    core.add_group_members("Sales", &["ada@practice.example.com".to_owned()])
+        .await
+        .unwrap();
+    core.set_app_group("practice", "Sales", true).await.unwrap();
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let metadata = http
+        .get(format!("{}/_sim/saml/metadata", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    core.set_sp_metadata("practice", &metadata, None)
+        .await
+        .unwrap();
+    core.idp_rotate("practice", false, None).await.unwrap();
+    let idp = core
+        .serve_idp("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+
+    // Salesforce's Single Sign-On Settings point at the loopback IdP.
+    let token = {
+        let org_id = sim.sim.org().org_id.clone();
+        sim.sim.oauth.issue_tool_token(&org_id)
+    };
+    let pem = core.idp_certificate_pem("practice").await.unwrap();
+    let app = core.get_app("practice").await.unwrap();
+    http.post(format!(
+        "{}/lightning/setup/SingleSignOn/home",
+        sim.base_url()
+    ))
+    .form(&[
+        ("enabled", "on"),
+        ("issuer", idp_entity_id(&app).as_str()),
+        (
+            "idp_login_url",
+            format!("{}/saml2/practice", idp.base_url()).as_str(),
+        ),
+        ("idp_certificate_pem", pem.as_str()),
+        ("identity_type", "username"),
+    ])
+    .send()
+    .await
+    .unwrap();
+    let ents: serde_json::Value = http
+        .get(format!("{}/services/scim/v2/Entitlements", sim.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    http.post(format!("{}/services/scim/v2/Users", sim.base_url()))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"userName": "ada@practice.example.com", "name": {"familyName": "Test"}, "emails": [{"value": "ada@practice.example.com"}], "entitlements": [{"value": ents["Resources"][0]["id"]}]}))
+        .send()
+        .await
+        .unwrap();
+    Rig {
+        _dir: dir,
+        core,
+        sim,
+        idp,
+        http,
+    }
+}
+
+/// Submits the auto-post page the way the browser's script does.
+async fn follow_auto_post(http: &reqwest::Client, html: &str) -> String {
+    let action = unescape(attr(html, "action", "<form").expect("form action"));
+    let response = unescape(attr(html, "value", "name=\"SAMLResponse\"").expect("SAMLResponse"));
+    let mut form = vec![("SAMLResponse".to_owned(), response)];
+    if let Some(relay) = attr(html, "value", "name=\"RelayState\"") {
+        form.push(("RelayState".to_owned(), unescape(relay)));
+    }
+    http.post(action)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn idp_initiated_login_reaches_salesforce_once() {
+    let r = rig().await;
+    let url = r
+        .core
+        .idp_initiated_login("practice", "ada@practice.example.com")
+        .await
+        .unwrap()
+        .url;
+    assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
+    let res = r.http.get(&url).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'nonce-"),
+        "only the page's own script runs: {csp}"
+    );
+    let page = res.text().await.unwrap();
+    assert_eq!(
+        heading(&follow_auto_post(&r.http, &page).await),
+        "Logged in as ada@practice.example.com"
+    );
+    let again = r.http.get(&url).send().await;
+    assert!(
+        again.map(|res| res.status() != 200).unwrap_or(true),
+        "the link is single-use"
+    );
+
+    let err = r
+        .core
+        .idp_initiated_login("practice", "eve@practice.example.com")
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.message.contains("may not sign in"),
+        "unauthorized users get no link: {}",
+        err.message
+    );
+}
+
+#[tokio::test]
+async fn sp_initiated_login_goes_through_the_loopback_idp() {
+    let r = rig().await;
+    let res = r
+        .http
+        .get(format!(
+            "{}/saml/login?RelayState=%2Fhome",
+            r.sim.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let to_idp = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to_idp.starts_with(&format!("{}/saml2/practice?SAMLRequest=", r.idp.base_url())),
+        "{to_idp}"
+    );
+
+    let chooser = r
+        .http
+        .get(&to_idp)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        chooser.contains("ada@practice.example.com"),
+        "authorized users are offered"
+    );
+    assert!(
+        !chooser.contains("eve@practice.example.com"),
+        "users outside bound groups are not"
+    );
+    let key = attr(&chooser, "value", "name=\"key\"").unwrap().to_owned();
+    let action = format!(
+        "{}{}",
+        r.idp.base_url(),
+        attr(&chooser, "action", "<form").unwrap()
+    );
+
+    // Choosing someone who is not authorized (a crafted form) is denied.
+    let denied = r
+        .http
+        .post(&action)
+        .form(&[("key", key.as_str()), ("email", "eve@practice.example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), 403);
+    assert!(denied.text().await.unwrap().contains("not authorized"));
+
+    // The request was used up by that attempt: start again, then choose Ada.
+    let res = r
+        .http
+        .get(format!(
+            "{}/saml/login?RelayState=%2Fhome",
+            r.sim.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let to_idp = res.headers()["location"].to_str().unwrap().to_owned();
+    let chooser = r
+        .http
+        .get(&to_idp)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = attr(&chooser, "value", "name=\"key\"").unwrap().to_owned();
+    let page = r
+        .http
+        .post(&action)
+        .form(&[("key", key.as_str()), ("email", "ada@practice.example.com")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("name=\"RelayState\" value=\"/home\""),
+        "RelayState travels back"
+    );
+    let result = follow_auto_post(&r.http, &page).await;
+    assert_eq!(heading(&result), "Logged in as ada@practice.example.com");
+    let history: Vec<serde_json::Value> = r
+        .http
+        .get(format!("{}/_sim/login-history", r.sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.last().unwrap()["status"], "Success");
+}
+
+#[tokio::test]
+async fn tampered_or_foreign_requests_are_refused() {
+    let r = rig().await;
+    let res = r
+        .http
+        .get(format!("{}/saml/login", r.sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let to_idp = res.headers()["location"].to_str().unwrap().to_owned();
+    // Drop the signature: Salesforce signs every request, so Lanyard insists.
+    let unsigned = to_idp.split("&SigAlg=").next().unwrap().to_owned();
+    let res = r.http.get(&unsigned).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("not signed"));
+    // Change one character of the signature.
+    let (head, sig) = to_idp.rsplit_once("&Signature=").unwrap();
+    let flipped = format!(
+        "{head}&Signature={}{}",
+        if sig.starts_with('A') { "B" } else { "A" },
+        &sig[1..]
+    );
+    let res = r.http.get(&flipped).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("does not verify"));
+    // An unknown application.
+    let other = to_idp.replace("/saml2/practice?", "/saml2/nope?");
+    assert_eq!(r.http.get(&other).send().await.unwrap().status(), 403);
+    let _ = &r.core;
+}

@@ -1,0 +1,88 @@
+// Single sign-on in the real window: SP metadata pasted from the practice org, an IdP key made
+// (private key in the real OS keyring), and the values to give Salesforce shown with copy buttons.
+import { after, before, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startDriver } from "./driver.js";
+
+const APP = process.env.LANYARD_APP_BINARY;
+const CLI = process.env.LANYARD_CLI_BINARY;
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), "../artifacts");
+const dataDir = mkdtempSync(join(tmpdir(), "lanyard-e2e-sso-"));
+let driver;
+let sim;
+let simUrl;
+
+async function startSim() {
+  const child = spawn(CLI, ["sim", "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/base URL\s+(http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`lanyard sim serve exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+before(async () => {
+  assert.ok(APP && existsSync(APP), "LANYARD_APP_BINARY must point at the built app");
+  assert.ok(CLI && existsSync(CLI), "LANYARD_CLI_BINARY must point at the built lanyard CLI");
+  ({ child: sim, url: simUrl } = await startSim());
+  driver = await startDriver({
+    env: { LANYARD_DATA_DIR: dataDir, LANYARD_PRACTICE_URL: simUrl, LANYARD_IDP_URL: "http://127.0.0.1:0" },
+  });
+});
+
+after(async () => {
+  await driver?.stop();
+  sim?.kill("SIGTERM");
+});
+
+const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
+
+it("imports SP metadata and creates the IdP key in the real app", async () => {
+  const metadata = await (await fetch(`${simUrl}/_sim/saml/metadata`)).text();
+  const browser = await driver.session(APP);
+  try {
+    await (await browser.$("h2=No applications yet")).waitForDisplayed({ timeout: 15000 });
+    await (await byTestId(browser, "try-practice")).click();
+    await (await byTestId(browser, "app-label")).setValue("Practice SSO");
+    await (await byTestId(browser, "create-app")).click();
+    await (await byTestId(browser, "app-practice-sso")).waitForDisplayed({ timeout: 10000 });
+    await (await byTestId(browser, "app-tab-sso")).click();
+    await (await byTestId(browser, "sp-empty")).waitForDisplayed({ timeout: 10000 });
+
+    await (await byTestId(browser, "sp-paste-mode")).click();
+    // Set the textarea like a paste (one input event), then let React see it.
+    await browser.execute((xml) => {
+      const area = document.querySelector('[data-testid="sp-paste"]');
+      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+      setter.call(area, xml);
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    }, metadata);
+    await (await browser.$("button=Read metadata")).click();
+    await (await byTestId(browser, "sp-preview")).waitForDisplayed({ timeout: 10000 });
+    await (await byTestId(browser, "sp-save")).click();
+    const acs = await byTestId(browser, "sp-acs");
+    await acs.waitForDisplayed({ timeout: 10000 });
+    assert.match(await acs.getText(), new RegExp(`^${simUrl.replace(/[.]/g, "\\.")}/\\?so=00D`));
+
+    await (await byTestId(browser, "idp-create")).click();
+    await (await byTestId(browser, "idp-cert-active")).waitForDisplayed({ timeout: 20000 });
+    assert.match(await (await byTestId(browser, "idp-cert-active")).getText(), /RSA 2048/);
+    assert.equal(await (await byTestId(browser, "idp-entity-id")).getText(), "urn:lanyard:idp:practice-sso");
+    assert.match(await (await byTestId(browser, "idp-sso-url")).getText(), /\/saml2\/practice-sso$/);
+    mkdirSync(artifacts, { recursive: true });
+    await browser.setWindowSize(1280, 1400).catch(() => undefined);
+    await browser.saveScreenshot(join(artifacts, "app-sso.png"));
+  } finally {
+    await browser.deleteSession();
+  }
+});
