@@ -297,6 +297,94 @@
     },
   });
 
+
+  // ---- Single sign-on (mirrors src-tauri/commands/saml.rs) ----
+  const sp = {};
+  const certs = {};
+  let certSeq = 1;
+  const certInfo = (cn) => ({
+    subject: `CN=${cn}`, issuer: `CN=${cn}`, serial: "0A", not_before: now(), not_after: "2028-11-27T10:00:00Z",
+    sha256: "ab".repeat(32), key: { type: "RSA", bits: 2048 }, expired: false, days_left: 729,
+  });
+  const readMetadata = (text) => {
+    if (!text || !text.trim().startsWith("<")) return fail("invalid_input", "This is not XML (it starts with \"" + String(text).slice(0, 20) + "\").");
+    if (/<!DOCTYPE|<!ENTITY/i.test(text)) return fail("invalid_input", "The XML contains a DOCTYPE or entity declaration, which Lanyard refuses for safety.");
+    if (text.includes("IDPSSODescriptor")) return fail("invalid_input", "This is identity-provider (IdP) metadata, not Salesforce's service-provider metadata.");
+    const entity = (text.match(/entityID="([^"]+)"/) || [])[1];
+    const acs = (text.match(/AssertionConsumerService[^>]*Location="([^"]+)"/) || [])[1];
+    if (!entity) return fail("invalid_input", "The metadata has no entityID: it is incomplete.");
+    if (!acs) return fail("invalid_input", "The metadata has no AssertionConsumerService.");
+    return {
+      entity_id: entity,
+      acs: [{ binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", location: acs.replace(/&amp;/g, "&"), index: 0, is_default: true }],
+      signing_certs: [certInfo("SelfSignedCert")], encryption_certs: [], name_id_formats: [],
+      authn_requests_signed: true, want_assertions_signed: true, valid_until: null,
+      warnings: /&(?!amp;)/.test(text) ? ["1 unescaped '&' repaired (a Login URL pasted into the XML): check that the ACS URL below is right."] : [],
+    };
+  };
+  const spView = (m, source) => ({
+    config: {
+      entity_id: m.entity_id, acs_url: m.acs[0].location, acs_binding: m.acs[0].binding, authn_requests_signed: m.authn_requests_signed,
+      want_assertions_signed: true, source, valid_until: null, updated_at: now(),
+    },
+    certificates: m.signing_certs, warnings: m.warnings,
+  });
+  Object.assign(handlers, {
+    sp_config: ({ app }) => sp[app] || fail("not_found", `"${app}" has no Salesforce SP configuration yet.`),
+    inspect_metadata: async ({ text, path }) => readMetadata(text ?? scenario.files?.[path]),
+    save_sp_metadata: async ({ app, text, path }) => {
+      const m = await readMetadata(text ?? scenario.files?.[path]);
+      sp[app] = spView(m, "metadata");
+      return sp[app];
+    },
+    save_sp_manual: ({ app, entityId, acsUrl }) => {
+      if (!/^https:\/\/\S+$/.test(acsUrl)) return fail("invalid_input", `ACS URL "${acsUrl}" is not valid: use Salesforce's Login URL, an https:// address.`);
+      sp[app] = spView({ entity_id: entityId, acs: [{ binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", location: acsUrl }], signing_certs: [], authn_requests_signed: false, warnings: [] }, "manual");
+      return sp[app];
+    },
+    import_sp_certificate: ({ app }) => sp[app] || fail("not_found", "no SP configuration"),
+    idp_certificates: ({ app }) => certs[app] || [],
+    idp_rotate: ({ app, activate }) => {
+      const list = (certs[app] = certs[app] || []);
+      if (activate) {
+        const next = list.find((c) => c.status === "next");
+        if (!next) return fail("conflict", `"${app}" has no next certificate to activate.`);
+        list.forEach((c) => { if (c.status === "active") c.status = "previous"; });
+        next.status = "active";
+      } else {
+        if (list.some((c) => c.status === "next")) return fail("conflict", `"${app}" already has a next certificate waiting.`);
+        const status = list.some((c) => c.status === "active") ? "next" : "active";
+        list.push({ id: `c${certSeq}`, status, info: certInfo(`Lanyard IdP ${certSeq++}`), warning: null });
+      }
+      const order = { active: 0, next: 1, previous: 2, retired: 3 };
+      return list.sort((a, b) => order[a.status] - order[b.status]);
+    },
+    idp_retire: ({ app }) => {
+      (certs[app] || []).forEach((c) => { if (c.status === "previous") c.status = "retired"; });
+      return certs[app] || [];
+    },
+    idp_exports: ({ app }) => ({
+      entity_id: `urn:lanyard:idp:${app}`, sso_url: `http://127.0.0.1:8766/saml2/${app}`,
+      certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", metadata_xml: "<md:EntityDescriptor/>",
+    }),
+    export_idp_file: () => null,
+    authorized_users: () => scenario.authorizedUsers || [],
+    test_login: () => "http://127.0.0.1:5555/login/once",
+    idp_endpoint: () => ({ url: "http://127.0.0.1:8766", error: null }),
+    decode_saml: ({ input }) => {
+      if (!input.trim()) return fail("invalid_input", "Nothing to decode.");
+      return {
+        kind: "Response", steps: ["base64"], relay_state: null, sig_alg: null, xml: "<samlp:Response>\n  <saml:Issuer>x</saml:Issuer>\n</samlp:Response>\n",
+        checks: [
+          { name: "Signature", status: "fail", detail: "does not verify with the IdP certificate using RSA-SHA256" },
+          { name: "Audience", status: "pass", detail: "https://acme.my.salesforce.com" },
+        ],
+      };
+    },
+    "plugin:dialog|open": () => scenario.dialogPath ?? null,
+    "plugin:dialog|save": () => scenario.savePath ?? null,
+  });
+
   // ---- Events (@tauri-apps/api/event over the plugin:event commands) ----
   const callbacks = new Map();
   const listeners = [];

@@ -1,0 +1,111 @@
+// The Single sign-on tab (built UI, mocked IPC): metadata by paste and by the file dialog,
+// refusals that keep what was saved, the IdP key rollover buttons, and the decoder.
+import { after, afterEach, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { serveDist } from "./serve.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const APP = {
+  id: "a1", name: "acme", label: "Acme", description: "", kind: "salesforce", environment: "production", sandbox: false,
+  login_url: "https://login.salesforce.com", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+};
+const METADATA = `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://acme.my.salesforce.com"><md:SPSSODescriptor AuthnRequestsSigned="true"><md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://acme.my.salesforce.com?so=00D000000000001&sc=0LE"/></md:SPSSODescriptor></md:EntityDescriptor>`;
+let browser;
+let server;
+let page;
+
+async function openSso(scenario = {}) {
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(e.message));
+  await page.addInitScript((s) => (window.__LANYARD_SCENARIO__ = s), { apps: [APP], ...scenario });
+  await page.addInitScript({ path: join(here, "mock-ipc.js") });
+  await page.goto(server.url);
+  await page.getByTestId("app-acme").click();
+  await page.getByTestId("app-tab-sso").click();
+}
+
+before(async () => {
+  server = await serveDist(join(here, "../../../ui/dist"));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  assert.deepEqual(page.errors, [], "no uncaught errors in the page");
+  await page.close();
+});
+
+describe("Single sign-on tab", () => {
+  it("imports pasted metadata after a preview that shows the repair warning", async () => {
+    await openSso();
+    await page.getByTestId("sp-empty").waitFor();
+    await page.getByTestId("sp-paste-mode").click();
+    await page.getByTestId("sp-paste").fill(METADATA);
+    await page.getByRole("button", { name: "Read metadata" }).click();
+    const preview = page.getByTestId("sp-preview");
+    await preview.waitFor();
+    assert.match(await preview.innerText(), /unescaped '&' repaired/);
+    await page.getByTestId("sp-save").click();
+    await page.getByTestId("sp-acs").waitFor();
+    assert.equal(await page.getByTestId("sp-acs").innerText(), "https://acme.my.salesforce.com?so=00D000000000001&sc=0LE");
+    assert.equal(await page.getByTestId("sp-entity-id").innerText(), "https://acme.my.salesforce.com");
+  });
+
+  it("reads a file chosen in the native dialog, and refuses IdP metadata without saving", async () => {
+    const idp = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"><md:IDPSSODescriptor/></md:EntityDescriptor>`;
+    await openSso({ dialogPath: "/home/admin/idp.xml", files: { "/home/admin/idp.xml": idp } });
+    await page.getByTestId("sp-choose-file").click();
+    const error = page.getByTestId("sp-error");
+    await error.waitFor();
+    assert.match(await error.innerText(), /identity-provider \(IdP\) metadata/);
+    assert.equal(await page.getByTestId("sp-preview").count(), 0, "nothing to save");
+    assert.equal(await page.getByTestId("sp-empty").count(), 1, "still not set up");
+  });
+
+  it("manual entry says what is wrong with a bad ACS URL", async () => {
+    await openSso();
+    await page.getByTestId("sp-manual-mode").click();
+    await page.getByTestId("sp-manual-entity").fill("https://acme.my.salesforce.com");
+    await page.getByTestId("sp-manual-acs").fill("http://acme.my.salesforce.com");
+    await page.getByTestId("sp-manual-save").click();
+    assert.match(await page.getByTestId("sp-error").innerText(), /https:\/\//);
+    assert.equal(await page.getByTestId("sp-manual-acs").inputValue(), "http://acme.my.salesforce.com", "input kept");
+  });
+
+  it("walks the key rollover: create, prepare next, activate, and shows what to give Salesforce", async () => {
+    await openSso();
+    await page.getByTestId("idp-empty").waitFor();
+    await page.getByTestId("idp-create").click();
+    await page.getByTestId("idp-cert-active").waitFor();
+    assert.equal(await page.getByTestId("idp-entity-id").innerText(), "urn:lanyard:idp:acme");
+    assert.equal(await page.getByTestId("idp-sso-url").innerText(), "http://127.0.0.1:8766/saml2/acme");
+    await page.getByTestId("idp-create").click();
+    await page.getByTestId("idp-cert-next").waitFor();
+    await page.getByTestId("idp-activate").click();
+    await page.getByTestId("idp-cert-previous").waitFor();
+    await page.getByRole("button", { name: "Retire previous certificate" }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="idp-cert-previous"]'));
+    assert.equal(await page.getByTestId("idp-cert-active").count(), 1);
+  });
+
+  it("decodes a pasted message into a checklist", async () => {
+    await openSso();
+    await page.getByTestId("decoder-input").fill("PHNhbWxwOlJlc3BvbnNlLz4=");
+    await page.getByTestId("decoder-run").click();
+    const result = page.getByTestId("decoder-result");
+    await result.waitFor();
+    const text = await result.innerText();
+    assert.match(text, /Signature does not verify/);
+    assert.match(text, /Audience https:\/\/acme\.my\.salesforce\.com/);
+  });
+});
