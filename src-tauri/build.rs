@@ -43,6 +43,8 @@ fn main() {
             "test_login",
             "decode_saml",
             "idp_endpoint",
+            "saml_settings",
+            "save_saml_settings",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

@@ -65,5 +65,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             saml::test_login,
             saml::decode_saml,
             saml::idp_endpoint,
+            saml::saml_settings,
+            saml::save_saml_settings,
         ])
 }

@@ -265,3 +265,22 @@ pub struct IdpEndpoint {
 pub fn idp_endpoint(state: State<'_, AppState>) -> IdpEndpoint {
     state.idp_endpoint()
 }
+
+#[tauri::command]
+#[specta::specta]
+pub async fn saml_settings(
+    state: State<'_, AppState>,
+    app: String,
+) -> Result<lanyard_core::saml::settings::SamlSettings, ApiError> {
+    state.core()?.saml_settings(&app).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_saml_settings(
+    state: State<'_, AppState>,
+    app: String,
+    settings: lanyard_core::saml::settings::SamlSettings,
+) -> Result<lanyard_core::saml::settings::SamlSettings, ApiError> {
+    state.core()?.set_saml_settings(&app, settings).await
+}

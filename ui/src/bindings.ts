@@ -57,6 +57,8 @@ export const commands = {
 	testLogin: (app: string, user: string) => typedError<string, ApiError>(__TAURI_INVOKE("test_login", { app, user })),
 	decodeSaml: (input: string, app: string | null) => typedError<Decoded, ApiError>(__TAURI_INVOKE("decode_saml", { input, app })),
 	idpEndpoint: () => __TAURI_INVOKE<IdpEndpoint>("idp_endpoint"),
+	samlSettings: (app: string) => typedError<SamlSettings, ApiError>(__TAURI_INVOKE("saml_settings", { app })),
+	saveSamlSettings: (app: string, settings: SamlSettings) => typedError<SamlSettings, ApiError>(__TAURI_INVOKE("save_saml_settings", { app, settings })),
 };
 
 /* Types */
@@ -110,12 +112,29 @@ export type Application = {
 	updated_at: string,
 };
 
+export type AttributeRule = {
+	/**  The attribute's name in the assertion, e.g. "User.FederationIdentifier". */
+	name: string,
+	/**
+	 *  A directory field (email, firstname, lastname, displayname, federation_id, job_title,
+	 *  department, company, employee_identifier, phone) or "constant".
+	 */
+	source: string,
+	constant: string | null,
+	enabled: boolean,
+};
+
 export type AuthorizedUser = {
 	email: string,
 	displayname: string,
 	firstname: string,
 	lastname: string,
 	federation_id: string | null,
+	job_title: string,
+	department: string,
+	company: string,
+	employee_identifier: string,
+	phone: string,
 };
 
 export type CertInfo = {
@@ -289,6 +308,8 @@ export type KeyringStatus = {
 	message: string,
 };
 
+export type NameIdFormat = "unspecified" | "email_address";
+
 /**  What a person asks for when creating an application. */
 export type NewApplication = {
 	name: string,
@@ -307,6 +328,13 @@ export type Phone = {
 	value: string,
 };
 
+export type ResponseSettings = {
+	/**  How long the assertion is valid, in seconds (default 300). */
+	lifetime_secs: number,
+	sign: SignWhat,
+	name_id_format: NameIdFormat,
+};
+
 /**  What importing would do to one row. */
 export type RowAction = "create" | "update" | "unchanged" | "error";
 
@@ -323,6 +351,13 @@ export type RowPlan = {
 	email: string,
 	action: RowAction,
 };
+
+export type SamlSettings = {
+	response: ResponseSettings,
+	attributes: AttributeRule[],
+};
+
+export type SignWhat = "assertion" | "response" | "both";
 
 export type SpConfig = {
 	entity_id: string,

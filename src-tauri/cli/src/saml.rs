@@ -234,6 +234,37 @@ pub enum SamlCommand {
         #[arg(long, value_name = "S")]
         relay_state: Option<String>,
     },
+    /// Show the response settings and the just-in-time attributes.
+    Settings {
+        app: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change response settings and attributes (all checked before anything is saved).
+    Set {
+        app: String,
+        /// Assertion lifetime in seconds (30–3600).
+        #[arg(long)]
+        lifetime: Option<u32>,
+        /// What to sign: assertion, response or both.
+        #[arg(long, value_parser = ["assertion", "response", "both"])]
+        sign: Option<String>,
+        /// NameID format: unspecified or email-address.
+        #[arg(long, value_parser = ["unspecified", "email-address"])]
+        name_id_format: Option<String>,
+        /// Send this attribute (by its current name).
+        #[arg(long, value_name = "NAME")]
+        enable: Vec<String>,
+        /// Stop sending this attribute.
+        #[arg(long, value_name = "NAME")]
+        disable: Vec<String>,
+        /// Rename an attribute: OLD=NEW (e.g. User.FederationIdentifier=FedId).
+        #[arg(long, value_name = "OLD=NEW")]
+        rename: Vec<String>,
+        /// Give an attribute a constant value: NAME=VALUE.
+        #[arg(long, value_name = "NAME=VALUE")]
+        constant: Vec<String>,
+    },
     /// IdP-initiated test login: print (and with --open, open) a one-time link that posts a
     /// signed response to Salesforce; waits until it is used or 60 s pass.
     Login {
@@ -269,6 +300,32 @@ pub async fn saml(core: &Core, cmd: SamlCommand) -> Result<(), ApiError> {
             return decode(core, &file, app.as_deref(), json).await
         }
         SamlCommand::Login { app, user, open } => return login(core, &app, &user, open).await,
+        SamlCommand::Settings { app, json } => return show_settings(core, &app, json).await,
+        SamlCommand::Set {
+            app,
+            lifetime,
+            sign,
+            name_id_format,
+            enable,
+            disable,
+            rename,
+            constant,
+        } => {
+            return set_settings(
+                core,
+                &app,
+                lifetime,
+                sign,
+                name_id_format,
+                SettingsEdits {
+                    enable,
+                    disable,
+                    rename,
+                    constant,
+                },
+            )
+            .await
+        }
     };
     let signed = core
         .saml_response(&app, &user, in_response_to.as_deref())
@@ -388,4 +445,112 @@ pub async fn serve(core: &Core) -> Result<(), ApiError> {
     let _ = tokio::signal::ctrl_c().await;
     idp.stop().await;
     Ok(())
+}
+
+async fn show_settings(core: &Core, app: &str, json: bool) -> Result<(), ApiError> {
+    let s = core.saml_settings(app).await?;
+    if json {
+        return print_json(&s);
+    }
+    println!("lifetime        {} s", s.response.lifetime_secs);
+    println!("sign            {:?}", s.response.sign);
+    println!("NameID format   {}", s.response.name_id_format.uri());
+    for a in &s.attributes {
+        let from = if a.source == "constant" {
+            format!("\"{}\"", a.constant.as_deref().unwrap_or(""))
+        } else {
+            a.source.clone()
+        };
+        println!(
+            "{} {:<28} <- {from}",
+            if a.enabled { "on " } else { "off" },
+            a.name
+        );
+    }
+    Ok(())
+}
+
+struct SettingsEdits {
+    enable: Vec<String>,
+    disable: Vec<String>,
+    rename: Vec<String>,
+    constant: Vec<String>,
+}
+
+fn pair(s: &str, what: &str) -> Result<(String, String), ApiError> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_owned(), b.to_owned()))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("{what} takes NAME=VALUE, not {s:?}"),
+            )
+        })
+}
+
+async fn set_settings(
+    core: &Core,
+    app: &str,
+    lifetime: Option<u32>,
+    sign: Option<String>,
+    fmt: Option<String>,
+    edits: SettingsEdits,
+) -> Result<(), ApiError> {
+    use lanyard_core::saml::response::{NameIdFormat, SignWhat};
+    let mut s = core.saml_settings(app).await?;
+    if let Some(l) = lifetime {
+        s.response.lifetime_secs = l;
+    }
+    if let Some(w) = sign {
+        s.response.sign = match w.as_str() {
+            "assertion" => SignWhat::Assertion,
+            "response" => SignWhat::Response,
+            _ => SignWhat::Both,
+        };
+    }
+    if let Some(f) = fmt {
+        s.response.name_id_format = if f == "email-address" {
+            NameIdFormat::EmailAddress
+        } else {
+            NameIdFormat::Unspecified
+        };
+    }
+    let find = |s: &mut lanyard_core::saml::settings::SamlSettings,
+                name: &str|
+     -> Result<usize, ApiError> {
+        s.attributes
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = s.attributes.iter().map(|a| a.name.as_str()).collect();
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "no attribute named {name:?}; there are: {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    };
+    for r in &edits.rename {
+        let (old, new) = pair(r, "--rename")?;
+        let i = find(&mut s, &old)?;
+        s.attributes[i].name = new;
+    }
+    for c in &edits.constant {
+        let (name, value) = pair(c, "--constant")?;
+        let i = find(&mut s, &name)?;
+        s.attributes[i].source = "constant".into();
+        s.attributes[i].constant = Some(value);
+    }
+    for n in &edits.enable {
+        let i = find(&mut s, n)?;
+        s.attributes[i].enabled = true;
+    }
+    for n in &edits.disable {
+        let i = find(&mut s, n)?;
+        s.attributes[i].enabled = false;
+    }
+    core.set_saml_settings(app, s).await?;
+    show_settings(core, app, false).await
 }

@@ -248,3 +248,59 @@ async fn idp_flow_through_the_cli_with_the_real_keyring() {
         "the practice org accepts the CLI's response"
     );
 }
+
+#[test]
+fn response_settings_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&lanyard(dir.path(), &["app", "create", "acme"]));
+    let out = lanyard(dir.path(), &["saml", "set", "acme", "--lifetime", "10"]);
+    assert_eq!(out.status.code(), Some(2), "bad input");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 30 and 3600"));
+    let out = lanyard(
+        dir.path(),
+        &["saml", "set", "acme", "--enable", "User.Nope"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("User.FederationIdentifier"),
+        "lists the names"
+    );
+    ok(&lanyard(
+        dir.path(),
+        &[
+            "saml",
+            "set",
+            "acme",
+            "--lifetime",
+            "120",
+            "--sign",
+            "assertion",
+            "--rename",
+            "User.LastName=Surname",
+            "--enable",
+            "Surname",
+            "--constant",
+            "User.ProfileId=Chatter Free User",
+            "--enable",
+            "User.ProfileId",
+        ],
+    ));
+    let v: Value = serde_json::from_str(&ok(&lanyard(
+        dir.path(),
+        &["saml", "settings", "acme", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(v["response"]["lifetime_secs"], 120);
+    assert_eq!(v["response"]["sign"], "assertion");
+    let attrs = v["attributes"].as_array().unwrap();
+    let surname = attrs
+        .iter()
+        .find(|a| a["name"] == "Surname")
+        .expect("renamed");
+    assert_eq!(surname["enabled"], true);
+    let profile = attrs
+        .iter()
+        .find(|a| a["name"] == "User.ProfileId")
+        .unwrap();
+    assert_eq!(profile["constant"], "Chatter Free User");
+}

@@ -50,3 +50,18 @@ CREATE TABLE saml_settings (
     name_id_format  TEXT NOT NULL DEFAULT 'unspecified' CHECK (name_id_format IN ('unspecified', 'email_address')),
     updated_at      TEXT NOT NULL
 ) STRICT;
+
+-- Attributes sent in the assertion (Salesforce just-in-time provisioning reads them): each comes
+-- from a directory field or is a constant, can be renamed, and can be switched off.
+CREATE TABLE saml_attributes (
+    app_id    TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    source    TEXT NOT NULL CHECK (source IN ('email', 'firstname', 'lastname', 'displayname', 'federation_id',
+                                              'job_title', 'department', 'company', 'employee_identifier',
+                                              'phone', 'constant')),
+    constant  TEXT,
+    enabled   INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    PRIMARY KEY (app_id, name),
+    CHECK ((source = 'constant') = (constant IS NOT NULL))
+) STRICT;

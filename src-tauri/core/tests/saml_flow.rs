@@ -422,3 +422,92 @@ async fn bad_metadata_keeps_what_was_saved() {
         "nothing saved before is touched"
     );
 }
+
+#[tokio::test]
+async fn settings_shape_the_response_and_bad_settings_are_refused_whole() {
+    use lanyard_core::saml::response::SignWhat;
+    let r = rig().await;
+    r.create_user("ada@practice.example.com").await;
+    let metadata = r
+        .http
+        .get(format!("{}/_sim/saml/metadata", r.base()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    r.core
+        .set_sp_metadata("practice", &metadata, None)
+        .await
+        .unwrap();
+    r.core.idp_rotate("practice", false, None).await.unwrap();
+    let pem = r.core.idp_certificate_pem("practice").await.unwrap();
+    r.configure_salesforce(&pem).await;
+
+    let mut settings = r.core.saml_settings("practice").await.unwrap();
+    assert!(
+        settings.attributes.iter().all(|a| !a.enabled),
+        "JIT attributes are off by default"
+    );
+    assert_eq!(settings.response.lifetime_secs, 300);
+    let saved = settings.clone();
+
+    settings.response.lifetime_secs = 10;
+    let err = r
+        .core
+        .set_saml_settings("practice", settings.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_eq!(
+        r.core.saml_settings("practice").await.unwrap(),
+        saved,
+        "nothing saved on a refusal"
+    );
+
+    settings.response.lifetime_secs = 120;
+    settings.response.sign = SignWhat::Assertion;
+    for a in settings.attributes.iter_mut() {
+        if a.name == "User.LastName" || a.name == "User.ProfileId" {
+            a.enabled = true;
+        }
+        if a.name == "User.LastName" {
+            a.name = "Surname".into();
+        }
+    }
+    r.core
+        .set_saml_settings("practice", settings)
+        .await
+        .unwrap();
+    let signed = r
+        .core
+        .saml_response("practice", "ada@practice.example.com", None)
+        .await
+        .unwrap();
+    assert!(
+        signed.xml.contains(r#"<saml:Attribute Name="Surname""#)
+            && signed.xml.contains(">Lovelace</saml:AttributeValue>"),
+        "renamed attribute with the directory value"
+    );
+    assert!(
+        signed.xml.contains(">Standard User</saml:AttributeValue>"),
+        "constant attribute"
+    );
+    assert!(
+        !signed.xml.contains("User.Email"),
+        "disabled attributes are not sent"
+    );
+    assert_eq!(
+        signed.xml.matches("<ds:SignatureValue>").count(),
+        1,
+        "assertion only"
+    );
+    let (ok, detail) = xmlsec_verify(&signed.xml, &pem);
+    assert!(ok, "{detail}");
+    assert_eq!(
+        r.login("ada@practice.example.com").await,
+        "Logged in as ada@practice.example.com",
+        "an assertion-only signature is accepted"
+    );
+}

@@ -301,6 +301,14 @@
   // ---- Single sign-on (mirrors src-tauri/commands/saml.rs) ----
   const sp = {};
   const certs = {};
+  const samlSettings = {};
+  const defaultSettings = () => ({
+    response: { lifetime_secs: 300, sign: "both", name_id_format: "unspecified" },
+    attributes: [
+      { name: "User.Email", source: "email", constant: null, enabled: false },
+      { name: "User.ProfileId", source: "constant", constant: "Standard User", enabled: false },
+    ],
+  });
   let certSeq = 1;
   const certInfo = (cn) => ({
     subject: `CN=${cn}`, issuer: `CN=${cn}`, serial: "0A", not_before: now(), not_after: "2028-11-27T10:00:00Z",
@@ -380,6 +388,13 @@
           { name: "Audience", status: "pass", detail: "https://acme.my.salesforce.com" },
         ],
       };
+    },
+    saml_settings: ({ app }) => samlSettings[app] || defaultSettings(),
+    save_saml_settings: ({ app, settings }) => {
+      const l = settings.response.lifetime_secs;
+      if (!(l >= 30 && l <= 3600)) return fail("invalid_input", `The assertion lifetime must be between 30 and 3600 seconds, not ${l}.`);
+      samlSettings[app] = settings;
+      return settings;
     },
     "plugin:dialog|open": () => scenario.dialogPath ?? null,
     "plugin:dialog|save": () => scenario.savePath ?? null,

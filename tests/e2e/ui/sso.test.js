@@ -98,6 +98,22 @@ describe("Single sign-on tab", () => {
     assert.equal(await page.getByTestId("idp-cert-active").count(), 1);
   });
 
+  it("refuses a bad lifetime and keeps the edits", async () => {
+    await openSso();
+    await page.getByTestId("response-settings").waitFor();
+    await page.getByTestId("lifetime").fill("5");
+    await page.getByLabel("Send User.Email").check();
+    await page.getByTestId("save-settings").click();
+    assert.match(await page.getByTestId("settings-error").innerText(), /between 30 and 3600/);
+    assert.equal(await page.getByLabel("Send User.Email").isChecked(), true, "edits kept");
+    await page.getByTestId("lifetime").fill("120");
+    await page.getByTestId("save-settings").click();
+    await page.getByText("Saved.").waitFor();
+    const sent = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "save_saml_settings").at(-1).args.settings);
+    assert.equal(sent.response.lifetime_secs, 120);
+    assert.equal(sent.attributes[0].enabled, true);
+  });
+
   it("decodes a pasted message into a checklist", async () => {
     await openSso();
     await page.getByTestId("decoder-input").fill("PHNhbWxwOlJlc3BvbnNlLz4=");

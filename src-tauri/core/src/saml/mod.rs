@@ -30,3 +30,4 @@ pub fn looks_like_username(s: &str) -> bool {
 pub mod authorized;
 pub mod decode;
 pub mod loopback;
+pub mod settings;

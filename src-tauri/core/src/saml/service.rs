@@ -414,22 +414,36 @@ impl Core {
     }
 
     async fn response_settings(&self, app: &Application) -> Result<ResponseSettings, SamlError> {
-        let row: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT lifetime_secs, sign, name_id_format FROM saml_settings WHERE app_id = ?",
-        )
-        .bind(&app.id)
-        .fetch_optional(self.store.pool())
-        .await?;
-        Ok(match row {
-            Some((lifetime, sign, fmt)) => ResponseSettings {
-                lifetime_secs: u32::try_from(lifetime).unwrap_or(300),
-                sign: serde_json::from_value(serde_json::Value::String(sign))
-                    .unwrap_or(response::SignWhat::Both),
-                name_id_format: serde_json::from_value(serde_json::Value::String(fmt))
-                    .unwrap_or_default(),
-            },
-            None => ResponseSettings::default(),
-        })
+        Ok(super::settings::load(self.store.pool(), &app.id)
+            .await?
+            .response)
+    }
+
+    pub async fn saml_settings(
+        &self,
+        app: &str,
+    ) -> Result<super::settings::SamlSettings, ApiError> {
+        let app = self.app(app).await.map_err(api)?;
+        super::settings::load(self.store.pool(), &app.id)
+            .await
+            .map_err(|e| api(e.into()))
+    }
+
+    /// Saves response settings and attributes; refused as a whole when any part is invalid.
+    pub async fn set_saml_settings(
+        &self,
+        app: &str,
+        settings: super::settings::SamlSettings,
+    ) -> Result<super::settings::SamlSettings, ApiError> {
+        let app = self.app(app).await.map_err(api)?;
+        super::settings::validate(&settings)
+            .map_err(|e| ApiError::new(crate::ErrorCode::InvalidInput, e.to_string()))?;
+        super::settings::save(self.store.pool(), &app.id, &settings, self.clock.now())
+            .await
+            .map_err(|e| api(e.into()))?;
+        super::settings::load(self.store.pool(), &app.id)
+            .await
+            .map_err(|e| api(e.into()))
     }
 
     /// A signed SAMLResponse for `username` (the user's Salesforce username), base64-encoded as an
@@ -481,14 +495,30 @@ impl Core {
                 })
             })?;
         let cert_der = der_from_file(active.cert_pem.as_bytes()).map_err(|e| api(e.into()))?;
-        let settings = self.response_settings(&app).await.map_err(api)?;
+        let all = super::settings::load(self.store.pool(), &app.id)
+            .await
+            .map_err(|e| api(e.into()))?;
+        let attributes: Vec<(String, String)> = all
+            .attributes
+            .iter()
+            .filter(|a| a.enabled)
+            .filter_map(|a| {
+                let value = if a.source == "constant" {
+                    a.constant.clone()
+                } else {
+                    user.field(&a.source).map(str::to_owned)
+                };
+                value.map(|v| (a.name.clone(), v))
+            })
+            .collect();
+        let settings = all.response;
         let input = ResponseInput {
             idp_entity_id: &idp_entity_id(&app),
             acs_url: &sp.config.acs_url,
             sp_entity_id: &sp.config.entity_id,
             name_id: &user.email,
             in_response_to,
-            attributes: &[],
+            attributes: &attributes,
             now: self.clock.now(),
         };
         let xml = response::signed_response(&input, &settings, key.expose(), &cert_der)

@@ -1,6 +1,7 @@
 import type { Application } from "../../bindings";
 import { DecoderCard } from "./DecoderCard";
 import { IdpCard } from "./IdpCard";
+import { ResponseSettingsCard } from "./ResponseSettingsCard";
 import { SpSettingsCard } from "./SpSettingsCard";
 import { TestLoginCard } from "./TestLoginCard";
 
@@ -10,6 +11,7 @@ export function SsoPanel({ app }: { app: Application }) {
     <div className="sso">
       <SpSettingsCard app={app} />
       <IdpCard app={app} />
+      <ResponseSettingsCard app={app} />
       <TestLoginCard app={app} />
       <DecoderCard app={app} />
     </div>
