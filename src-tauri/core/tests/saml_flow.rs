@@ -511,3 +511,111 @@ async fn settings_shape_the_response_and_bad_settings_are_refused_whole() {
         "an assertion-only signature is accepted"
     );
 }
+
+#[tokio::test]
+async fn salesforce_certificate_must_match_the_metadata_and_tampering_is_caught() {
+    let r = rig().await;
+    r.create_user("ada@practice.example.com").await;
+    let metadata = r
+        .http
+        .get(format!("{}/_sim/saml/metadata", r.base()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    r.core
+        .set_sp_metadata("practice", &metadata, None)
+        .await
+        .unwrap();
+    let right = r
+        .http
+        .get(format!("{}/_sim/saml/certificate", r.base()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let view = r
+        .core
+        .import_sp_certificate("practice", &right)
+        .await
+        .unwrap();
+    assert_eq!(
+        view.certificates.len(),
+        1,
+        "the same certificate is not added twice"
+    );
+    let other = lanyard_core::saml::keys::generate(
+        &lanyard_core::saml::keys::KeyRequest {
+            bits: 2048,
+            common_name: "another org".into(),
+            organization: None,
+            valid_days: 30,
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .cert_pem()
+    .unwrap();
+    let err = r
+        .core
+        .import_sp_certificate("practice", other.as_bytes())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.message
+            .contains("does not match the signing certificate"),
+        "{}",
+        err.message
+    );
+    let key = b"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+    let err = r
+        .core
+        .import_sp_certificate("practice", key)
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("private key"), "{}", err.message);
+
+    r.core.idp_rotate("practice", false, None).await.unwrap();
+    let pem = r.core.idp_certificate_pem("practice").await.unwrap();
+    r.configure_salesforce(&pem).await;
+    let signed = r
+        .core
+        .saml_response("practice", "ada@practice.example.com", None)
+        .await
+        .unwrap();
+    use base64::Engine;
+    let tampered = signed
+        .xml
+        .replace("ada@practice.example.com", "eve@practice.example.com");
+    let html = r
+        .http
+        .post(&signed.acs_url)
+        .form(&[(
+            "SAMLResponse",
+            base64::engine::general_purpose::STANDARD.encode(tampered),
+        )])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Login failed: Signature Invalid"),
+        "a response changed after signing is refused"
+    );
+    assert!(
+        !xmlsec_verify(
+            &signed
+                .xml
+                .replace("practice.example.com", "evil.example.com"),
+            &pem
+        )
+        .0
+    );
+}

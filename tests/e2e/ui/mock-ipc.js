@@ -428,6 +428,13 @@
     }
   };
   window.__LANYARD_LISTENERS__ = listeners;
+  /** Delivers an event the way the shell would (e.g. tauri://drag-drop when a file is dropped). */
+  window.__LANYARD_EMIT__ = (event, payload) => {
+    for (const l of listeners.filter((x) => x.event === event)) {
+      const cb = callbacks.get(l.handler);
+      if (cb) cb({ event, id: l.id, payload });
+    }
+  };
 
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },

@@ -72,6 +72,20 @@ describe("Single sign-on tab", () => {
     assert.equal(await page.getByTestId("sp-empty").count(), 1, "still not set up");
   });
 
+  it("reads a metadata file dropped on the window", async () => {
+    await openSso({ files: { "/home/admin/Downloads/SAMLSP-00D.xml": METADATA } });
+    await page.getByTestId("sp-empty").waitFor();
+    await page.waitForFunction(() => window.__LANYARD_LISTENERS__.some((l) => l.event === "tauri://drag-drop"));
+    await page.evaluate(() =>
+      window.__LANYARD_EMIT__("tauri://drag-drop", { paths: ["/home/admin/Downloads/SAMLSP-00D.xml"], position: { x: 10, y: 10 } }),
+    );
+    await page.getByTestId("sp-preview").waitFor();
+    const inspected = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "inspect_metadata").at(-1).args);
+    assert.equal(inspected.path, "/home/admin/Downloads/SAMLSP-00D.xml", "the dropped path goes to the core, which reads the file");
+    await page.getByTestId("sp-save").click();
+    await page.getByTestId("sp-acs").waitFor();
+  });
+
   it("manual entry says what is wrong with a bad ACS URL", async () => {
     await openSso();
     await page.getByTestId("sp-manual-mode").click();

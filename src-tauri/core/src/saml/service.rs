@@ -598,3 +598,46 @@ fn expiry_warning(info: &CertInfo) -> Option<String> {
         format!("This certificate expires in {days} days (within {level}): start a rollover.")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::saml::cert::KeyInfo;
+
+    fn info(days_left: i32) -> CertInfo {
+        let now = chrono::Utc::now();
+        CertInfo {
+            subject: "CN=x".into(),
+            issuer: "CN=x".into(),
+            serial: "01".into(),
+            not_before: now,
+            not_after: now + chrono::Duration::days(i64::from(days_left)),
+            sha256: "00".into(),
+            key: KeyInfo {
+                kind: "RSA".into(),
+                bits: 2048,
+            },
+            expired: days_left < 0,
+            days_left,
+        }
+    }
+
+    #[test]
+    fn expiry_warnings_at_60_30_and_10_days() {
+        assert_eq!(expiry_warning(&info(61)), None, "quiet before 60 days");
+        for (days, level) in [
+            (60, "within 60"),
+            (31, "within 60"),
+            (30, "within 30"),
+            (11, "within 30"),
+            (10, "within 10"),
+            (1, "within 10"),
+        ] {
+            let w = expiry_warning(&info(days)).unwrap_or_default();
+            assert!(w.contains(level), "{days} days: {w}");
+        }
+        assert!(expiry_warning(&info(-1))
+            .unwrap_or_default()
+            .contains("expired"));
+    }
+}
