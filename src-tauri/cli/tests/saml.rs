@@ -92,6 +92,20 @@ async fn metadata_inspect_prints_stable_json() {
 }
 
 #[test]
+fn a_20_mib_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.xml");
+    std::fs::write(&big, vec![b'<'; 20 * 1024 * 1024]).unwrap();
+    let out = lanyard(dir.path(), &["metadata", "inspect", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at most 1048576 bytes (1 MiB)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn refused_metadata_exits_2_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[u8], &str); 4] = [
