@@ -476,29 +476,37 @@ pub async fn list_users(
     )
 }
 
-pub async fn put(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(pq): Query<ProjectionQuery>,
-    body: Bytes,
+/// PUT and PATCH: authorize, read the body, build the new draft from the stored user, validate it
+/// as a whole (nothing half-applied is stored) and answer with the result.
+fn update_user(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    id: &str,
+    pq: &ProjectionQuery,
+    body: &Bytes,
+    draft: impl FnOnce(&Value, Map<String, Value>) -> Result<(Map<String, Value>, Value), Response>,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
+    if let Err(r) = authorized(sim, headers) {
         return r;
     }
     let projection = match pq.parse() {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let input = match parse_body(&body) {
+    let input = match parse_body(body) {
         Ok(m) => m,
         Err(r) => return r,
     };
     let mut org = sim.org();
-    let Some(existing) = org.users.get(&id).cloned() else {
-        return error::not_found("User", &id);
+    let Some(existing) = org.users.get(id).cloned() else {
+        return error::not_found("User", id);
     };
-    match normalize(&mut org, &sim.base_url, &input, Some(&existing), &now()) {
+    // `previous` is what normalize may fall back to for attributes the draft lacks.
+    let (draft, previous) = match draft(&existing, input) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match normalize(&mut org, &sim.base_url, &draft, Some(&previous), &now()) {
         Ok(user) => {
             org.put_user(user.clone());
             with_location(
@@ -511,6 +519,18 @@ pub async fn put(
     }
 }
 
+pub async fn put(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(pq): Query<ProjectionQuery>,
+    body: Bytes,
+) -> Response {
+    update_user(&sim, &headers, &id, &pq, &body, |existing, input| {
+        Ok((input, existing.clone()))
+    })
+}
+
 pub async fn patch_one(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
@@ -518,49 +538,21 @@ pub async fn patch_one(
     Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let input = match parse_body(&body) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let mut org = sim.org();
-    let Some(existing) = org.users.get(&id).cloned() else {
-        return error::not_found("User", &id);
-    };
-    let mut draft = match existing.as_object() {
-        Some(m) => m.clone(),
-        None => return error::not_found("User", &id),
-    };
-    if let Err(r) = patch::apply(&mut draft, &input) {
-        return r;
-    }
-    // The draft is the whole resource: an optional attribute it lacks was removed and must
-    // not come back from the stored user. What Salesforce fills in itself stays filled.
-    let mut previous = existing.clone();
-    if let Value::Object(p) = &mut previous {
-        for key in REMOVABLE {
-            if get_ci(&draft, key).is_none() {
-                p.remove(key);
+    update_user(&sim, &headers, &id, &pq, &body, |existing, input| {
+        let mut draft = existing.as_object().cloned().unwrap_or_default();
+        patch::apply(&mut draft, &input)?;
+        // The draft is the whole resource: an optional attribute it lacks was removed and must
+        // not come back from the stored user. What Salesforce fills in itself stays filled.
+        let mut previous = existing.clone();
+        if let Value::Object(p) = &mut previous {
+            for key in REMOVABLE {
+                if get_ci(&draft, key).is_none() {
+                    p.remove(key);
+                }
             }
         }
-    }
-    match normalize(&mut org, &sim.base_url, &draft, Some(&previous), &now()) {
-        Ok(user) => {
-            org.put_user(user.clone());
-            with_location(
-                StatusCode::OK,
-                &present(&org, &sim.base_url, &user),
-                &projection,
-            )
-        }
-        Err(Refusal(r)) => r,
-    }
+        Ok((draft, previous))
+    })
 }
 
 /// Salesforce users cannot be deleted: DELETE deactivates.
