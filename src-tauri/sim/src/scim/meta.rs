@@ -38,34 +38,6 @@ pub async fn service_provider_config(State(sim): State<SharedSim>, headers: Head
     )
 }
 
-pub async fn schemas(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    list(&q, super::schemas::all(&sim.scim_base()).into_iter())
-}
-
-pub async fn schema(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    match super::schemas::all(&sim.scim_base())
-        .into_iter()
-        .find(|s| s["id"] == id.as_str())
-    {
-        Some(s) => scim_json(StatusCode::OK, &s),
-        None => error::not_found("Schema", &id),
-    }
-}
-
 fn resource_types_list(sim: &SharedSim) -> Vec<Value> {
     vec![
         json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "User", "name": "User",
@@ -76,34 +48,6 @@ fn resource_types_list(sim: &SharedSim) -> Vec<Value> {
                "endpoint": "/Groups", "schema": super::groups::GROUP_SCHEMA,
                "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/Group", sim.scim_base())}}),
     ]
-}
-
-pub async fn resource_types(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    list(&q, resource_types_list(&sim).into_iter())
-}
-
-pub async fn resource_type(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    match resource_types_list(&sim)
-        .into_iter()
-        .find(|s| s["id"] == id.as_str())
-    {
-        Some(s) => scim_json(StatusCode::OK, &s),
-        None => error::not_found("ResourceType", &id),
-    }
 }
 
 fn entitlement(sim: &SharedSim, n: &Named, kind: &str) -> Value {
@@ -127,34 +71,6 @@ fn entitlements_list(sim: &SharedSim) -> Vec<Value> {
         .collect()
 }
 
-pub async fn entitlements(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    list(&q, entitlements_list(&sim).into_iter())
-}
-
-pub async fn entitlement_one(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    match entitlements_list(&sim)
-        .into_iter()
-        .find(|e| e["id"] == id.as_str())
-    {
-        Some(e) => scim_json(StatusCode::OK, &e),
-        None => error::not_found("Entitlement", &id),
-    }
-}
-
 fn roles_list(sim: &SharedSim) -> Vec<Value> {
     let org = sim.org();
     org.roles
@@ -167,15 +83,95 @@ fn roles_list(sim: &SharedSim) -> Vec<Value> {
         .collect()
 }
 
+fn schemas_list(sim: &SharedSim) -> Vec<Value> {
+    super::schemas::all(&sim.scim_base())
+}
+
+/// A read-only catalogue endpoint (Schemas, ResourceTypes, Entitlements, Roles).
+type Catalogue = fn(&SharedSim) -> Vec<Value>;
+
+fn list_catalogue(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    q: &ListQuery,
+    catalogue: Catalogue,
+) -> Response {
+    if let Err(r) = authorized(sim, headers) {
+        return r;
+    }
+    list(q, catalogue(sim).into_iter())
+}
+
+fn one_of_catalogue(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    id: &str,
+    kind: &str,
+    catalogue: Catalogue,
+) -> Response {
+    if let Err(r) = authorized(sim, headers) {
+        return r;
+    }
+    match catalogue(sim).into_iter().find(|e| e["id"] == id) {
+        Some(e) => scim_json(StatusCode::OK, &e),
+        None => error::not_found(kind, id),
+    }
+}
+
+pub async fn schemas(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    list_catalogue(&sim, &headers, &q, schemas_list)
+}
+
+pub async fn schema(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    one_of_catalogue(&sim, &headers, &id, "Schema", schemas_list)
+}
+
+pub async fn resource_types(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    list_catalogue(&sim, &headers, &q, resource_types_list)
+}
+
+pub async fn resource_type(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    one_of_catalogue(&sim, &headers, &id, "ResourceType", resource_types_list)
+}
+
+pub async fn entitlements(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    list_catalogue(&sim, &headers, &q, entitlements_list)
+}
+
+pub async fn entitlement_one(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    one_of_catalogue(&sim, &headers, &id, "Entitlement", entitlements_list)
+}
+
 pub async fn roles(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    list(&q, roles_list(&sim).into_iter())
+    list_catalogue(&sim, &headers, &q, roles_list)
 }
 
 pub async fn role_one(
@@ -183,14 +179,5 @@ pub async fn role_one(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    match roles_list(&sim)
-        .into_iter()
-        .find(|e| e["id"] == id.as_str())
-    {
-        Some(e) => scim_json(StatusCode::OK, &e),
-        None => error::not_found("Role", &id),
-    }
+    one_of_catalogue(&sim, &headers, &id, "Role", roles_list)
 }
