@@ -2,189 +2,9 @@
 //! a response signed, checked by the xmlsec1 CLI (an independent verifier) and accepted by the
 //! practice org's ACS; then a rollover.
 
-use lanyard_core::apps::{Environment, NewApplication};
-use lanyard_core::clock::SystemClock;
-use lanyard_core::saml::service::idp_entity_id;
-use lanyard_core::secrets::MemoryStore;
-use lanyard_core::{Core, ErrorCode};
-use std::process::Command;
-use std::sync::Arc;
-
-struct Rig {
-    _dir: tempfile::TempDir,
-    core: Core,
-    sim: lanyard_sim::RunningSim,
-    http: reqwest::Client,
-    token: String,
-}
-
-async fn rig() -> Rig {
-    let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
-        .await
-        .unwrap();
-    let token = {
-        let org_id = sim.sim.org().org_id.clone();
-        sim.sim.oauth.issue_tool_token(&org_id)
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let core = Core::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap()
-    .with_practice_url(sim.base_url());
-    core.create_app(NewApplication {
-        name: "practice".into(),
-        environment: Environment::Practice,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    authorize(&core, "ada@practice.example.com").await;
-    Rig {
-        _dir: dir,
-        core,
-        sim,
-        http: reqwest::Client::new(),
-        token,
-    }
-}
-
-/// A directory user in a group bound to the application.
-pub async fn authorize(core: &Core, email: &str) {
-    use lanyard_core::directory::{groups::GroupInput, users::UserInput};
-    core.create_user(UserInput {
-        email: email.into(),
-        firstname: "Ada".into(),
-        lastname: "Lovelace".into(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    if core.list_groups().await.unwrap().is_empty() {
-        core.create_group(GroupInput {
-            name: "Sales".into(),
-            description: String::new(),
-        })
-        .await
-        .unwrap();
-        core.set_app_group("practice", "Sales", true).await.unwrap();
-    }
-    core.add_group_members("Sales", &[email.to_owned()])
-        .await
-        .unwrap();
-}
-
-impl Rig {
-    fn base(&self) -> &str {
-        self.sim.base_url()
-    }
-
-    async fn create_user(&self, user_name: &str) {
-        let ents: serde_json::Value = self
-            .http
-            .get(format!("{}/services/scim/v2/Entitlements", self.base()))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let profile = ents["Resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["displayName"] == "Standard User")
-            .unwrap()["id"]
-            .clone();
-        let res = self
-            .http
-            .post(format!("{}/services/scim/v2/Users", self.base()))
-            .bearer_auth(&self.token)
-            .json(&serde_json::json!({
-                "userName": user_name, "name": {"givenName": "Ada", "familyName": "Lovelace"},
-                "emails": [{"value": user_name}], "entitlements": [{"value": profile}]
-            }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-    }
-
-    /// What an admin does in Salesforce's Single Sign-On Settings.
-    async fn configure_salesforce(&self, cert_pem: &str) {
-        let res = self
-            .http
-            .post(format!("{}/lightning/setup/SingleSignOn/home", self.base()))
-            .form(&[
-                ("enabled", "on"),
-                (
-                    "issuer",
-                    idp_entity_id(&self.core.get_app("practice").await.unwrap()).as_str(),
-                ),
-                ("idp_login_url", "http://127.0.0.1:8766/saml2/practice"),
-                ("idp_certificate_pem", cert_pem),
-                ("identity_type", "username"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success() || res.status().is_redirection());
-    }
-
-    async fn login(&self, user: &str) -> String {
-        let signed = self
-            .core
-            .saml_response("practice", user, None)
-            .await
-            .unwrap();
-        let html = self
-            .http
-            .post(&signed.acs_url)
-            .form(&[("SAMLResponse", signed.saml_response.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        html.split("id=\"login-result\"")
-            .nth(1)
-            .and_then(|r| r.split('>').nth(1))
-            .and_then(|r| r.split('<').next())
-            .unwrap_or("")
-            .to_owned()
-    }
-}
-
-fn xmlsec_verify(xml: &str, cert_pem: &str) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let (doc, cert) = (dir.path().join("r.xml"), dir.path().join("c.pem"));
-    std::fs::write(&doc, xml).unwrap();
-    std::fs::write(&cert, cert_pem).unwrap();
-    let out = Command::new("xmlsec1")
-        .arg("--verify")
-        .arg("--pubkey-cert-pem")
-        .arg(&cert)
-        .args([
-            "--id-attr:ID",
-            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
-        ])
-        .args([
-            "--id-attr:ID",
-            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-        ])
-        .arg(&doc)
-        .output()
-        .expect("xmlsec1 is installed by .ci/install-deps");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{authorize, rig, xmlsec_verify};
+use lanyard_core::ErrorCode;
 
 #[tokio::test]
 async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
@@ -202,15 +22,7 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
         err.message
     );
 
-    let metadata = r
-        .http
-        .get(format!("{}/_sim/saml/metadata", r.base()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let metadata = r.metadata().await;
     let view = r
         .core
         .set_sp_metadata("practice", &metadata, None)
@@ -308,15 +120,7 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
 async fn rollover_publishes_both_then_switches() {
     let r = rig().await;
     r.create_user("ada@practice.example.com").await;
-    let metadata = r
-        .http
-        .get(format!("{}/_sim/saml/metadata", r.base()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let metadata = r.metadata().await;
     r.core
         .set_sp_metadata("practice", &metadata, None)
         .await
@@ -393,15 +197,7 @@ async fn rollover_publishes_both_then_switches() {
 #[tokio::test]
 async fn bad_metadata_keeps_what_was_saved() {
     let r = rig().await;
-    let metadata = r
-        .http
-        .get(format!("{}/_sim/saml/metadata", r.base()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let metadata = r.metadata().await;
     let saved = r
         .core
         .set_sp_metadata("practice", &metadata, None)
@@ -428,15 +224,7 @@ async fn settings_shape_the_response_and_bad_settings_are_refused_whole() {
     use lanyard_core::saml::response::SignWhat;
     let r = rig().await;
     r.create_user("ada@practice.example.com").await;
-    let metadata = r
-        .http
-        .get(format!("{}/_sim/saml/metadata", r.base()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let metadata = r.metadata().await;
     r.core
         .set_sp_metadata("practice", &metadata, None)
         .await
@@ -516,15 +304,7 @@ async fn settings_shape_the_response_and_bad_settings_are_refused_whole() {
 async fn salesforce_certificate_must_match_the_metadata_and_tampering_is_caught() {
     let r = rig().await;
     r.create_user("ada@practice.example.com").await;
-    let metadata = r
-        .http
-        .get(format!("{}/_sim/saml/metadata", r.base()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let metadata = r.metadata().await;
     r.core
         .set_sp_metadata("practice", &metadata, None)
         .await

@@ -2,20 +2,22 @@
 //! IdP-initiated one-time page and the SP-initiated flow through the loopback IdP endpoint, each
 //! reaching "Logged in as …" on the practice org.
 
-use lanyard_core::apps::{Environment, NewApplication};
-use lanyard_core::clock::SystemClock;
-use lanyard_core::directory::{groups::GroupInput, users::UserInput};
-use lanyard_core::saml::service::idp_entity_id;
-use lanyard_core::secrets::MemoryStore;
-use lanyard_core::Core;
-use std::sync::Arc;
+mod common;
+use lanyard_core::directory::users::UserInput;
+use lanyard_core::saml::loopback::LoopbackIdp;
 
+/// The common rig, plus the loopback IdP endpoint that Salesforce's settings point at, and a
+/// directory user (Eve) who is not in any group bound to the application.
 struct Rig {
-    _dir: tempfile::TempDir,
-    core: Core,
-    sim: lanyard_sim::RunningSim,
-    idp: lanyard_core::saml::loopback::LoopbackIdp,
-    http: reqwest::Client,
+    base: common::Rig,
+    idp: LoopbackIdp,
+}
+
+impl std::ops::Deref for Rig {
+    type Target = common::Rig;
+    fn deref(&self) -> &common::Rig {
+        &self.base
+    }
 }
 
 fn attr<'a>(html: &'a str, name: &str, marker: &str) -> Option<&'a str> {
@@ -33,126 +35,26 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
 }
 
-fn heading(html: &str) -> String {
-    html.split("id=\"login-result\"")
-        .nth(1)
-        .and_then(|r| r.split('>').nth(1))
-        .and_then(|r| r.split('<').next())
-        .unwrap_or("")
-        .to_owned()
-}
-
 async fn rig() -> Rig {
-    let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let core = Core::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap()
-    .with_practice_url(sim.base_url());
-    core.create_app(NewApplication {
-        name: "practice".into(),
-        environment: Environment::Practice,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    for (email, first) in [
-        ("ada@practice.example.com", "Ada"),
-        ("eve@practice.example.com", "Eve"),
-    ] {
-        core.create_user(UserInput {
-            email: email.into(),
-            firstname: first.into(),
+    let base = common::rig().await;
+    let pem = base.ready().await;
+    base.core
+        .create_user(UserInput {
+            email: "eve@practice.example.com".into(),
+            firstname: "Eve".into(),
             lastname: "Test".into(),
             ..Default::default()
         })
         .await
         .unwrap();
-    }
-    core.create_group(GroupInput {
-        name: "Sales".into(),
-        description: String::new(),
-    })
-    .await
-    .unwrap();
-    core.add_group_members("Sales", &["ada@practice.example.com".to_owned()])
-        .await
-        .unwrap();
-    core.set_app_group("practice", "Sales", true).await.unwrap();
-
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let metadata = http
-        .get(format!("{}/_sim/saml/metadata", sim.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    core.set_sp_metadata("practice", &metadata, None)
-        .await
-        .unwrap();
-    core.idp_rotate("practice", false, None).await.unwrap();
-    let idp = core
+    let idp = base
+        .core
         .serve_idp("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-
-    // Salesforce's Single Sign-On Settings point at the loopback IdP.
-    let token = {
-        let org_id = sim.sim.org().org_id.clone();
-        sim.sim.oauth.issue_tool_token(&org_id)
-    };
-    let pem = core.idp_certificate_pem("practice").await.unwrap();
-    let app = core.get_app("practice").await.unwrap();
-    http.post(format!(
-        "{}/lightning/setup/SingleSignOn/home",
-        sim.base_url()
-    ))
-    .form(&[
-        ("enabled", "on"),
-        ("issuer", idp_entity_id(&app).as_str()),
-        (
-            "idp_login_url",
-            format!("{}/saml2/practice", idp.base_url()).as_str(),
-        ),
-        ("idp_certificate_pem", pem.as_str()),
-        ("identity_type", "username"),
-    ])
-    .send()
-    .await
-    .unwrap();
-    let ents: serde_json::Value = http
-        .get(format!("{}/services/scim/v2/Entitlements", sim.base_url()))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    http.post(format!("{}/services/scim/v2/Users", sim.base_url()))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"userName": "ada@practice.example.com", "name": {"familyName": "Test"}, "emails": [{"value": "ada@practice.example.com"}], "entitlements": [{"value": ents["Resources"][0]["id"]}]}))
-        .send()
-        .await
-        .unwrap();
-    Rig {
-        _dir: dir,
-        core,
-        sim,
-        idp,
-        http,
-    }
+    base.configure_salesforce_at(&pem, &format!("{}/saml2/practice", idp.base_url()))
+        .await;
+    Rig { base, idp }
 }
 
 /// Submits the auto-post page the way the browser's script does.
@@ -194,7 +96,7 @@ async fn idp_initiated_login_reaches_salesforce_once() {
     );
     let page = res.text().await.unwrap();
     assert_eq!(
-        heading(&follow_auto_post(&r.http, &page).await),
+        common::heading(&follow_auto_post(&r.http, &page).await),
         "Logged in as ada@practice.example.com"
     );
     let again = r.http.get(&url).send().await;
@@ -305,7 +207,10 @@ async fn sp_initiated_login_goes_through_the_loopback_idp() {
         "RelayState travels back"
     );
     let result = follow_auto_post(&r.http, &page).await;
-    assert_eq!(heading(&result), "Logged in as ada@practice.example.com");
+    assert_eq!(
+        common::heading(&result),
+        "Logged in as ada@practice.example.com"
+    );
     let history: Vec<serde_json::Value> = r
         .http
         .get(format!("{}/_sim/login-history", r.sim.base_url()))

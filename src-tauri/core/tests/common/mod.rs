@@ -1,0 +1,230 @@
+#![allow(dead_code)]
+//! A practice org, a core on a temp database with an application "practice" whose directory user
+//! ada@practice.example.com is authorized, and helpers that play Salesforce's admin and browser.
+
+use lanyard_core::apps::{Environment, NewApplication};
+use lanyard_core::clock::SystemClock;
+use lanyard_core::saml::service::idp_entity_id;
+use lanyard_core::secrets::MemoryStore;
+use lanyard_core::Core;
+use std::process::Command;
+use std::sync::Arc;
+
+pub struct Rig {
+    pub _dir: tempfile::TempDir,
+    pub core: Core,
+    pub sim: lanyard_sim::RunningSim,
+    pub http: reqwest::Client,
+    pub token: String,
+}
+
+pub async fn rig() -> Rig {
+    let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
+        .await
+        .unwrap();
+    let token = {
+        let org_id = sim.sim.org().org_id.clone();
+        sim.sim.oauth.issue_tool_token(&org_id)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap()
+    .with_practice_url(sim.base_url());
+    core.create_app(NewApplication {
+        name: "practice".into(),
+        environment: Environment::Practice,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    authorize(&core, "ada@practice.example.com").await;
+    Rig {
+        _dir: dir,
+        core,
+        sim,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        token,
+    }
+}
+
+/// A directory user in a group bound to the application.
+pub async fn authorize(core: &Core, email: &str) {
+    use lanyard_core::directory::{groups::GroupInput, users::UserInput};
+    core.create_user(UserInput {
+        email: email.into(),
+        firstname: "Ada".into(),
+        lastname: "Lovelace".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    if core.list_groups().await.unwrap().is_empty() {
+        core.create_group(GroupInput {
+            name: "Sales".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+        core.set_app_group("practice", "Sales", true).await.unwrap();
+    }
+    core.add_group_members("Sales", &[email.to_owned()])
+        .await
+        .unwrap();
+}
+
+impl Rig {
+    /// The practice org's SP metadata, as downloaded from Single Sign-On Settings.
+    pub async fn metadata(&self) -> Vec<u8> {
+        let url = format!("{}/_sim/saml/metadata", self.base());
+        self.http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec()
+    }
+
+    /// SP metadata imported, a key made, Salesforce trusting it, Ada known to Salesforce.
+    /// Returns the IdP certificate PEM.
+    pub async fn ready(&self) -> String {
+        self.core
+            .set_sp_metadata("practice", &self.metadata().await, None)
+            .await
+            .unwrap();
+        self.core.idp_rotate("practice", false, None).await.unwrap();
+        let pem = self.core.idp_certificate_pem("practice").await.unwrap();
+        self.configure_salesforce(&pem).await;
+        self.create_user("ada@practice.example.com").await;
+        pem
+    }
+
+    pub fn base(&self) -> &str {
+        self.sim.base_url()
+    }
+
+    pub async fn create_user(&self, user_name: &str) {
+        let ents: serde_json::Value = self
+            .http
+            .get(format!("{}/services/scim/v2/Entitlements", self.base()))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let profile = ents["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["displayName"] == "Standard User")
+            .unwrap()["id"]
+            .clone();
+        let res = self
+            .http
+            .post(format!("{}/services/scim/v2/Users", self.base()))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({
+                "userName": user_name, "name": {"givenName": "Ada", "familyName": "Lovelace"},
+                "emails": [{"value": user_name}], "entitlements": [{"value": profile}]
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+
+    /// What an admin does in Salesforce's Single Sign-On Settings.
+    pub async fn configure_salesforce(&self, cert_pem: &str) {
+        self.configure_salesforce_at(cert_pem, "http://127.0.0.1:8766/saml2/practice")
+            .await;
+    }
+
+    /// What an admin does in Salesforce's Single Sign-On Settings.
+    pub async fn configure_salesforce_at(&self, cert_pem: &str, idp_login_url: &str) {
+        let res = self
+            .http
+            .post(format!("{}/lightning/setup/SingleSignOn/home", self.base()))
+            .form(&[
+                ("enabled", "on"),
+                (
+                    "issuer",
+                    idp_entity_id(&self.core.get_app("practice").await.unwrap()).as_str(),
+                ),
+                ("idp_login_url", idp_login_url),
+                ("idp_certificate_pem", cert_pem),
+                ("identity_type", "username"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success() || res.status().is_redirection());
+    }
+
+    /// Posts a fresh response for `user` to the ACS and returns the page's result line.
+    pub async fn login(&self, user: &str) -> String {
+        let signed = self
+            .core
+            .saml_response("practice", user, None)
+            .await
+            .unwrap();
+        let html = self
+            .http
+            .post(&signed.acs_url)
+            .form(&[("SAMLResponse", signed.saml_response.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        heading(&html)
+    }
+}
+
+pub fn xmlsec_verify(xml: &str, cert_pem: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, cert) = (dir.path().join("r.xml"), dir.path().join("c.pem"));
+    std::fs::write(&doc, xml).unwrap();
+    std::fs::write(&cert, cert_pem).unwrap();
+    let out = Command::new("xmlsec1")
+        .arg("--verify")
+        .arg("--pubkey-cert-pem")
+        .arg(&cert)
+        .args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+        ])
+        .args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+        ])
+        .arg(&doc)
+        .output()
+        .expect("xmlsec1 is installed by .ci/install-deps");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The result line of a practice-org page ("Logged in as …" or "Login failed: …").
+pub fn heading(html: &str) -> String {
+    html.split("id=\"login-result\"")
+        .nth(1)
+        .and_then(|r| r.split('>').nth(1))
+        .and_then(|r| r.split('<').next())
+        .unwrap_or("")
+        .to_owned()
+}
