@@ -13,6 +13,9 @@ fn main() {
             "keyring_status",
             "mark_first_paint",
             "load_directory",
+            "query_users",
+            "query_user_ids",
+            "directory_facets",
             "create_user",
             "update_user",
             "delete_users",
@@ -43,6 +46,7 @@ fn main() {
             "test_login",
             "decode_saml",
             "idp_endpoint",
+            "list_events",
             "saml_settings",
             "save_saml_settings",
         ]));

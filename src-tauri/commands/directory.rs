@@ -3,8 +3,8 @@
 
 use crate::state::AppState;
 use lanyard_core::directory::{
-    mark_for_ipc, AppGroupAccess, DirectorySnapshot, FederationCsv, Group, GroupInput,
-    ImportPreview, ImportSummary, User, UserInput,
+    mark_for_ipc, AppGroupAccess, DirectoryFacets, DirectorySnapshot, FederationCsv, Group,
+    GroupInput, ImportPreview, ImportSummary, User, UserInput, UserPage, UserQuery,
 };
 use lanyard_core::ApiError;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +21,33 @@ const POLL: Duration = Duration::from_secs(1);
 #[specta::specta]
 pub async fn load_directory(state: State<'_, AppState>) -> Result<DirectorySnapshot, ApiError> {
     state.core()?.directory_snapshot().await
+}
+
+/// One page of the users table, searched, filtered and sorted by the core (at most 500 rows).
+#[tauri::command]
+#[specta::specta]
+pub async fn query_users(
+    state: State<'_, AppState>,
+    query: UserQuery,
+) -> Result<UserPage, ApiError> {
+    state.core()?.query_users(&query).await
+}
+
+/// The ids of every user a query matches (for "select all shown").
+#[tauri::command]
+#[specta::specta]
+pub async fn query_user_ids(
+    state: State<'_, AppState>,
+    query: UserQuery,
+) -> Result<Vec<String>, ApiError> {
+    state.core()?.query_user_ids(&query).await
+}
+
+/// How many users there are, the departments and the groups: what the Directory page loads.
+#[tauri::command]
+#[specta::specta]
+pub async fn directory_facets(state: State<'_, AppState>) -> Result<DirectoryFacets, ApiError> {
+    state.core()?.directory_facets().await
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 
 mod apps;
 mod directory;
+mod events;
 mod saml;
 mod system;
 
@@ -35,6 +36,9 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             apps::get_app,
             apps::delete_app,
             directory::load_directory,
+            directory::query_users,
+            directory::query_user_ids,
+            directory::directory_facets,
             directory::create_user,
             directory::update_user,
             directory::delete_users,
@@ -65,6 +69,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             saml::test_login,
             saml::decode_saml,
             saml::idp_endpoint,
+            events::list_events,
             saml::saml_settings,
             saml::save_saml_settings,
         ])

@@ -17,6 +17,12 @@ export const commands = {
 	getApp: (name: string) => typedError<Application, ApiError>(__TAURI_INVOKE("get_app", { name })),
 	deleteApp: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_app", { name })),
 	loadDirectory: () => typedError<DirectorySnapshot, ApiError>(__TAURI_INVOKE("load_directory")),
+	/**  One page of the users table, searched, filtered and sorted by the core (at most 500 rows). */
+	queryUsers: (query: UserQuery) => typedError<UserPage, ApiError>(__TAURI_INVOKE("query_users", { query })),
+	/**  The ids of every user a query matches (for "select all shown"). */
+	queryUserIds: (query: UserQuery) => typedError<string[], ApiError>(__TAURI_INVOKE("query_user_ids", { query })),
+	/**  How many users there are, the departments and the groups: what the Directory page loads. */
+	directoryFacets: () => typedError<DirectoryFacets, ApiError>(__TAURI_INVOKE("directory_facets")),
 	createUser: (input: UserInput) => typedError<User, ApiError>(__TAURI_INVOKE("create_user", { input })),
 	updateUser: (id: string, input: UserInput) => typedError<User, ApiError>(__TAURI_INVOKE("update_user", { id, input })),
 	deleteUsers: (ids: string[]) => typedError<number, ApiError>(__TAURI_INVOKE("delete_users", { ids })),
@@ -57,6 +63,8 @@ export const commands = {
 	testLogin: (app: string, user: string) => typedError<string, ApiError>(__TAURI_INVOKE("test_login", { app, user })),
 	decodeSaml: (input: string, app: string | null) => typedError<Decoded, ApiError>(__TAURI_INVOKE("decode_saml", { input, app })),
 	idpEndpoint: () => __TAURI_INVOKE<IdpEndpoint>("idp_endpoint"),
+	/**  Named events, newest first; `before` (an event id) pages back. */
+	listEvents: (limit: number, before: number | null) => typedError<Event[], ApiError>(__TAURI_INVOKE("list_events", { limit, before })),
 	samlSettings: (app: string) => typedError<SamlSettings, ApiError>(__TAURI_INVOKE("saml_settings", { app })),
 	saveSamlSettings: (app: string, settings: SamlSettings) => typedError<SamlSettings, ApiError>(__TAURI_INVOKE("save_saml_settings", { app, settings })),
 };
@@ -172,6 +180,16 @@ export type Decoded = {
 	checks: Check[],
 };
 
+/**  What the filters offer: distinct departments and the groups (with member counts). */
+export type DirectoryFacets = {
+	mark: number,
+	/**  Users in the directory. */
+	users: number,
+	/**  Non-empty departments, sorted without regard to case. */
+	departments: string[],
+	groups: Group[],
+};
+
 /**
  *  Users and groups as of one change-feed mark: a window that loaded this reloads only when it
  *  hears of a newer mark.
@@ -207,6 +225,18 @@ export type ErrorCode =
 "keyring_unavailable" | 
 /**  Anything else; the message still says what failed. */
 "internal";
+
+export type Event = {
+	/**  Sequence number. */
+	id: number,
+	at: string,
+	app_name: string | null,
+	/**  A stable dotted name, e.g. "saml.idp_key_created". */
+	name: string,
+	/**  "ok" or "failed". */
+	outcome: string,
+	detail: string,
+};
 
 /**  The Data Loader file for one application, and how many users it lists. */
 export type FederationCsv = {
@@ -454,6 +484,44 @@ export type UserInput = {
 	password_expired: boolean,
 	federation_id: string | null,
 };
+
+/**  One page of users, with the counts the table shows ("Showing total of all"). */
+export type UserPage = {
+	/**  The change-feed mark read before the page: a newer one means the page may be stale. */
+	mark: number,
+	/**  Users matching the query. */
+	total: number,
+	/**  Users in the directory. */
+	all: number,
+	offset: number,
+	rows: User[],
+};
+
+/**  Which users, in which order, and which slice of them. */
+export type UserQuery = {
+	/**  Whitespace-separated terms; each must appear somewhere (see the module notes). */
+	search?: string,
+	status?: UserStatus | null,
+	/**  Exact department name. */
+	department?: string | null,
+	/**  Group name (any case). */
+	group?: string | null,
+	/**  Sort columns, most significant first (at most 3 are used); none = by email. */
+	sort?: UserSort[],
+	offset?: number,
+	/**  At most [`MAX_PAGE`]; 0 returns only the counts. */
+	limit?: number,
+};
+
+export type UserSort = {
+	by: UserSortKey,
+	desc: boolean,
+};
+
+/**  The columns the users table can sort by (the ids are the UI's column ids). */
+export type UserSortKey = "email" | "displayname" | "department" | "job_title" | "company" | "locality" | "status" | "federation_id" | "employee_identifier";
+
+export type UserStatus = "active" | "suspended";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -65,6 +65,14 @@ enum Command {
     /// The practice org: a local Salesforce simulator.
     #[command(subcommand)]
     Sim(sim::SimCommand),
+    /// Named events (every attempt and its outcome), newest first.
+    Events {
+        /// How many to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where Lanyard keeps its state and whether the OS keyring answers.
     Info {
         /// Print JSON instead of text.
@@ -121,6 +129,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             directory::federation_csv(&core, &app, out.as_deref()).await
         }
         Command::Info { json } => info(&core, json).await,
+        Command::Events { limit, json } => events(&core, limit, json).await,
         Command::Idp(cmd) => saml::idp(&core, cmd).await,
         Command::Saml(cmd) => saml::saml(&core, cmd).await,
         Command::Sim(_) | Command::Metadata(_) => Ok(()),
@@ -152,6 +161,27 @@ async fn info(core: &Core, json: bool) -> Result<(), ApiError> {
         }
         Ok(())
     }
+}
+
+async fn events(core: &Core, limit: u32, json: bool) -> Result<(), ApiError> {
+    let list = core.events(limit, None).await?;
+    if json {
+        return output::print_json(&list);
+    }
+    if list.is_empty() {
+        println!("no events yet");
+    }
+    for e in &list {
+        println!(
+            "{}  {:<6} {:<32} {:<16} {}",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.outcome,
+            e.name,
+            e.app_name.as_deref().unwrap_or("-"),
+            e.detail
+        );
+    }
+    Ok(())
 }
 
 fn fail(e: &ApiError) -> ExitCode {

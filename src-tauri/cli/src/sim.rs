@@ -76,6 +76,7 @@ pub async fn run(cmd: SimCommand) -> Result<(), ApiError> {
         stall: Duration::from_millis(stall_ms),
         ..SimConfig::default()
     };
+    let signals = Signals::install();
     let running = lanyard_sim::start(config).await.map_err(sim_error)?;
     let base = running.base_url().to_owned();
     let (org_id, users) = {
@@ -96,29 +97,54 @@ pub async fn run(cmd: SimCommand) -> Result<(), ApiError> {
         );
     }
     println!("Stop with Ctrl+C.");
-    wait_for_signal().await;
+    signals.wait().await;
     eprintln!("lanyard: stopping the practice org");
     running.stop().await.map_err(sim_error)
 }
 
-async fn wait_for_signal() {
+/// SIGINT or SIGTERM. The handlers are installed when this is created, before anything is
+/// printed, so a signal sent right after the URLs appear is never lost.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    int: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                int: signal(SignalKind::interrupt()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
             }
         }
+        #[cfg(not(unix))]
+        {
+            Signals {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            match (self.int.as_mut(), self.term.as_mut()) {
+                (Some(i), Some(t)) => {
+                    tokio::select! {
+                        _ = i.recv() => {}
+                        _ = t.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -317,4 +317,27 @@ fn response_settings_from_the_cli() {
         .find(|a| a["name"] == "User.ProfileId")
         .unwrap();
     assert_eq!(profile["constant"], "Chatter Free User");
+
+    let events: Value =
+        serde_json::from_str(&ok(&lanyard(dir.path(), &["events", "--json"]))).unwrap();
+    let names: Vec<(String, String)> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names.first().map(|n| n.0.as_str()),
+        Some("saml.settings_saved"),
+        "newest first: {names:?}"
+    );
+    assert!(
+        names.contains(&("saml.settings_saved".into(), "failed".into())),
+        "the refused lifetime is logged too: {names:?}"
+    );
 }

@@ -1,6 +1,8 @@
 //! Directory benchmark: generates a CSV of N users (default 100,000) with departments and groups,
-//! then times the import preview, the import itself, listing all users, a second preview of the
-//! same file (everything unchanged) and the export, on a fresh database in a temp folder.
+//! then times the import preview, the import itself, listing all users (what the window loaded
+//! before issue 5), the paged query the users table now uses (first page, a search, sorts,
+//! filters, a deep page), a second preview of the same file (everything unchanged) and the
+//! export, on a fresh database in a temp folder.
 //!
 //!     cargo run --release -p lanyard-core --example bench_directory [-- N]
 //!
@@ -8,6 +10,7 @@
 //! never assumed; the run fails (exit 1) if an import does not write every row.
 
 use lanyard_core::clock::SystemClock;
+use lanyard_core::directory::{UserQuery, UserSort, UserSortKey, UserStatus};
 use lanyard_core::secrets::MemoryStore;
 use lanyard_core::Core;
 use std::sync::Arc;
@@ -123,6 +126,163 @@ async fn main() {
         rss_mb()
     );
     drop(json);
+
+    // The users table's paged query (issue 5): each case run 5 times; best and worst shown.
+    let page = |q: UserQuery| UserQuery { limit: 200, ..q };
+    let sort = |by, desc| vec![UserSort { by, desc }];
+    let cases: Vec<(&str, UserQuery)> = vec![
+        ("first page (by email)", page(UserQuery::default())),
+        (
+            "search \"user0123\"",
+            page(UserQuery {
+                search: "user0123".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search \"u\" (matches all)",
+            page(UserQuery {
+                search: "u".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search \"use\" (matches all: 3 letters, a scan)",
+            page(UserQuery {
+                search: "use".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search \"user0\" (matches all, a scan)",
+            page(UserQuery {
+                search: "user0".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search \"user01\" (10%: the trigram index)",
+            page(UserQuery {
+                search: "user01".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search \"last99\"",
+            page(UserQuery {
+                search: "last99".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search \"analyst 7 sales\"",
+            page(UserQuery {
+                search: "analyst 7 sales".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "search with no match",
+            page(UserQuery {
+                search: "zzzz".into(),
+                ..Default::default()
+            }),
+        ),
+        (
+            "sort by name, descending",
+            page(UserQuery {
+                sort: sort(UserSortKey::Displayname, true),
+                ..Default::default()
+            }),
+        ),
+        (
+            "sort by department",
+            page(UserQuery {
+                sort: sort(UserSortKey::Department, false),
+                ..Default::default()
+            }),
+        ),
+        (
+            "sort by city (no index)",
+            page(UserQuery {
+                sort: sort(UserSortKey::Locality, false),
+                ..Default::default()
+            }),
+        ),
+        (
+            "filter status = suspended",
+            page(UserQuery {
+                status: Some(UserStatus::Suspended),
+                ..Default::default()
+            }),
+        ),
+        (
+            "filter department = Sales",
+            page(UserQuery {
+                department: Some("Sales".into()),
+                ..Default::default()
+            }),
+        ),
+        (
+            "filter group = EMEA",
+            page(UserQuery {
+                group: Some("EMEA".into()),
+                ..Default::default()
+            }),
+        ),
+        (
+            "group EMEA + Sales + search \"first1\" by name",
+            page(UserQuery {
+                search: "first1".into(),
+                department: Some("Sales".into()),
+                group: Some("EMEA".into()),
+                sort: sort(UserSortKey::Displayname, false),
+                ..Default::default()
+            }),
+        ),
+        (
+            "page at offset 99,800 (by email)",
+            page(UserQuery {
+                offset: 99_800,
+                ..Default::default()
+            }),
+        ),
+    ];
+    for (name, q) in &cases {
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let p = core.query_users(q).await.expect("query_users");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            last = Some(p);
+        }
+        let p = last.expect("ran");
+        let json = serde_json::to_vec(&p).expect("json").len();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "query_users {name}: {:.1} ms best, {:.1} ms worst — {} rows of {} matching ({:.0} KB JSON)",
+            times[0],
+            times[times.len() - 1],
+            p.rows.len(),
+            p.total,
+            json as f64 / 1e3
+        );
+    }
+    let t = Instant::now();
+    let facets = core.directory_facets().await.expect("facets");
+    println!(
+        "directory_facets: {:.1} ms — {} departments, {} groups",
+        t.elapsed().as_secs_f64() * 1000.0,
+        facets.departments.len(),
+        facets.groups.len()
+    );
+    let t = Instant::now();
+    let ids = core
+        .query_user_ids(&UserQuery::default())
+        .await
+        .expect("ids");
+    println!("query_user_ids (select all {}): {}", ids.len(), secs(t));
 
     let t = Instant::now();
     let again = core.preview_csv_import(&csv).await.expect("preview again");

@@ -102,6 +102,17 @@ impl Core {
             .map_err(|e| e.to_api())
     }
 
+    /// Named events, newest first (`before` pages back by id).
+    pub async fn events(
+        &self,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<Vec<crate::events::Event>, ApiError> {
+        crate::events::list(self.store.pool(), limit, before)
+            .await
+            .map_err(|e| crate::store::StoreError::from(e).to_api())
+    }
+
     pub async fn storage_info(&self) -> Result<StorageInfo, ApiError> {
         let schema_version = self.store.schema_version().await.map_err(|e| e.to_api())?;
         Ok(StorageInfo {

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod core;
 pub mod directory;
 pub mod error;
+pub mod events;
 pub mod paths;
 pub mod saml;
 pub mod secrets;

@@ -114,6 +114,22 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
         "Login failed: User Not Found",
         "authorized here, but unknown to Salesforce"
     );
+    let events = r.core.events(50, None).await.unwrap();
+    let seen = |name: &str, outcome: &str| {
+        events.iter().any(|e| {
+            e.name == name && e.outcome == outcome && e.app_name.as_deref() == Some("practice")
+        })
+    };
+    assert!(seen("saml.sp_metadata_saved", "ok"), "{events:?}");
+    assert!(seen("saml.idp_key_created", "ok"));
+    assert!(seen("saml.response_signed", "ok"));
+    assert!(
+        events.iter().any(|e| e.name == "saml.response_signed"
+            && e.outcome == "failed"
+            && e.detail.contains("nobody@practice.example.com")),
+        "a refused attempt is logged with who it was for"
+    );
+    assert!(events.windows(2).all(|w| w[0].id > w[1].id), "newest first");
 }
 
 #[tokio::test]

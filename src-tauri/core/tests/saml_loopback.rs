@@ -251,5 +251,16 @@ async fn tampered_or_foreign_requests_are_refused() {
     // An unknown application.
     let other = to_idp.replace("/saml2/practice?", "/saml2/nope?");
     assert_eq!(r.http.get(&other).send().await.unwrap().status(), 403);
-    let _ = &r.core;
+    let events = r.core.events(20, None).await.unwrap();
+    let refused: Vec<_> = events
+        .iter()
+        .filter(|e| e.name == "saml.login_request_refused")
+        .collect();
+    assert_eq!(
+        refused.len(),
+        3,
+        "each refused request is an event: {events:?}"
+    );
+    assert!(refused.iter().all(|e| e.outcome == "failed"));
+    assert!(refused.iter().any(|e| e.detail.contains("does not verify")));
 }

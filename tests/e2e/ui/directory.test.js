@@ -55,6 +55,22 @@ async function directory(scenario) {
 
 const countText = () => page.getByTestId("user-count").innerText();
 
+/**
+ * Waits (up to 3 s) until the count line matches: the core now searches, filters and pages, so
+ * the line changes when the answer arrives (after the search's 150 ms debounce), not at once.
+ */
+async function eventually(read, re, message) {
+  const deadline = Date.now() + 3000;
+  let text = await read();
+  while (!re.test(text) && Date.now() < deadline) {
+    await page.waitForTimeout(25);
+    text = await read();
+  }
+  assert.match(text, re, message);
+}
+
+const expectCount = (re, message) => eventually(countText, re, message);
+
 before(async () => {
   assert.ok(existsSync(join(dist, "index.html")), "build the UI first (npm run build in ui/)");
   mkdirSync(artifacts, { recursive: true });
@@ -97,31 +113,31 @@ describe("Directory: users", () => {
     assert.equal(sent[0].args.input.email, "Ada@Example.com");
     assert.equal(sent[0].args.input.department, "R&D");
     assert.equal(sent[0].args.input.federation_id, null, "a blank Federation ID is sent as none");
-    assert.match(await countText(), /Showing 1 of 1 users/);
+    await expectCount(/Showing 1 of 1 users/);
   });
 
   it("searches, filters by status, department and group, sorts, and shows hidden columns", async () => {
     await directory({ users: people(30), groups: [{ name: "Even" }] });
     await page.getByTestId("users-table").waitFor();
-    assert.match(await countText(), /Showing 30 of 30/);
+    await expectCount(/Showing 30 of 30/);
     await page.getByTestId("user-search").fill("person1");
-    assert.match(await countText(), /Showing 10 of 30/, "person10..person19");
+    await expectCount(/Showing 10 of 30/, "person10..person19");
     await page.getByTestId("user-search").fill("");
     await page.getByTestId("filter-status").selectOption("suspended");
-    assert.match(await countText(), /Showing 1 of 30/);
+    await expectCount(/Showing 1 of 30/);
     await page.getByTestId("open-person04@example.com").waitFor();
     await page.getByTestId("filter-status").selectOption("");
     await page.getByTestId("filter-department").selectOption("Sales");
-    assert.match(await countText(), /Showing 10 of 30/);
+    await expectCount(/Showing 10 of 30/);
     await page.getByTestId("filter-group").selectOption("Even");
-    assert.match(await countText(), /Showing 5 of 30/, "Sales (i%3==1) and even: 4,10,16,22,28");
+    await expectCount(/Showing 5 of 30/, "Sales (i%3==1) and even: 4,10,16,22,28");
     await page.getByTestId("filter-department").selectOption("");
     await page.getByTestId("filter-group").selectOption("");
 
     await page.getByTestId("sort-email").click();
     await page.getByTestId("sort-email").click(); // descending
     const first = page.locator('[data-testid="users-table-body"] [role="row"]').first();
-    assert.match(await first.innerText(), /person29@example\.com/, "descending by email");
+    await eventually(() => first.innerText(), /person29@example\.com/, "descending by email (sorted by the core)");
 
     assert.equal(await page.getByRole("columnheader", { name: "Company" }).count(), 0, "hidden at first");
     await page.getByTestId("columns-menu").click();
@@ -134,16 +150,16 @@ describe("Directory: users", () => {
     await directory({ users: people(10) });
     await page.getByTestId("row-u1").click({ position: { x: 400, y: 10 } });
     await page.getByTestId("row-u3").click({ position: { x: 400, y: 10 }, modifiers: ["Shift"] });
-    assert.match(await countText(), /3 selected/, "rows 1..3");
+    await expectCount(/3 selected/, "rows 1..3");
     await page.getByTestId("row-u6").click({ position: { x: 400, y: 10 }, modifiers: ["Control"] });
-    assert.match(await countText(), /4 selected/, "ctrl-click adds one");
+    await expectCount(/4 selected/, "ctrl-click adds one");
     await page.getByTestId("bulk-suspend").click();
     await page.getByTestId("user-notice").waitFor();
     const sent = await calls("set_users_suspended");
     assert.deepEqual([...sent[0].args.ids].sort(), ["u1", "u2", "u3", "u6"]);
     assert.equal(sent[0].args.suspended, true);
     await page.getByTestId("filter-status").selectOption("suspended");
-    assert.match(await countText(), /Showing 5 of 10/, "the four, plus the one already suspended");
+    await expectCount(/Showing 5 of 10/, "the four, plus the one already suspended");
   });
 
   it("edits a user in the drawer and explains a taken email", async () => {
@@ -161,11 +177,11 @@ describe("Directory: users", () => {
     assert.equal(sent[0].args.id, "u1");
     assert.equal(sent[0].args.input.job_title, "Analyst");
     assert.equal(sent[0].args.input.suspended, true);
-    assert.match(await page.getByTestId("row-u1").innerText(), /Suspended/);
+    await page.getByTestId("row-u1").getByText("Suspended").waitFor();
     await page.getByTestId("user-delete").click();
     await page.getByTestId("user-delete-confirm").click();
     await page.getByTestId("row-u1").waitFor({ state: "detached" });
-    assert.match(await countText(), /Showing 2 of 2/);
+    await expectCount(/Showing 2 of 2/);
   });
 
   it("reloads when the directory changes elsewhere (the CLI, a sync)", async () => {
@@ -180,7 +196,7 @@ describe("Directory: users", () => {
       ),
     );
     await page.getByTestId("open-from-cli@example.com").waitFor({ timeout: 3000 });
-    assert.match(await countText(), /Showing 3 of 3/);
+    await expectCount(/Showing 3 of 3/);
   });
 
   it("shows an error with a way to try again", async () => {
@@ -209,7 +225,7 @@ describe("Directory: CSV import and export", () => {
     await page.getByTestId("import-cancel").click();
     await page.getByTestId("import-dialog").waitFor({ state: "detached" });
     assert.equal((await calls("import_csv")).length, 0, "cancel writes nothing");
-    assert.match(await countText(), /Showing 1 of 1/);
+    await expectCount(/Showing 1 of 1/);
   });
 
   it("imports a good file after the preview, creating groups", async () => {
@@ -226,7 +242,7 @@ describe("Directory: CSV import and export", () => {
     assert.equal((await calls("import_csv"))[0].args.text, csv, "the file's text goes over IPC unchanged");
     await page.getByTestId("open-grace@example.com").waitFor();
     await page.getByTestId("filter-group").selectOption("Admins");
-    assert.match(await countText(), /Showing 1 of 2/);
+    await expectCount(/Showing 1 of 2/);
   });
 
   it("refuses an empty file before reading it", async () => {

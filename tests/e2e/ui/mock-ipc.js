@@ -166,6 +166,62 @@
     return { rows: rows.length, errors, ops, newGroups, ignored, columns: header.filter((h) => !ignored.includes(h)) };
   };
 
+  const searchCache = { mark: -1, users: null, texts: new Map(), sorted: new Map() };
+  const freshCache = () => {
+    if (searchCache.mark !== dir.mark || searchCache.users !== dir.users) {
+      Object.assign(searchCache, { mark: dir.mark, users: dir.users, texts: new Map(), sorted: new Map() });
+    }
+  };
+  const searchText = (u) => {
+    let t = searchCache.texts.get(u);
+    if (t === undefined) {
+      t = [u.email, u.displayname, u.firstname, u.lastname, u.department, u.job_title, u.company, u.employee_identifier, u.address.locality, u.federation_id || ""].join(" ").toLowerCase();
+      searchCache.texts.set(u, t);
+    }
+    return t;
+  };
+  const SORT_KEYS = {
+    email: (u) => u.email.toLowerCase(),
+    displayname: (u) => u.displayname.toLowerCase(),
+    department: (u) => u.department.toLowerCase(),
+    job_title: (u) => u.job_title.toLowerCase(),
+    company: (u) => u.company.toLowerCase(),
+    locality: (u) => u.address.locality.toLowerCase(),
+    status: (u) => (u.suspended ? 1 : 0),
+    federation_id: (u) => (u.federation_id || "").toLowerCase(),
+    employee_identifier: (u) => u.employee_identifier.toLowerCase(),
+  };
+  const sortedUsers = (sort) => {
+    const specs = (sort || []).slice(0, 3);
+    const key = JSON.stringify(specs);
+    let list = searchCache.sorted.get(key);
+    if (list) return list;
+    const cmp = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+    const keys = specs.map((s) => ({ f: SORT_KEYS[s.by], desc: s.desc }));
+    const lastDesc = specs.length > 0 && specs[specs.length - 1].desc;
+    list = [...dir.users].sort((a, b) => {
+      if (keys.length === 0) return cmp(a.email.toLowerCase(), b.email.toLowerCase());
+      for (const k of keys) {
+        const c = cmp(k.f(a), k.f(b));
+        if (c !== 0) return k.desc ? -c : c;
+      }
+      return lastDesc ? -cmp(a.id, b.id) : cmp(a.id, b.id);
+    });
+    searchCache.sorted.set(key, list);
+    return list;
+  };
+  const queryUsers = (query) => {
+    freshCache();
+    const terms = String(query.search || "").slice(0, 200).toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+    const group = query.group ? String(query.group).trim().toLowerCase() : null;
+    return sortedUsers(query.sort).filter(
+      (u) =>
+        (terms.length === 0 || terms.every((t) => searchText(u).includes(t))) &&
+        (!query.status || (query.status === "suspended") === u.suspended) &&
+        (query.department == null || u.department === query.department) &&
+        (group === null || u.groups.some((g) => g.toLowerCase() === group)),
+    );
+  };
   Object.assign(handlers, {
     load_directory: () => {
       if (scenario.directoryError) return fail("storage", scenario.directoryError);
@@ -176,6 +232,26 @@
       };
     },
     watch_directory: () => dir.mark,
+    // The users table's paged query, as src-tauri/core/src/directory/query.rs does it: every
+    // search term in the same fields (case-insensitive), exact department, group by name (any
+    // case), sort by stored columns with the id as tie-break, then the page. Search texts and the
+    // sorted order are cached per change-feed mark (the 100,000-user benchmark calls it per key).
+    query_users: ({ query }) => {
+      if (scenario.directoryError) return fail("storage", scenario.directoryError);
+      const matches = queryUsers(query);
+      const offset = query.offset || 0;
+      const limit = Math.min(query.limit || 0, 500);
+      return { mark: dir.mark, total: matches.length, all: dir.users.length, offset, rows: matches.slice(offset, offset + limit) };
+    },
+    query_user_ids: ({ query }) => queryUsers(query).map((u) => u.id),
+    directory_facets: () => {
+      if (scenario.directoryError) return fail("storage", scenario.directoryError);
+      const departments = [...new Set(dir.users.map((u) => u.department).filter((d) => d !== ""))].sort((a, b) =>
+        a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+      );
+      return { mark: dir.mark, users: dir.users.length, departments, groups: groupsOut() };
+    },
+
     create_user: ({ input }) => {
       const bad = validateUser(input);
       if (bad) return bad;
@@ -395,6 +471,11 @@
       if (!(l >= 30 && l <= 3600)) return fail("invalid_input", `The assertion lifetime must be between 30 and 3600 seconds, not ${l}.`);
       samlSettings[app] = settings;
       return settings;
+    },
+    list_events: ({ limit, before }) => {
+      const all = scenario.events || [];
+      const older = before === null || before === undefined ? all : all.filter((e) => e.id < before);
+      return older.slice(0, limit);
     },
     "plugin:dialog|open": () => scenario.dialogPath ?? null,
     "plugin:dialog|save": () => scenario.savePath ?? null,

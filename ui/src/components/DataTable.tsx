@@ -15,11 +15,17 @@ type Props<T> = {
   noMatch?: ReactNode;
   rowHeight?: number;
   height?: number | string;
+  /** Told which rows are in view (first, last index), so a paged source can fetch them. */
+  onRange?: (first: number, last: number) => void;
+  /** When this changes the body scrolls back to the top (a new query's first page). */
+  scrollKey?: string;
+  /** Rows are on their way: shown instead of `noMatch` while there are none. */
+  loading?: boolean;
 };
 
 const DEFAULT_WIDTH = "minmax(110px, 1fr)";
 
-export function DataTable<T>({ dt, label, testId, getRowId, onOpen, noMatch, rowHeight = 36, height = "60vh" }: Props<T>) {
+export function DataTable<T>({ dt, label, testId, getRowId, onOpen, noMatch, rowHeight = 36, height = "60vh", onRange, scrollKey, loading = false }: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const firstRendered = useRef(false);
   const { table, rows } = dt;
@@ -32,6 +38,17 @@ export function DataTable<T>({ dt, label, testId, getRowId, onOpen, noMatch, row
     estimateSize: () => rowHeight,
     overscan: 12,
   });
+
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    onRange?.(firstIndex, lastIndex);
+  }, [onRange, firstIndex, lastIndex]);
+
+  useEffect(() => {
+    if (scrollKey !== undefined && scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [scrollKey]);
 
   // Benchmark marks: data → first painted rows, and input (keystroke, sort, filter) → painted rows.
   useEffect(() => {
@@ -94,13 +111,33 @@ export function DataTable<T>({ dt, label, testId, getRowId, onOpen, noMatch, row
       </div>
       <div ref={scrollRef} className="dt-body" style={{ height }} data-testid={`${testId}-body`}>
         {rows.length === 0 ? (
-          <div className="dt-none" role="status">
-            {noMatch ?? "No rows match."}
+          <div className="dt-none" role="status" aria-busy={loading}>
+            {loading ? "Loading…" : (noMatch ?? "No rows match.")}
           </div>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const original = rows[item.index] as T;
+            {items.map((item) => {
+              const original = rows[item.index];
+              if (original === undefined) {
+                // Not loaded yet (a paged source is fetching it).
+                return (
+                  <div
+                    key={`pending-${item.index}`}
+                    role="row"
+                    aria-rowindex={item.index + 2}
+                    aria-busy="true"
+                    className="dt-row pending"
+                    style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${item.start}px)` }}
+                  >
+                    <div role="gridcell" className="dt-check" />
+                    {columns.map((c) => (
+                      <div key={c.id} role="gridcell" className="dt-td muted">
+                        …
+                      </div>
+                    ))}
+                  </div>
+                );
+              }
               const id = getRowId(original);
               const row = table.getRow(id);
               const selected = Boolean(table.getState().rowSelection[id]);

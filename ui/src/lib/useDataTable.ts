@@ -73,20 +73,31 @@ function lazyCoreRowModel<T>(indexById: { current: Map<string, number> }) {
 }
 
 export type DataTableOptions<T> = {
-  data: readonly T[];
+  /**
+   * The rows. In `manual` mode: the rows of the current query in display order, with holes
+   * (undefined) where a row is not loaded yet; the server sorts and filters.
+   */
+  data: readonly (T | undefined)[];
+  /** Sorting, filtering and paging happen elsewhere (the core): this hook only holds the state. */
+  manual?: boolean;
+  /** In manual mode: how many rows the query matches (defaults to data.length). */
+  total?: number;
+  /** In manual mode: every id the current query matches, for "select all shown". */
+  selectAll?: () => Promise<string[]>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   columns: ColumnDef<T, any>[];
   getRowId: (row: T) => string;
-  /** All the text the global search looks in. */
-  searchText: (row: T) => string;
+  /** All the text the global search looks in (client-side mode). */
+  searchText?: (row: T) => string;
   initialSorting?: SortingState;
   initialVisibility?: VisibilityState;
 };
 
 export type DataTable<T> = {
   table: Table<T>;
-  /** Visible rows in display order. */
-  rows: T[];
+  /** Visible rows in display order (manual mode: undefined where not loaded yet). */
+  rows: (T | undefined)[];
+  /** Ids of the visible rows that are loaded, in display order. */
   visibleIds: string[];
   total: number;
   globalFilter: string;
@@ -104,7 +115,8 @@ export type DataTable<T> = {
 };
 
 export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
-  const { data, columns, getRowId, searchText } = options;
+  const { columns, getRowId, searchText, manual = false, selectAll } = options;
+  const data = options.data as readonly T[];
   const [sorting, setSorting] = useState<SortingState>(options.initialSorting ?? []);
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
   const [globalFilter, setGlobalFilterState] = useState("");
@@ -132,14 +144,25 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
 
   const ids = useMemo(() => {
     if (typeof performance !== "undefined") performance.mark(MARK.data);
-    const list = data.map(getRowId);
-    indexById.current = new Map(list.map((id, i) => [id, i]));
+    const map = new Map<string, number>();
+    const list: string[] = [];
+    data.forEach((row, i) => {
+      if (row === undefined) return;
+      const id = getRowId(row);
+      map.set(id, i);
+      list.push(id);
+    });
+    indexById.current = map;
     return list;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
-  const searchIndex = useMemo(() => data.map((r) => searchText(r).toLowerCase()), [data, searchText]);
+  const searchIndex = useMemo(
+    () => (manual || !searchText ? [] : data.map((r) => searchText(r).toLowerCase())),
+    [data, searchText, manual],
+  );
 
   const sortedOrder = useMemo(() => {
+    if (manual) return [];
     const specs: SortSpec<T>[] = [];
     for (const s of sorting) {
       const key = table.getColumn(s.id)?.columnDef.meta?.sortKey;
@@ -150,6 +173,7 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
   }, [data, sorting]);
 
   const visibleOrder = useMemo(() => {
+    if (manual) return [];
     const predicates: ((i: number) => boolean)[] = [];
     const match = searchMatcher(globalFilter);
     if (match) predicates.push((i) => match(searchIndex[i] as string));
@@ -163,32 +187,43 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sortedOrder, globalFilter, columnFilters, searchIndex]);
 
-  const rows = useMemo(() => visibleOrder.map((i) => data[i] as T), [visibleOrder, data]);
-  const visibleIds = useMemo(() => visibleOrder.map((i) => ids[i] as string), [visibleOrder, ids]);
+  const rows = useMemo(
+    () => (manual ? (data as (T | undefined)[]) : visibleOrder.map((i) => data[i] as T)),
+    [visibleOrder, data, manual],
+  );
+  const visibleIds = useMemo(
+    () => (manual ? ids : visibleOrder.map((i) => ids[i] as string)),
+    [visibleOrder, ids, manual],
+  );
 
-  // Drop selected ids that no longer exist (after a reload).
+  // Drop selected ids that no longer exist (after a reload). In manual mode only some rows are
+  // loaded, so the selection is kept as it is (the core ignores nothing: it names unknown ids).
   const selectedIds = useMemo(() => {
+    if (manual) return Object.keys(rowSelection).filter((id) => rowSelection[id]);
     const known = new Set(ids);
     return Object.keys(rowSelection).filter((id) => rowSelection[id] && known.has(id));
-  }, [rowSelection, ids]);
+  }, [rowSelection, ids, manual]);
 
-  const setGlobalFilter = useCallback((value: string) => {
-    performance.mark(MARK.input);
-    setGlobalFilterState(value);
-  }, []);
+  const setGlobalFilter = useCallback(
+    (value: string) => {
+      if (!manual) performance.mark(MARK.input);
+      setGlobalFilterState(value);
+    },
+    [manual],
+  );
   const setColumnFilter = useCallback((columnId: string, value: unknown) => {
-    performance.mark(MARK.input);
+    if (!manual) performance.mark(MARK.input);
     setColumnFilters((prev) => {
       const rest = prev.filter((f) => f.id !== columnId);
       return value === undefined || value === "" ? rest : [...rest, { id: columnId, value }];
     });
-  }, []);
+  }, [manual]);
   const columnFilter = useCallback(
     (columnId: string) => columnFilters.find((f) => f.id === columnId)?.value,
     [columnFilters],
   );
   const toggleSort = useCallback((columnId: string, multi: boolean) => {
-    performance.mark(MARK.input);
+    if (!manual) performance.mark(MARK.input);
     setSorting((prev) => {
       const current = prev.find((s) => s.id === columnId);
       // asc → desc → none
@@ -196,7 +231,7 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
       const others = multi ? prev.filter((s) => s.id !== columnId) : [];
       return next ? [...others, next] : others;
     });
-  }, []);
+  }, [manual]);
 
   const clickRow = useCallback(
     (id: string, mods: { shift: boolean; toggle: boolean }) => {
@@ -210,8 +245,18 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
   );
   const toggleRow = useCallback((id: string) => clickRow(id, { shift: false, toggle: true }), [clickRow]);
   const selectAllVisible = useCallback(
-    (on: boolean) => setRowSelection(on ? Object.fromEntries(visibleIds.map((id) => [id, true])) : {}),
-    [visibleIds],
+    (on: boolean) => {
+      if (on && selectAll) {
+        // Every matching row, loaded or not: ask whoever filters (the core) for the ids.
+        selectAll().then(
+          (all) => setRowSelection(Object.fromEntries(all.map((id) => [id, true]))),
+          () => undefined,
+        );
+        return;
+      }
+      setRowSelection(on ? Object.fromEntries(visibleIds.map((id) => [id, true])) : {});
+    },
+    [visibleIds, selectAll],
   );
   const clearSelection = useCallback(() => setRowSelection({}), []);
 
@@ -219,7 +264,7 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
     table,
     rows,
     visibleIds,
-    total: data.length,
+    total: options.total ?? data.length,
     globalFilter,
     setGlobalFilter,
     setColumnFilter,
@@ -230,6 +275,6 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
     toggleRow,
     selectAllVisible,
     clearSelection,
-    renderedToken: visibleOrder,
+    renderedToken: manual ? data : visibleOrder,
   };
 }

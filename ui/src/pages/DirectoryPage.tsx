@@ -45,7 +45,7 @@ export function DirectoryPage() {
           <button type="button" onClick={() => setImporting(true)} data-testid="import-csv">
             Import CSV…
           </button>
-          <button type="button" onClick={exportCsv} disabled={directory.state !== "ready" || directory.data.users.length === 0} data-testid="export-csv">
+          <button type="button" onClick={exportCsv} disabled={directory.state !== "ready" || directory.data.users === 0} data-testid="export-csv">
             Export CSV
           </button>
         </div>
@@ -82,11 +82,11 @@ export function DirectoryPage() {
                 onClick={() => setTab(t)}
                 data-testid={`tab-${t}`}
               >
-                {t === "users" ? `Users (${directory.data.users.length.toLocaleString()})` : `Groups (${directory.data.groups.length})`}
+                {t === "users" ? `Users (${directory.data.users.toLocaleString()})` : `Groups (${directory.data.groups.length})`}
               </button>
             ))}
           </div>
-          {tab === "users" && directory.data.users.length === 0 && !importing && !addFirst ? (
+          {tab === "users" && directory.data.users === 0 && !importing && !addFirst ? (
             <EmptyState title="No users yet">
               <p>The directory holds the people Lanyard signs in and provisions to Salesforce.</p>
               <div className="actions centered">
@@ -99,9 +99,9 @@ export function DirectoryPage() {
               </button>
             </EmptyState>
           ) : tab === "users" ? (
-            <UsersView users={directory.data.users} groups={directory.data.groups} reload={reload} startWithNew={addFirst} />
+            <UsersView facets={directory.data} reload={reload} startWithNew={addFirst} />
           ) : (
-            <GroupsView users={directory.data.users} groups={directory.data.groups} reload={reload} />
+            <GroupsView groups={directory.data.groups} mark={directory.data.mark} reload={reload} />
           )}
         </>
       )}

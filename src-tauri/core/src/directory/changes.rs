@@ -118,9 +118,12 @@ pub async fn record(
 }
 
 /// The newest change's id (0 when the feed is empty). Cheap: the window polls it every second.
-pub async fn latest_id(pool: &SqlitePool) -> Result<i64, DirectoryError> {
+pub async fn latest_id<'e, E>(db: E) -> Result<i64, DirectoryError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
     let id: Option<i64> = sqlx::query_scalar("SELECT max(id) FROM directory_changes")
-        .fetch_one(pool)
+        .fetch_one(db)
         .await?;
     Ok(id.unwrap_or(0))
 }

@@ -5,6 +5,7 @@
 use super::changes::{self, DirectoryChange};
 use super::csv_import::{self, ImportPreview, ImportSummary};
 use super::groups::{self, AppGroupAccess, Group, GroupInput};
+use super::query::{self, DirectoryFacets, UserPage, UserQuery};
 use super::users::{self, User, UserInput};
 use super::{csv_export, DirectoryError};
 use crate::error::{ApiError, HasCode};
@@ -70,6 +71,52 @@ impl Core {
         Ok(DirectorySnapshot {
             mark: mark_for_ipc(mark),
             users: self.list_users(None).await?,
+            groups: self.list_groups().await?,
+        })
+    }
+
+    /// One page of users: searched, filtered and sorted by SQLite (the users table's source).
+    /// `limit` is capped at [`query::MAX_PAGE`]. Counts and rows are read in one transaction so
+    /// they agree; the mark is read first, like [`Core::directory_snapshot`].
+    pub async fn query_users(&self, q: &UserQuery) -> Result<UserPage, ApiError> {
+        let mut tx = self.tx().await?;
+        let mark = changes::latest_id(&mut *tx).await.map_err(api)?;
+        let all = query::count_all(&mut tx).await.map_err(api)?;
+        let terms = query::plan_search(&mut tx, &q.search, all)
+            .await
+            .map_err(api)?;
+        let total = query::count_matching(&mut tx, q, &terms)
+            .await
+            .map_err(api)?;
+        let rows = query::page(&mut tx, q, &terms, total).await.map_err(api)?;
+        tx.rollback().await.map_err(|e| api(e.into()))?;
+        Ok(UserPage {
+            mark: mark_for_ipc(mark),
+            total,
+            all,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// The ids of every user matching `q` (offset and limit ignored), in its order.
+    pub async fn query_user_ids(&self, q: &UserQuery) -> Result<Vec<String>, ApiError> {
+        let mut conn = self.conn().await?;
+        query::ids(&mut conn, q).await.map_err(api)
+    }
+
+    /// What the users table's filters offer, and how many users there are: small, so the window
+    /// loads it instead of the whole directory.
+    pub async fn directory_facets(&self) -> Result<DirectoryFacets, ApiError> {
+        let mark = self.directory_change_mark().await?;
+        let mut conn = self.conn().await?;
+        let users = query::count_all(&mut conn).await.map_err(api)?;
+        let departments = query::departments(&mut conn).await.map_err(api)?;
+        drop(conn);
+        Ok(DirectoryFacets {
+            mark: mark_for_ipc(mark),
+            users,
+            departments,
             groups: self.list_groups().await?,
         })
     }

@@ -5,6 +5,7 @@
 //! - [`groups`]: groups, members, and application bindings.
 //! - [`csv_import`] / [`csv_export`]: preview-then-commit import, directory and Data Loader exports.
 //! - [`changes`]: the change feed provisioning reads and the window polls.
+//! - [`query`]: one sorted, searched, filtered page of users (the users table's source).
 //! - [`facade`]: the [`crate::Core`] methods the GUI and the CLI call.
 
 pub mod changes;
@@ -12,6 +13,7 @@ pub mod csv_export;
 pub mod csv_import;
 mod facade;
 pub mod groups;
+pub mod query;
 pub mod users;
 pub mod validate;
 
@@ -21,6 +23,7 @@ pub use changes::{ChangeKind, DirectoryChange};
 pub use csv_import::{ImportPreview, ImportSummary, RowError};
 pub use facade::{mark_for_ipc, DirectorySnapshot, FederationCsv};
 pub use groups::{AppGroupAccess, Group, GroupInput};
+pub use query::{DirectoryFacets, UserPage, UserQuery, UserSort, UserSortKey, UserStatus};
 pub use users::{Address, Phone, User, UserInput};
 
 #[derive(Debug, thiserror::Error)]

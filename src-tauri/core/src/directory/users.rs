@@ -292,7 +292,7 @@ pub(crate) const FIELD_COLUMNS: &str = "email, email_key, firstname, lastname, d
 
 const GROUPS_SUBQUERY: &str = "(SELECT group_concat(g.name, char(31)) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = u.id)";
 
-const SELECT: &str = "SELECT u.id, u.email, u.firstname, u.lastname, u.displayname, u.employee_type, u.job_title, u.employee_identifier, u.department, u.company, u.address_type, u.street_address, u.locality, u.region, u.postal_code, u.country, u.phone_type, u.phone, u.suspended, u.password_expired, u.federation_id, u.created_at, u.updated_at,
+pub(crate) const SELECT: &str = "SELECT u.id, u.email, u.firstname, u.lastname, u.displayname, u.employee_type, u.job_title, u.employee_identifier, u.department, u.company, u.address_type, u.street_address, u.locality, u.region, u.postal_code, u.country, u.phone_type, u.phone, u.suspended, u.password_expired, u.federation_id, u.created_at, u.updated_at,
  (SELECT group_concat(g.name, char(31)) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = u.id) AS groups
  FROM users u";
 

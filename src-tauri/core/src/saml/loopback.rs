@@ -212,15 +212,45 @@ struct Request {
     id: String,
 }
 
+/// Why a login request was refused: shown to the admin and recorded as an event.
+struct Refused {
+    title: &'static str,
+    detail: String,
+}
+
+impl Refused {
+    fn new(title: &'static str, detail: &str) -> Self {
+        Self {
+            title,
+            detail: detail.to_owned(),
+        }
+    }
+}
+
+/// Records the refusal and renders the page.
+async fn refuse(state: &IdpState, app: &str, r: Refused) -> Response {
+    let now = state.core.clock.now();
+    crate::events::record(
+        state.core.store().pool(),
+        now,
+        Some(app),
+        "saml.login_request_refused",
+        false,
+        &format!("{}: {}", r.title, r.detail),
+    )
+    .await;
+    deny(r.title, &r.detail)
+}
+
 /// Reads and checks an AuthnRequest against the application's SP configuration.
 async fn check_request(
     state: &IdpState,
     app_name: &str,
     xml: &[u8],
     redirect_query: Option<&str>,
-) -> Result<Request, Response> {
+) -> Result<Request, Refused> {
     let core = &state.core;
-    let not_set_up = |d: &str| deny("Single sign-on is not set up", d);
+    let not_set_up = |d: &str| Refused::new("Single sign-on is not set up", d);
     let app = crate::apps::get(core.store().pool(), app_name)
         .await
         .map_err(|_| not_set_up(&format!("Lanyard has no application named {app_name:?}.")))?;
@@ -240,11 +270,11 @@ async fn check_request(
         .into_iter()
         .map(|c| c.cert_pem)
         .collect();
-    let text = intake(xml).map_err(|e| deny("Unreadable login request", &e.to_string()))?;
+    let text = intake(xml).map_err(|e| Refused::new("Unreadable login request", &e.to_string()))?;
     if sp.authn_requests_signed {
         match redirect_query {
             Some(q) => verify_redirect_signature(q, &certs)
-                .map_err(|e| deny("Login request refused", &e))?,
+                .map_err(|e| Refused::new("Login request refused", &e))?,
             None => {
                 use samael::crypto::{
                     AllowedSignatureAlgorithm, CertificateDer, CryptoProvider, ReduceMode, XmlSec,
@@ -260,14 +290,15 @@ async fn check_request(
                     .map(CertificateDer::from)
                     .collect();
                 XmlSec::reduce_xml_to_signed_with_allowed_algorithms(&text.text, &ders, ReduceMode::ValidateAndMarkNoAncestors, Some(&[AllowedSignatureAlgorithm::RsaSha256]))
-                    .map_err(|_| deny("Login request refused", "the AuthnRequest signature does not verify with Salesforce's certificate (RSA-SHA256)"))?;
+                    .map_err(|_| Refused::new("Login request refused", "the AuthnRequest signature does not verify with Salesforce's certificate (RSA-SHA256)"))?;
             }
         }
     }
-    let doc = parse(&text.text).map_err(|e| deny("Unreadable login request", &e.to_string()))?;
+    let doc =
+        parse(&text.text).map_err(|e| Refused::new("Unreadable login request", &e.to_string()))?;
     let root = doc.root_element();
     if root.tag_name().name() != "AuthnRequest" {
-        return Err(deny(
+        return Err(Refused::new(
             "Unreadable login request",
             "the message is not an AuthnRequest",
         ));
@@ -279,7 +310,7 @@ async fn check_request(
         .map(str::trim)
         .unwrap_or("");
     if issuer != sp.entity_id {
-        return Err(deny(
+        return Err(Refused::new(
             "Login request refused",
             &format!(
                 "the request's Issuer {issuer:?} is not this application's SP entity ID {:?}",
@@ -289,13 +320,13 @@ async fn check_request(
     }
     if let Some(acs) = root.attribute("AssertionConsumerServiceURL") {
         if acs != sp.acs_url {
-            return Err(deny("Login request refused", &format!("the request asks for the ACS {acs:?}; Lanyard only posts to the configured {:?}", sp.acs_url)));
+            return Err(Refused::new("Login request refused", &format!("the request asks for the ACS {acs:?}; Lanyard only posts to the configured {:?}", sp.acs_url)));
         }
     }
     let id = root
         .attribute("ID")
         .filter(|i| !i.is_empty() && i.len() <= 1024)
-        .ok_or_else(|| deny("Unreadable login request", "the AuthnRequest has no ID"))?;
+        .ok_or_else(|| Refused::new("Unreadable login request", "the AuthnRequest has no ID"))?;
     Ok(Request { id: id.to_owned() })
 }
 
@@ -384,7 +415,7 @@ async fn sso_redirect(
     let relay = raw_param(&query, "RelayState").map(url_decode);
     match check_request(&state, &app, &xml, Some(&query)).await {
         Ok(req) => chooser(&state, &app, req, relay).await,
-        Err(r) => r,
+        Err(r) => refuse(&state, &app, r).await,
     }
 }
 
@@ -408,7 +439,7 @@ async fn sso_post(
     };
     match check_request(&state, &app, &xml, None).await {
         Ok(req) => chooser(&state, &app, req, f.relay_state).await,
-        Err(r) => r,
+        Err(r) => refuse(&state, &app, r).await,
     }
 }
 
@@ -444,6 +475,19 @@ async fn choose(
         .flatten()
         .is_none()
     {
+        let detail = format!(
+            "{} was chosen for an SP-initiated login but is not authorized",
+            c.email
+        );
+        crate::events::record(
+            core.store().pool(),
+            core.clock.now(),
+            Some(&app),
+            "saml.login_denied",
+            false,
+            &detail,
+        )
+        .await;
         return deny(
             "Access denied",
             &format!(

@@ -27,6 +27,7 @@ pub fn looks_like_username(s: &str) -> bool {
             .any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"'))
         && s.len() <= 80
 }
+pub mod audit;
 pub mod authorized;
 pub mod decode;
 pub mod loopback;

@@ -73,6 +73,29 @@ fn url_ok(url: &str, env: Environment) -> bool {
 }
 
 impl Core {
+    /// Records a named SAML event for an application.
+    pub(crate) async fn saml_event<T>(
+        &self,
+        app: &str,
+        name: &str,
+        result: &Result<T, ApiError>,
+        ok_detail: impl FnOnce(&T) -> String,
+    ) {
+        let (ok, detail) = match result {
+            Ok(v) => (true, ok_detail(v)),
+            Err(e) => (false, e.message.clone()),
+        };
+        crate::events::record(
+            self.store.pool(),
+            self.clock.now(),
+            Some(app),
+            name,
+            ok,
+            &detail,
+        )
+        .await;
+    }
+
     async fn app(&self, name: &str) -> Result<Application, SamlError> {
         Ok(apps::get(self.store.pool(), name).await?)
     }
@@ -110,7 +133,7 @@ impl Core {
     }
 
     /// Saves the SP side from metadata. On any refusal nothing saved before is touched.
-    pub async fn set_sp_metadata(
+    pub(crate) async fn set_sp_metadata_attempt(
         &self,
         app: &str,
         bytes: &[u8],
@@ -152,7 +175,7 @@ impl Core {
     }
 
     /// Saves the SP side from values typed in by hand.
-    pub async fn set_sp_manual(
+    pub(crate) async fn set_sp_manual_attempt(
         &self,
         app: &str,
         entity_id: &str,
@@ -200,7 +223,11 @@ impl Core {
 
     /// Imports Salesforce's certificate file (.crt/.pem/.cer, PEM or DER), cross-checked against
     /// the metadata's signing certificate when there is one.
-    pub async fn import_sp_certificate(&self, app: &str, bytes: &[u8]) -> Result<SpView, ApiError> {
+    pub(crate) async fn import_sp_certificate_attempt(
+        &self,
+        app: &str,
+        bytes: &[u8],
+    ) -> Result<SpView, ApiError> {
         let app = self.app(app).await.map_err(api)?;
         let existing = store::sp_certs(self.store.pool(), &app.id)
             .await
@@ -292,7 +319,7 @@ impl Core {
     /// Rollover. Without `activate`: the first key becomes active at once; later ones wait as
     /// "next" (published in the metadata next to the active one). With `activate`: next becomes
     /// active and the old active stays published as "previous" until retired.
-    pub async fn idp_rotate(
+    pub(crate) async fn idp_rotate_attempt(
         &self,
         app: &str,
         activate: bool,
@@ -357,7 +384,7 @@ impl Core {
     }
 
     /// Stops publishing the previous certificate and deletes its key.
-    pub async fn idp_retire(&self, app: &str) -> Result<Vec<IdpCertView>, ApiError> {
+    pub(crate) async fn idp_retire_attempt(&self, app: &str) -> Result<Vec<IdpCertView>, ApiError> {
         let app = self.app(app).await.map_err(api)?;
         let ids = store::retire_previous(self.store.pool(), &app.id, self.clock.now())
             .await
@@ -430,7 +457,7 @@ impl Core {
     }
 
     /// Saves response settings and attributes; refused as a whole when any part is invalid.
-    pub async fn set_saml_settings(
+    pub(crate) async fn set_saml_settings_attempt(
         &self,
         app: &str,
         settings: super::settings::SamlSettings,
@@ -448,7 +475,7 @@ impl Core {
 
     /// A signed SAMLResponse for `username` (the user's Salesforce username), base64-encoded as an
     /// ACS form posts it, plus the ACS URL to post it to.
-    pub async fn saml_response(
+    pub(crate) async fn saml_response_attempt(
         &self,
         app: &str,
         username: &str,

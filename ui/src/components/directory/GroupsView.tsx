@@ -1,5 +1,5 @@
 // Groups: create, rename, describe, delete; see and change members.
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { commands, type Group, type User } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { useDataTable } from "../../lib/useDataTable";
@@ -8,11 +8,11 @@ import { DataTable } from "../DataTable";
 import { EmptyState } from "../EmptyState";
 import { groupColumns, groupSearchText } from "./groupColumns";
 
-type Props = { users: User[]; groups: Group[]; reload: () => void };
+type Props = { groups: Group[]; mark: number; reload: () => void };
 
 const rowId = (g: Group) => g.id;
 
-export function GroupsView({ users, groups, reload }: Props) {
+export function GroupsView({ groups, mark, reload }: Props) {
   const [editing, setEditing] = useState<Group | "new" | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const columns = useMemo(() => groupColumns((g) => setOpenId(g.id)), []);
@@ -61,7 +61,7 @@ export function GroupsView({ users, groups, reload }: Props) {
             <GroupDetails
               key={open.id}
               group={open}
-              users={users}
+              mark={mark}
               onEdit={() => setEditing(open)}
               onDeleted={() => {
                 setOpenId(null);
@@ -126,9 +126,43 @@ function GroupForm({ group, onSaved, onCancel }: { group: Group | null; onSaved:
   );
 }
 
-function GroupDetails({ group, users, onEdit, onDeleted, reload }: { group: Group; users: User[]; onEdit: () => void; onDeleted: () => void; reload: () => void }) {
-  const members = useMemo(() => users.filter((u) => u.groups.includes(group.name)), [users, group.name]);
+/** Members shown per group (the users table filtered by the group shows them all). */
+const MEMBERS_SHOWN = 500;
+
+function GroupDetails({ group, mark, onEdit, onDeleted, reload }: { group: Group; mark: number; onEdit: () => void; onDeleted: () => void; reload: () => void }) {
+  const [members, setMembers] = useState<User[]>([]);
+  const [memberTotal, setMemberTotal] = useState(0);
   const [email, setEmail] = useState("");
+  const [suggestions, setSuggestions] = useState<User[]>([]);
+  // The members, first page only, asked of the core again whenever the directory changes.
+  useEffect(() => {
+    let live = true;
+    unwrap(commands.queryUsers({ search: "", status: null, department: null, group: group.name, sort: [], offset: 0, limit: MEMBERS_SHOWN })).then(
+      (p) => {
+        if (!live) return;
+        setMembers(p.rows);
+        setMemberTotal(p.total);
+      },
+      (e: unknown) => live && setError(messageOf(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [group.name, mark]);
+  // Emails to pick from, matching what was typed so far.
+  useEffect(() => {
+    let live = true;
+    const id = setTimeout(() => {
+      unwrap(commands.queryUsers({ search: email.trim(), status: null, department: null, group: null, sort: [], offset: 0, limit: 20 })).then(
+        (p) => live && setSuggestions(p.rows),
+        () => undefined,
+      );
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(id);
+    };
+  }, [email]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -161,7 +195,7 @@ function GroupDetails({ group, users, onEdit, onDeleted, reload }: { group: Grou
       >
         <input list="member-emails" placeholder="Add a member by email" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="member-email" aria-label="Member email" />
         <datalist id="member-emails">
-          {users.slice(0, 500).map((u) => (
+          {suggestions.map((u) => (
             <option key={u.id} value={u.email} />
           ))}
         </datalist>
@@ -178,7 +212,7 @@ function GroupDetails({ group, users, onEdit, onDeleted, reload }: { group: Grou
         <p className="muted" data-testid="no-members">No members yet.</p>
       ) : (
         <ul className="members" data-testid="group-members">
-          {members.slice(0, 1000).map((u) => (
+          {members.map((u) => (
             <li key={u.id}>
               <span>{u.email}</span>
               <button type="button" className="link" disabled={busy} onClick={() => act(() => unwrap(commands.removeGroupMembers(group.name, [u.id])))} aria-label={`Remove ${u.email}`}>
@@ -186,7 +220,7 @@ function GroupDetails({ group, users, onEdit, onDeleted, reload }: { group: Grou
               </button>
             </li>
           ))}
-          {members.length > 1000 && <li className="muted">…and {members.length - 1000} more (filter the users table by this group to see them all).</li>}
+          {memberTotal > members.length && <li className="muted">…and {(memberTotal - members.length).toLocaleString()} more (filter the users table by this group to see them all).</li>}
         </ul>
       )}
       <div className="actions">

@@ -1,18 +1,33 @@
 // The users table: search, filters (status, department, group), column visibility, multi-select
-// with shift-click, bulk suspend / group / delete, and the drawer for one user.
-import { useMemo, useState } from "react";
-import { commands, type Group, type User } from "../../bindings";
+// with shift-click, bulk suspend / group / delete, and the drawer for one user. The core sorts,
+// searches, filters and pages (SQLite); this view fetches only the rows in view.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { commands, type DirectoryFacets, type User, type UserSortKey, type UserStatus } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { useDataTable } from "../../lib/useDataTable";
+import { useUserPages, type UserFilter } from "../../lib/useUserPages";
 import { DataTable } from "../DataTable";
-import { HIDDEN_AT_FIRST, userColumns, userSearchText } from "./userColumns";
+import { HIDDEN_AT_FIRST, userColumns } from "./userColumns";
 import { UserDrawer } from "./UserDrawer";
 
-type Props = { users: User[]; groups: Group[]; reload: () => void; startWithNew?: boolean };
+type Props = { facets: DirectoryFacets; reload: () => void; startWithNew?: boolean };
 
 const rowId = (u: User) => u.id;
 
-export function UsersView({ users, groups, reload, startWithNew = false }: Props) {
+/** How long typing pauses before the search is sent. */
+export const SEARCH_DEBOUNCE_MS = 150;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return settled;
+}
+
+export function UsersView({ facets, reload, startWithNew = false }: Props) {
+  const groups = facets.groups;
   const [open, setOpen] = useState<User | "new" | null>(startWithNew ? "new" : null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -20,18 +35,38 @@ export function UsersView({ users, groups, reload, startWithNew = false }: Props
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   const columns = useMemo(() => userColumns((u) => setOpen(u)), []);
+  // The table state (sorting, filters, search) lives in useDataTable; the query follows it.
+  const [query, setQuery] = useState<UserFilter>({ search: "", status: null, department: null, group: null, sort: [] });
+  const pages = useUserPages(query, facets.mark);
+  const selectAll = useCallback(() => unwrap(commands.queryUserIds({ ...query, offset: 0, limit: 0 })), [query]);
   const dt = useDataTable<User>({
-    data: users,
+    data: pages.rows,
+    manual: true,
+    total: pages.total ?? 0,
+    selectAll,
     columns,
     getRowId: rowId,
-    searchText: userSearchText,
     initialVisibility: HIDDEN_AT_FIRST,
   });
-  const departments = useMemo(
-    () => [...new Set(users.map((u) => u.department).filter((d) => d !== ""))].sort((a, b) => a.localeCompare(b)),
-    [users],
-  );
+  const search = useDebounced(dt.globalFilter.trim(), SEARCH_DEBOUNCE_MS);
+  const status = String(dt.columnFilter("status") ?? "");
+  const department = String(dt.columnFilter("department") ?? "");
+  const group = String(dt.columnFilter("groups") ?? "");
+  const sorting = dt.table.getState().sorting;
+  const sortKey = JSON.stringify(sorting);
+  useEffect(() => {
+    setQuery({
+      search,
+      status: status === "" ? null : (status as UserStatus),
+      department: department === "" ? null : department,
+      group: group === "" ? null : group,
+      sort: sorting.map((s) => ({ by: s.id as UserSortKey, desc: s.desc })),
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search, status, department, group, sortKey]);
+  const departments = facets.departments;
   const selected = dt.selectedIds;
+  const loadedUsers = useMemo(() => pages.rows.filter((u): u is User => u !== undefined), [pages.rows]);
 
   const run = async (what: () => Promise<string>) => {
     setBusy(true);
@@ -46,7 +81,7 @@ export function UsersView({ users, groups, reload, startWithNew = false }: Props
     }
   };
 
-  const openUser = open === "new" ? null : open ? users.find((u) => u.id === open.id) ?? open : null;
+  const openUser = open === "new" ? null : open ? loadedUsers.find((u) => u.id === open.id) ?? open : null;
 
   return (
     <div className="users-view">
@@ -118,10 +153,20 @@ export function UsersView({ users, groups, reload, startWithNew = false }: Props
         </button>
       </div>
 
-      <p className="muted count" data-testid="user-count">
-        Showing {dt.rows.length.toLocaleString()} of {users.length.toLocaleString()} users
+      <p className="muted count" data-testid="user-count" aria-busy={pages.loading}>
+        {pages.total === null
+          ? "Loading users…"
+          : `Showing ${pages.total.toLocaleString()} of ${(pages.all ?? 0).toLocaleString()} users`}
         {selected.length > 0 && ` · ${selected.length.toLocaleString()} selected`}
       </p>
+      {pages.error && (
+        <div className="card" role="alert" data-testid="users-error">
+          <p className="error-text">{pages.error}</p>
+          <button type="button" onClick={pages.retry}>
+            Try again
+          </button>
+        </div>
+      )}
 
       {selected.length > 0 && (
         <div className="bulk" role="toolbar" aria-label="Selected users" data-testid="bulk-bar">
@@ -201,6 +246,9 @@ export function UsersView({ users, groups, reload, startWithNew = false }: Props
           testId="users-table"
           getRowId={rowId}
           onOpen={(u) => setOpen(u)}
+          onRange={pages.showRange}
+          scrollKey={pages.queryKey}
+          loading={pages.loading}
           noMatch={
             <>
               No user matches these filters.{" "}
@@ -214,7 +262,7 @@ export function UsersView({ users, groups, reload, startWithNew = false }: Props
           <UserDrawer
             key={openUser?.id ?? "new"}
             user={openUser}
-            users={users}
+            users={loadedUsers}
             onSaved={(u) => {
               setOpen(u);
               setNotice({ ok: true, text: `Saved ${u.email}.` });

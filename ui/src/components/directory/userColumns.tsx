@@ -1,4 +1,6 @@
-// The users table's columns: what each shows, sorts by and filters on.
+// The users table's columns: what each shows, and which can sort. The core sorts and filters
+// (src-tauri/core/src/directory/query.rs): a column sorts when its id is a UserSortKey, and the
+// sortKey / filter functions below are only the client-side equivalents, kept for reference.
 import { createColumnHelper } from "@tanstack/react-table";
 import type { User } from "../../bindings";
 
@@ -39,8 +41,8 @@ export function userColumns(onOpen: (u: User) => void) {
     col.accessor((u) => u.groups.join(", "), {
       id: "groups",
       header: "Groups",
+      // Not sortable: the core sorts by stored columns only (a user's group list is not one).
       meta: {
-        sortKey: (u) => lower(u.groups.join(",")),
         filter: (u, v) => u.groups.some((g) => g.toLowerCase() === String(v).toLowerCase()),
         width: "minmax(140px, 1.5fr)",
       },
@@ -70,20 +72,3 @@ export function userColumns(onOpen: (u: User) => void) {
 
 /** Columns hidden until chosen from the Columns menu. */
 export const HIDDEN_AT_FIRST = { company: false, locality: false, federation_id: false, employee_identifier: false };
-
-/** Everything the global search looks in. */
-export function userSearchText(u: User): string {
-  return [
-    u.email,
-    u.displayname,
-    u.firstname,
-    u.lastname,
-    u.department,
-    u.job_title,
-    u.company,
-    u.employee_identifier,
-    u.address.locality,
-    u.federation_id ?? "",
-    u.groups.join(" "),
-  ].join(" ");
-}

@@ -1,0 +1,15 @@
+use crate::state::AppState;
+use lanyard_core::events::Event;
+use lanyard_core::ApiError;
+use tauri::State;
+
+/// Named events, newest first; `before` (an event id) pages back.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_events(
+    state: State<'_, AppState>,
+    limit: u32,
+    before: Option<u32>,
+) -> Result<Vec<Event>, ApiError> {
+    state.core()?.events(limit, before.map(i64::from)).await
+}

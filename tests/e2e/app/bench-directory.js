@@ -1,0 +1,117 @@
+// Directory benchmark on the REAL app (WebKitGTK), run by hand under Xvfb:
+//   LANYARD_APP_BINARY=…/debug/lanyard-app LANYARD_DATA_DIR=DIR xvfb-run -a node app/bench-directory.js
+// from tests/e2e, where DIR holds a directory imported beforehand, e.g. 100,000 users with
+// `lanyard --data-dir DIR directory import-csv users.csv`. It opens the Directory page, then prints:
+//   - click on Directory → first user row displayed (wall clock, through WebDriver);
+//   - the page's own performance measures (table:first-render, table:update per keystroke);
+//   - memory of the app and its WebKit children (PSS and RSS summed from /proc/*/smaps_rollup)
+//     at idle on the Directory page, after typing a search, and after scrolling deep.
+// Not a test: it prints figures. Goals (issue 5): first render < 500 ms, keystroke < 100 ms,
+// whole app < 400 MB.
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { resolve } from "node:path";
+import { startDriver } from "./driver.js";
+
+const APP = process.env.LANYARD_APP_BINARY;
+const DATA = process.env.LANYARD_DATA_DIR;
+if (!APP || !existsSync(APP) || !DATA) {
+  console.error("set LANYARD_APP_BINARY (the built app) and LANYARD_DATA_DIR (a data folder with users)");
+  process.exit(2);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Pids whose executable is the app binary, with all their descendants. */
+function appTree() {
+  const target = resolve(APP);
+  const parent = new Map();
+  const roots = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(d), ppid);
+      if (readlinkSync(`/proc/${d}/exe`) === target) roots.push(Number(d));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  const tree = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (!tree.has(pid) && tree.has(ppid)) (tree.add(pid), (grew = true));
+  }
+  return [...tree];
+}
+
+function memory() {
+  let pss = 0;
+  let rss = 0;
+  const pids = appTree();
+  for (const pid of pids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      pss += Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      rss += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return `${(pss / 1024).toFixed(0)} MiB PSS, ${(rss / 1024).toFixed(0)} MiB RSS (${pids.length} processes)`;
+}
+
+const driver = await startDriver({ env: { LANYARD_DATA_DIR: DATA } });
+const browser = await driver.session(APP);
+const byTestId = (id) => browser.$(`[data-testid="${id}"]`);
+try {
+  await (await byTestId("nav-directory")).waitForDisplayed({ timeout: 20000 });
+  await sleep(3000);
+  console.log(`app idle before opening the Directory: ${memory()}`);
+
+  const t0 = Date.now();
+  await (await byTestId("nav-directory")).click();
+  await (await browser.$('[data-testid="users-table-body"] [role="row"][aria-selected]')).waitForDisplayed({ timeout: 60000 });
+  console.log(`click on Directory → first user row displayed: ${Date.now() - t0} ms (wall, through WebDriver)`);
+  console.log(`count line: ${await (await byTestId("user-count")).getText()}`);
+  const first = await browser.execute(() => performance.getEntriesByName("table:first-render", "measure").map((m) => m.duration));
+  console.log(`table:first-render (first page in the table hook → painted): ${first.map((d) => `${d.toFixed(1)} ms`).join(", ")}`);
+  await sleep(5000);
+  console.log(`memory 5 s after opening the Directory: ${memory()}`);
+
+  await browser.execute(() => performance.clearMeasures());
+  const search = await byTestId("user-search");
+  await search.click();
+  const perKey = [];
+  for (const ch of "user01234") {
+    const before = await browser.execute(() => performance.getEntriesByName("table:update", "measure").length);
+    const t = Date.now();
+    await browser.keys(ch);
+    await browser.waitUntil(
+      () => browser.execute((b) => performance.getEntriesByName("table:update", "measure").length > b, before),
+      { timeout: 10000, interval: 10 },
+    );
+    perKey.push(Date.now() - t);
+  }
+  const updates = await browser.execute(() => performance.getEntriesByName("table:update", "measure").map((m) => m.duration));
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(
+    `search per keystroke, query sent → rows painted (table:update): median ${med(updates).toFixed(1)} ms, max ${Math.max(...updates).toFixed(1)} ms (${updates.length} samples: ${updates.map((d) => d.toFixed(0)).join(", ")})`,
+  );
+  console.log(`search per keystroke, key sent → rows painted (wall, 150 ms debounce and WebDriver included): median ${med(perKey)} ms, max ${Math.max(...perKey)} ms (${perKey.join(", ")})`);
+  console.log(`count line: ${await (await byTestId("user-count")).getText()}`);
+  for (let i = 0; i < 9; i++) await browser.keys("Backspace");
+  await sleep(1000);
+
+  const body = await byTestId("users-table-body");
+  for (const y of [100_000, 1_000_000, 3_000_000]) {
+    await browser.execute((el, top) => (el.scrollTop = top), body, y);
+    await sleep(500);
+  }
+  await sleep(3000);
+  console.log(`memory after searching and scrolling deep: ${memory()}`);
+} finally {
+  await browser.deleteSession();
+  await driver.stop();
+}
