@@ -12,7 +12,6 @@ fn main() {
             "storage_info",
             "keyring_status",
             "mark_first_paint",
-            "load_directory",
             "query_users",
             "query_user_ids",
             "directory_facets",

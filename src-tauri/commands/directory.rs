@@ -3,8 +3,8 @@
 
 use crate::state::AppState;
 use lanyard_core::directory::{
-    mark_for_ipc, AppGroupAccess, DirectoryFacets, DirectorySnapshot, FederationCsv, Group,
-    GroupInput, ImportPreview, ImportSummary, User, UserInput, UserPage, UserQuery,
+    mark_for_ipc, AppGroupAccess, DirectoryFacets, FederationCsv, Group, GroupInput, ImportPreview,
+    ImportSummary, User, UserInput, UserPage, UserQuery,
 };
 use lanyard_core::ApiError;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,12 +16,6 @@ pub const DIRECTORY_CHANGED: &str = "directory://changed";
 
 /// How often the watch looks at the change feed.
 const POLL: Duration = Duration::from_secs(1);
-
-#[tauri::command]
-#[specta::specta]
-pub async fn load_directory(state: State<'_, AppState>) -> Result<DirectorySnapshot, ApiError> {
-    state.core()?.directory_snapshot().await
-}
 
 /// One page of the users table, searched, filtered and sorted by the core (at most 500 rows).
 #[tauri::command]

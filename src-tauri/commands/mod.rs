@@ -35,7 +35,6 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             apps::create_app,
             apps::get_app,
             apps::delete_app,
-            directory::load_directory,
             directory::query_users,
             directory::query_user_ids,
             directory::directory_facets,

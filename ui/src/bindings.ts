@@ -16,7 +16,6 @@ export const commands = {
 	createApp: (request: NewApplication) => typedError<Application, ApiError>(__TAURI_INVOKE("create_app", { request })),
 	getApp: (name: string) => typedError<Application, ApiError>(__TAURI_INVOKE("get_app", { name })),
 	deleteApp: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_app", { name })),
-	loadDirectory: () => typedError<DirectorySnapshot, ApiError>(__TAURI_INVOKE("load_directory")),
 	/**  One page of the users table, searched, filtered and sorted by the core (at most 500 rows). */
 	queryUsers: (query: UserQuery) => typedError<UserPage, ApiError>(__TAURI_INVOKE("query_users", { query })),
 	/**  The ids of every user a query matches (for "select all shown"). */
@@ -187,16 +186,6 @@ export type DirectoryFacets = {
 	users: number,
 	/**  Non-empty departments, sorted without regard to case. */
 	departments: string[],
-	groups: Group[],
-};
-
-/**
- *  Users and groups as of one change-feed mark: a window that loaded this reloads only when it
- *  hears of a newer mark.
- */
-export type DirectorySnapshot = {
-	mark: number,
-	users: User[],
 	groups: Group[],
 };
 

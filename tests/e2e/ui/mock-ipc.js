@@ -223,14 +223,6 @@
     );
   };
   Object.assign(handlers, {
-    load_directory: () => {
-      if (scenario.directoryError) return fail("storage", scenario.directoryError);
-      return {
-        mark: dir.mark,
-        users: [...dir.users].sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1)),
-        groups: groupsOut(),
-      };
-    },
     watch_directory: () => dir.mark,
     // The users table's paged query, as src-tauri/core/src/directory/query.rs does it: every
     // search term in the same fields (case-insensitive), exact department, group by name (any

@@ -20,16 +20,6 @@ pub struct FederationCsv {
     pub users: u32,
 }
 
-/// Users and groups as of one change-feed mark: a window that loaded this reloads only when it
-/// hears of a newer mark.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct DirectorySnapshot {
-    pub mark: u32,
-    pub users: Vec<User>,
-    pub groups: Vec<Group>,
-}
-
 /// A change-feed id as the window sees it (u32 crosses IPC as a plain number).
 pub fn mark_for_ipc(id: i64) -> u32 {
     u32::try_from(id.max(0)).unwrap_or(u32::MAX)
@@ -64,20 +54,9 @@ impl Core {
             .map_err(|e| api(e.into()))
     }
 
-    /// Every user and group, with the change-feed mark read before them (so a change that races
-    /// the read is heard of again, never missed).
-    pub async fn directory_snapshot(&self) -> Result<DirectorySnapshot, ApiError> {
-        let mark = self.directory_change_mark().await?;
-        Ok(DirectorySnapshot {
-            mark: mark_for_ipc(mark),
-            users: self.list_users(None).await?,
-            groups: self.list_groups().await?,
-        })
-    }
-
     /// One page of users: searched, filtered and sorted by SQLite (the users table's source).
     /// `limit` is capped at [`query::MAX_PAGE`]. Counts and rows are read in one transaction so
-    /// they agree; the mark is read first, like [`Core::directory_snapshot`].
+    /// they agree; the change-feed mark is read first (a change racing the read is heard of again, never missed).
     pub async fn query_users(&self, q: &UserQuery) -> Result<UserPage, ApiError> {
         let mut tx = self.tx().await?;
         let mark = changes::latest_id(&mut *tx).await.map_err(api)?;

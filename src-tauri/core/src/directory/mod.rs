@@ -21,7 +21,7 @@ use crate::error::{ErrorCode, HasCode};
 
 pub use changes::{ChangeKind, DirectoryChange};
 pub use csv_import::{ImportPreview, ImportSummary, RowError};
-pub use facade::{mark_for_ipc, DirectorySnapshot, FederationCsv};
+pub use facade::{mark_for_ipc, FederationCsv};
 pub use groups::{AppGroupAccess, Group, GroupInput};
 pub use query::{DirectoryFacets, UserPage, UserQuery, UserSort, UserSortKey, UserStatus};
 pub use users::{Address, Phone, User, UserInput};
