@@ -44,6 +44,18 @@ fn write_file(path: &str, text: &str) -> Result<(), ApiError> {
 
 const METADATA_LIMIT: u64 = lanyard_core::saml::input::MAX_XML_BYTES as u64;
 
+/// Metadata pasted as text, or a file chosen in the dialog or dropped on the window.
+fn metadata_bytes(text: Option<String>, path: Option<String>) -> Result<Vec<u8>, ApiError> {
+    match (text, path) {
+        (Some(t), _) => Ok(t.into_bytes()),
+        (None, Some(p)) => read_file(&p, METADATA_LIMIT),
+        (None, None) => Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "Paste the metadata XML or choose a file.",
+        )),
+    }
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn sp_config(state: State<'_, AppState>, app: String) -> Result<SpView, ApiError> {
@@ -60,16 +72,7 @@ pub async fn inspect_metadata(
     path: Option<String>,
     entity: Option<String>,
 ) -> Result<SpMetadata, ApiError> {
-    let bytes = match (text, path) {
-        (Some(t), _) => t.into_bytes(),
-        (None, Some(p)) => read_file(&p, METADATA_LIMIT)?,
-        (None, None) => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "Paste the metadata XML or choose a file.",
-            ))
-        }
-    };
+    let bytes = metadata_bytes(text, path)?;
     state
         .core()?
         .inspect_metadata(&bytes, entity.as_deref(), Some(&app))
@@ -85,16 +88,7 @@ pub async fn save_sp_metadata(
     path: Option<String>,
     entity: Option<String>,
 ) -> Result<SpView, ApiError> {
-    let bytes = match (text, path) {
-        (Some(t), _) => t.into_bytes(),
-        (None, Some(p)) => read_file(&p, METADATA_LIMIT)?,
-        (None, None) => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "Paste the metadata XML or choose a file.",
-            ))
-        }
-    };
+    let bytes = metadata_bytes(text, path)?;
     state
         .core()?
         .set_sp_metadata(&app, &bytes, entity.as_deref())

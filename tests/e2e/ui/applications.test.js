@@ -1,7 +1,7 @@
 // Playwright (Debian's chromium) against the built UI with a mocked IPC.
 import { after, before, beforeEach, afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { existsSync, mkdirSync } from "node:fs";
@@ -11,7 +11,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "../../../ui/dist");
 const mockScript = join(here, "mock-ipc.js");
 const artifacts = join(here, "../artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 let browser;
 let server;
@@ -34,18 +33,7 @@ before(async () => {
   assert.ok(existsSync(join(dist, "index.html")), "build the UI first (npm run build in ui/)");
   mkdirSync(artifacts, { recursive: true });
   server = await serveDist(dist);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -11,7 +11,7 @@
 //     they stay in SQLite and only the pages in view cross IPC).
 // Goals from the issue: first render < 500 ms, sort / filter per keystroke < 100 ms, memory < 400 MB.
 // Not a test: it prints figures and exits 0; it fails only if the page breaks.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { serveDist } from "./serve.js";
@@ -19,10 +19,7 @@ import { serveDist } from "./serve.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const N = Number(process.argv[2] || 100_000);
 const server = await serveDist(join(here, "../../../ui/dist"));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"],
-});
+const browser = await launchChromium(["--enable-precise-memory-info"]);
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 const errors = [];
 page.on("pageerror", (e) => errors.push(e.message));

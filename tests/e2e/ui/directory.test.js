@@ -2,7 +2,7 @@
 // drawer, groups, CSV import), live updates from the change feed, and an application's User groups.
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { existsSync, mkdirSync } from "node:fs";
@@ -12,7 +12,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "../../../ui/dist");
 const mockScript = join(here, "mock-ipc.js");
 const artifacts = join(here, "../artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 let browser;
 let server;
@@ -75,10 +74,7 @@ before(async () => {
   assert.ok(existsSync(join(dist, "index.html")), "build the UI first (npm run build in ui/)");
   mkdirSync(artifacts, { recursive: true });
   server = await serveDist(dist);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 // The Events page (built UI, mocked IPC): empty state, the list newest first with failures marked.
 import { after, afterEach, before, it } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { serveDist } from "./serve.js";
@@ -23,10 +23,7 @@ async function open(scenario) {
 
 before(async () => {
   server = await serveDist(join(here, "../../../ui/dist"));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

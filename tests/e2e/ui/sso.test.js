@@ -2,13 +2,12 @@
 // refusals that keep what was saved, the IdP key rollover buttons, and the decoder.
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { serveDist } from "./serve.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const APP = {
   id: "a1", name: "acme", label: "Acme", description: "", kind: "salesforce", environment: "production", sandbox: false,
   login_url: "https://login.salesforce.com", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
@@ -31,10 +30,7 @@ async function openSso(scenario = {}) {
 
 before(async () => {
   server = await serveDist(join(here, "../../../ui/dist"));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
