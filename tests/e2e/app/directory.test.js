@@ -3,9 +3,10 @@
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startDriver } from "./driver.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
@@ -37,15 +38,26 @@ it("lists, searches and updates live in the real app", async () => {
     await (await byTestId(browser, "nav-directory")).click();
     const count = await byTestId(browser, "user-count");
     await count.waitForDisplayed({ timeout: 15000 });
-    await browser.waitUntil(async () => /300/.test(await count.getText()), { timeout: 10000, timeoutMsg: "300 users counted" });
+    await browser.waitUntil(async () => /Showing 300 of 300/.test(await count.getText()), { timeout: 10000, timeoutMsg: "300 users counted" });
 
     await (await byTestId(browser, "user-search")).setValue("Number277");
     await (await byTestId(browser, "open-user277@acme.example.com")).waitForDisplayed({ timeout: 10000 });
-    await browser.waitUntil(async () => /\b1\b/.test(await count.getText()), { timeout: 10000, timeoutMsg: "search narrowed to one user" });
+    await browser.waitUntil(async () => /Showing 1 of 300/.test(await count.getText()), { timeout: 10000, timeoutMsg: "search narrowed to one user" });
 
     // The CLI changes the directory while the window is open.
     lanyard("user", "add", "live.user@acme.example.com", "--first", "Live", "--last", "Number277b");
     await (await byTestId(browser, "open-live.user@acme.example.com")).waitForDisplayed({ timeout: 10000 });
+    const artifacts = join(dirname(fileURLToPath(import.meta.url)), "../artifacts");
+    mkdirSync(artifacts, { recursive: true });
+    // Clear the search the way a person does (select all, delete), so the app hears it.
+    await (await byTestId(browser, "user-search")).click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys(["Backspace"]);
+    await browser.waitUntil(async () => /Showing 301 of 301/.test(await count.getText()), {
+      timeout: 10000,
+      timeoutMsg: "with the search cleared all 301 users (300 imported + 1 live) are shown",
+    });
+    await browser.saveScreenshot(join(artifacts, "app-directory.png"));
   } finally {
     await browser.deleteSession();
   }
