@@ -18,7 +18,7 @@ let server;
 let page;
 
 async function openSso(scenario = {}) {
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, permissions: ["clipboard-read", "clipboard-write"] });
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(e.message));
   await page.addInitScript((s) => (window.__LANYARD_SCENARIO__ = s), { apps: [APP], ...scenario });
@@ -99,6 +99,9 @@ describe("Single sign-on tab", () => {
     await page.getByTestId("idp-cert-active").waitFor();
     assert.equal(await page.getByTestId("idp-entity-id").innerText(), "urn:lanyard:idp:acme");
     assert.equal(await page.getByTestId("idp-sso-url").innerText(), "http://127.0.0.1:8766/saml2/acme");
+    await page.getByTestId("copy-certificate").click();
+    await page.getByText("Certificate copied.").waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^-----BEGIN CERTIFICATE-----/);
     await page.getByTestId("idp-create").click();
     await page.getByTestId("idp-cert-next").waitFor();
     await page.getByTestId("idp-activate").click();

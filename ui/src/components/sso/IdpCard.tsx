@@ -3,6 +3,7 @@ import { save } from "@tauri-apps/plugin-dialog";
 import { commands, type Application, type IdpCertView, type IdpExports } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { CopyValue } from "../CopyValue";
+import { copyText } from "../../lib/clipboard";
 import { certSummary, fingerprint } from "./certText";
 
 const STATUS_LABEL: Record<string, string> = {
@@ -76,6 +77,12 @@ export function IdpCard({ app }: { app: Application }) {
     }
   };
 
+  const copy = async (text: string, what: string) => {
+    const ok = await copyText(text);
+    setError(ok ? null : `${what} could not be copied: use Save… instead.`);
+    setNotice(ok ? `${what} copied.` : null);
+  };
+
   const active = certs?.filter((c) => c.status !== "retired") ?? [];
   const hasNext = active.some((c) => c.status === "next");
   const hasPrevious = active.some((c) => c.status === "previous");
@@ -104,7 +111,9 @@ export function IdpCard({ app }: { app: Application }) {
           <CopyValue label="Identity Provider Login URL" value={exports.sso_url} testId="idp-sso-url" />
           <div className="actions">
             <button type="button" onClick={() => exportFile("certificate")}>Save certificate.pem…</button>
+            <button type="button" onClick={() => copy(exports.certificate_pem, "Certificate")} data-testid="copy-certificate">Copy certificate</button>
             <button type="button" onClick={() => exportFile("metadata")}>Save IdP metadata…</button>
+            <button type="button" onClick={() => copy(exports.metadata_xml, "IdP metadata")} data-testid="copy-metadata">Copy metadata</button>
           </div>
         </div>
       )}
