@@ -3,7 +3,7 @@
 
 use super::error::{self, scim_json};
 use super::projection::{Projection, ProjectionQuery};
-use super::users::{get_ci, parse_body};
+use super::users::get_ci;
 use super::{authorized, list, patch, ListQuery};
 use crate::SharedSim;
 use axum::body::Bytes;
@@ -60,10 +60,7 @@ pub async fn get_one(
     Path(id): Path<String>,
     Query(pq): Query<ProjectionQuery>,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
+    let projection = match super::begin(&sim, &headers, &pq) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -137,15 +134,8 @@ pub async fn patch_one(
     Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let input = match parse_body(&body) {
-        Ok(m) => m,
+    let (projection, input) = match super::begin_write(&sim, &headers, &pq, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     update(&sim, &id, &projection, |draft| patch::apply(draft, &input))
@@ -158,15 +148,8 @@ pub async fn put(
     Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let input = match parse_body(&body) {
-        Ok(m) => m,
+    let (projection, input) = match super::begin_write(&sim, &headers, &pq, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     update(&sim, &id, &projection, |draft| {

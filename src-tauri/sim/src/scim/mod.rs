@@ -61,6 +61,28 @@ pub fn authorized(sim: &SharedSim, headers: &HeaderMap) -> Result<(), Response> 
     }
 }
 
+/// The start every single-resource handler shares: the bearer token, then the
+/// attributes/excludedAttributes projection.
+pub fn begin(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    pq: &projection::ProjectionQuery,
+) -> Result<projection::Projection, Response> {
+    authorized(sim, headers)?;
+    pq.parse()
+}
+
+/// [`begin`], then the JSON body of a write.
+pub fn begin_write(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    pq: &projection::ProjectionQuery,
+    body: &axum::body::Bytes,
+) -> Result<(projection::Projection, serde_json::Map<String, Value>), Response> {
+    let projection = begin(sim, headers, pq)?;
+    Ok((projection, users::parse_body(body)?))
+}
+
 /// A ListResponse page of `items` after filtering and paging.
 pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
     let parsed = match q.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {

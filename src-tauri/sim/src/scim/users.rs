@@ -408,15 +408,8 @@ pub async fn create(
     Query(pq): Query<ProjectionQuery>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let input = match parse_body(&body) {
-        Ok(m) => m,
+    let (projection, input) = match super::begin_write(&sim, &headers, &pq, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let mut org = sim.org();
@@ -443,10 +436,7 @@ pub async fn get_one(
     Path(id): Path<String>,
     Query(pq): Query<ProjectionQuery>,
 ) -> Response {
-    if let Err(r) = authorized(&sim, &headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
+    let projection = match super::begin(&sim, &headers, &pq) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -486,15 +476,8 @@ fn update_user(
     body: &Bytes,
     draft: impl FnOnce(&Value, Map<String, Value>) -> Result<(Map<String, Value>, Value), Response>,
 ) -> Response {
-    if let Err(r) = authorized(sim, headers) {
-        return r;
-    }
-    let projection = match pq.parse() {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let input = match parse_body(body) {
-        Ok(m) => m,
+    let (projection, input) = match super::begin_write(sim, headers, pq, body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let mut org = sim.org();
