@@ -135,15 +135,7 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
 #[tokio::test]
 async fn rollover_publishes_both_then_switches() {
     let r = rig().await;
-    r.create_user("ada@practice.example.com").await;
-    let metadata = r.metadata().await;
-    r.core
-        .set_sp_metadata("practice", &metadata, None)
-        .await
-        .unwrap();
-    r.core.idp_rotate("practice", false, None).await.unwrap();
-    let old = r.core.idp_certificate_pem("practice").await.unwrap();
-    r.configure_salesforce(&old).await;
+    let old = r.ready().await;
     assert_eq!(
         r.login("ada@practice.example.com").await,
         "Logged in as ada@practice.example.com"
@@ -239,15 +231,7 @@ async fn bad_metadata_keeps_what_was_saved() {
 async fn settings_shape_the_response_and_bad_settings_are_refused_whole() {
     use lanyard_core::saml::response::SignWhat;
     let r = rig().await;
-    r.create_user("ada@practice.example.com").await;
-    let metadata = r.metadata().await;
-    r.core
-        .set_sp_metadata("practice", &metadata, None)
-        .await
-        .unwrap();
-    r.core.idp_rotate("practice", false, None).await.unwrap();
-    let pem = r.core.idp_certificate_pem("practice").await.unwrap();
-    r.configure_salesforce(&pem).await;
+    let pem = r.ready().await;
 
     let mut settings = r.core.saml_settings("practice").await.unwrap();
     assert!(
