@@ -38,6 +38,7 @@ fn main() {
             "import_sp_certificate",
             "idp_certificates",
             "idp_rotate",
+            "idp_bind_next",
             "idp_retire",
             "idp_exports",
             "export_idp_file",

@@ -61,6 +61,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             saml::import_sp_certificate,
             saml::idp_certificates,
             saml::idp_rotate,
+            saml::idp_bind_next,
             saml::idp_retire,
             saml::idp_exports,
             saml::export_idp_file,

@@ -145,6 +145,17 @@ pub async fn idp_rotate(
     state.core()?.idp_rotate(&app, activate, request).await
 }
 
+/// Binds the next certificate to a Salesforce configuration's Login URL (None: unbinds it).
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_bind_next(
+    state: State<'_, AppState>,
+    app: String,
+    acs_url: Option<String>,
+) -> Result<Vec<IdpCertView>, ApiError> {
+    state.core()?.idp_bind_next(&app, acs_url.as_deref()).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn idp_retire(

@@ -53,6 +53,8 @@ export const commands = {
 	importSpCertificate: (app: string, path: string) => typedError<SpView, ApiError>(__TAURI_INVOKE("import_sp_certificate", { app, path })),
 	idpCertificates: (app: string) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_certificates", { app })),
 	idpRotate: (app: string, activate: boolean, request: KeyRequest | null) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_rotate", { app, activate, request })),
+	/**  Binds the next certificate to a Salesforce configuration's Login URL (None: unbinds it). */
+	idpBindNext: (app: string, acsUrl: string | null) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_bind_next", { app, acsUrl })),
 	idpRetire: (app: string) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_retire", { app })),
 	idpExports: (app: string) => typedError<IdpExports, ApiError>(__TAURI_INVOKE("idp_exports", { app })),
 	/**  Writes certificate.pem or the metadata to a path the admin chose in the save dialog. */
@@ -255,6 +257,8 @@ export type IdpCertView = {
 	status: string,
 	info: CertInfo,
 	warning: string | null,
+	/**  The Login URL of the Salesforce configuration that trusts it; None: the SP's ACS. */
+	acs_url: string | null,
 };
 
 /**  Where the SP-initiated IdP endpoint listens, or why it could not start. */

@@ -127,6 +127,9 @@ pub enum IdpCommand {
     /// Write the active IdP certificate (certificate.pem) to FILE or standard output.
     Cert {
         app: String,
+        /// The next certificate instead (to upload to Salesforce before the switch).
+        #[arg(long)]
+        next: bool,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -145,6 +148,21 @@ pub enum IdpCommand {
         /// Certificate validity in days.
         #[arg(long, default_value_t = 730)]
         days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bind the next certificate to the Login URL of the Salesforce single sign-on configuration
+    /// that trusts it (a second configuration: rollover without a gap). SP-initiated logins
+    /// through that configuration are signed with the next key at once; after --activate,
+    /// IdP-initiated logins go there too.
+    Bind {
+        app: String,
+        /// The new configuration's Salesforce Login URL (…?so=00D…&sc=0LE…).
+        #[arg(required_unless_present = "clear")]
+        login_url: Option<String>,
+        /// Unbind: the next certificate signs for the SP metadata's ACS again.
+        #[arg(long, conflicts_with = "login_url")]
+        clear: bool,
         #[arg(long)]
         json: bool,
     },
@@ -179,6 +197,9 @@ fn print_certs(certs: &[IdpCertView], json: bool) -> Result<(), ApiError> {
             c.info.not_after.date_naive(),
             c.info.sha256
         );
+        if let Some(url) = &c.acs_url {
+            println!("          signs for the Salesforce configuration at {url}");
+        }
         if let Some(w) = &c.warning {
             println!("          warning: {w}");
         }
@@ -188,8 +209,23 @@ fn print_certs(certs: &[IdpCertView], json: bool) -> Result<(), ApiError> {
 
 pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
     match cmd {
-        IdpCommand::Cert { app, out } => {
-            write_out(out.as_deref(), &core.idp_certificate_pem(&app).await?)
+        IdpCommand::Cert { app, next, out } => {
+            let pem = if next {
+                core.idp_certificates(&app)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.status == "next")
+                    .map(|c| c.cert_pem)
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            ErrorCode::NotFound,
+                            format!("{app:?} has no next certificate: create one with `lanyard idp rotate {app}`."),
+                        )
+                    })?
+            } else {
+                core.idp_certificate_pem(&app).await?
+            };
+            write_out(out.as_deref(), &pem)
         }
         IdpCommand::Rotate {
             app,
@@ -208,6 +244,12 @@ pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
             let certs = core.idp_rotate(&app, activate, Some(request)).await?;
             print_certs(&certs, json)
         }
+        IdpCommand::Bind {
+            app,
+            login_url,
+            clear: _,
+            json,
+        } => print_certs(&core.idp_bind_next(&app, login_url.as_deref()).await?, json),
         IdpCommand::Retire { app } => print_certs(&core.idp_retire(&app).await?, false),
         IdpCommand::List { app, json } => print_certs(&core.idp_certificates(&app).await?, json),
         IdpCommand::Serve => serve(core).await,

@@ -261,6 +261,79 @@ async fn idp_flow_through_the_cli_with_the_real_keyring() {
         html.contains("Logged in as ada@acme.example.com"),
         "the practice org accepts the CLI's response"
     );
+
+    // Rollover without a gap: the next certificate goes to a second Salesforce configuration,
+    // is bound to its Login URL, then activated; the CLI's response then goes there.
+    ok(&run(&["idp", "rotate", "acme"]));
+    let next_pem = ok(&run(&["idp", "cert", "acme", "--next"]));
+    assert!(next_pem.starts_with("-----BEGIN CERTIFICATE-----") && next_pem != pem);
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!(
+            "{}/lightning/setup/SingleSignOn/new",
+            sim.base_url()
+        ))
+        .form(&[
+            ("name", "Next"),
+            ("enabled", "on"),
+            ("issuer", "urn:lanyard:idp:acme"),
+            ("idp_login_url", "http://127.0.0.1:8766/saml2/acme"),
+            ("idp_certificate_pem", next_pem.as_str()),
+            ("identity_type", "username"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let sc = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split("sc=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let second = format!("{acs}&sc={sc}");
+    let bad = run(&[
+        "idp",
+        "bind",
+        "acme",
+        "https://elsewhere.example.com/?so=00D",
+    ]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a foreign Login URL is bad input"
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("same Salesforce org"));
+    let listed = ok(&run(&["idp", "bind", "acme", &second]));
+    assert!(
+        listed.contains(&format!(
+            "signs for the Salesforce configuration at {second}"
+        )),
+        "{listed}"
+    );
+    ok(&run(&["idp", "rotate", "acme", "--activate"]));
+    let b64 = ok(&run(&[
+        "saml",
+        "response",
+        "acme",
+        "--user",
+        "ada@acme.example.com",
+    ]));
+    let html = http
+        .post(&second)
+        .form(&[("SAMLResponse", b64.trim())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Logged in as ada@acme.example.com"),
+        "the second configuration accepts the new key: {html}"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! reaching "Logged in as …" on the practice org.
 
 mod common;
+use common::{attr, follow_auto_post};
 use lanyard_core::directory::users::UserInput;
 use lanyard_core::saml::loopback::LoopbackIdp;
 
@@ -18,21 +19,6 @@ impl std::ops::Deref for Rig {
     fn deref(&self) -> &common::Rig {
         &self.base
     }
-}
-
-fn attr<'a>(html: &'a str, name: &str, marker: &str) -> Option<&'a str> {
-    let at = html.find(marker)?;
-    let rest = &html[at..];
-    let key = format!("{name}=\"");
-    let start = rest.find(&key)? + key.len();
-    rest[start..].split('"').next()
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
 }
 
 async fn rig() -> Rig {
@@ -55,24 +41,6 @@ async fn rig() -> Rig {
     base.configure_salesforce_at(&pem, &format!("{}/saml2/practice", idp.base_url()))
         .await;
     Rig { base, idp }
-}
-
-/// Submits the auto-post page the way the browser's script does.
-async fn follow_auto_post(http: &reqwest::Client, html: &str) -> String {
-    let action = unescape(attr(html, "action", "<form").expect("form action"));
-    let response = unescape(attr(html, "value", "name=\"SAMLResponse\"").expect("SAMLResponse"));
-    let mut form = vec![("SAMLResponse".to_owned(), response)];
-    if let Some(relay) = attr(html, "value", "name=\"RelayState\"") {
-        form.push(("RelayState".to_owned(), unescape(relay)));
-    }
-    http.post(action)
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ pub mod pages;
 pub mod saml;
 pub mod scim;
 pub mod seed;
+pub mod sso_pages;
 
 use crate::org::Org;
 use axum::Router;
@@ -168,6 +169,7 @@ fn router(sim: SharedSim) -> Router {
         .merge(scim::router())
         .merge(oauth::router())
         .merge(pages::router())
+        .merge(sso_pages::router())
         .merge(saml::router())
         .merge(faults::admin_router())
         .layer(axum::middleware::from_fn_with_state(

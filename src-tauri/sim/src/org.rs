@@ -12,8 +12,16 @@ pub struct Named {
     pub name: String,
 }
 
+/// One SAML Single Sign-On configuration. An org has a first one (Login URL `?so=<org id>`) and
+/// may add more (Login URL `?so=<org id>&sc=<configuration id>`), each trusting one IdP
+/// certificate: a second configuration is how an IdP certificate is rolled over without a gap.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct SsoSettings {
+    /// Empty for the first configuration; `0LE…` for the ones added later.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
     pub enabled: bool,
     pub issuer: String,
     pub idp_login_url: String,
@@ -53,6 +61,9 @@ pub struct Org {
     /// Email changes waiting for the user's confirmation: user id -> new address.
     pub pending_emails: BTreeMap<String, String>,
     pub sso: SsoSettings,
+    /// SAML Single Sign-On configurations added after the first one.
+    #[serde(default)]
+    pub sso_more: Vec<SsoSettings>,
     pub login_history: Vec<LoginAttempt>,
     /// Active users the org's licenses allow (LICENSE_LIMIT_EXCEEDED past it).
     #[serde(default = "default_license_limit")]
@@ -100,6 +111,7 @@ impl Org {
                 identity_type: "username".into(),
                 ..SsoSettings::default()
             },
+            sso_more: Vec::new(),
             login_history: Vec::new(),
             license_limit: default_license_limit(),
             sp_keys: None,
@@ -148,6 +160,26 @@ impl Org {
         let id = ids::make(prefix, self.next_seq);
         self.next_seq += 1;
         id
+    }
+
+    /// The SSO configuration a Login URL's `sc` names; without `sc`, the first one.
+    pub fn sso_config(&self, sc: Option<&str>) -> Option<&SsoSettings> {
+        match sc.filter(|s| !s.is_empty()) {
+            None => Some(&self.sso),
+            Some(id) => self.sso_more.iter().find(|c| c.id == id),
+        }
+    }
+
+    pub fn sso_config_mut(&mut self, sc: Option<&str>) -> Option<&mut SsoSettings> {
+        match sc.filter(|s| !s.is_empty()) {
+            None => Some(&mut self.sso),
+            Some(id) => self.sso_more.iter_mut().find(|c| c.id == id),
+        }
+    }
+
+    /// Every SSO configuration, the first one first.
+    pub fn sso_configs(&self) -> impl Iterator<Item = &SsoSettings> {
+        std::iter::once(&self.sso).chain(self.sso_more.iter())
     }
 
     pub fn profile_by_id(&self, id: &str) -> Option<&Named> {

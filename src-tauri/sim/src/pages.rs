@@ -1,14 +1,14 @@
 //! Small but real HTML pages of the practice org, so the setup checklist's deep links land
-//! somewhere: My Domain, Certificate and Key Management, Single Sign-On Settings, Authentication
-//! Configuration and Login History; plus the home page and a JSON login history.
+//! somewhere: My Domain, Certificate and Key Management and Login History (Single Sign-On
+//! Settings and Authentication Configuration are in sso_pages); plus the home page and a JSON
+//! login history.
 
 use crate::SharedSim;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -91,7 +91,7 @@ login URL Salesforce publishes are built on it.</p>\
 }
 
 /// Subject, expiry and SHA-256 fingerprint of a PEM certificate, for display.
-fn cert_summary(pem: &str) -> Result<(String, String, String), String> {
+pub(crate) fn cert_summary(pem: &str) -> Result<(String, String, String), String> {
     let cert = openssl::x509::X509::from_pem(pem.as_bytes()).map_err(|e| e.to_string())?;
     let subject = cert
         .subject_name()
@@ -128,117 +128,6 @@ async fn certificates(State(sim): State<SharedSim>) -> Html<String> {
             "<h1>Certificate and Key Management</h1><table><tr><th>Label</th><th>Type</th><th>Key Size</th>\
 <th>Subject</th><th>Expiration</th><th>SHA-256 fingerprint</th><th></th></tr>{row}</table>"
         ),
-    )
-}
-
-fn checked(on: bool) -> &'static str {
-    if on {
-        " checked"
-    } else {
-        ""
-    }
-}
-
-async fn sso_settings(State(sim): State<SharedSim>) -> Html<String> {
-    sso_page(&sim, None)
-}
-
-fn sso_page(sim: &SharedSim, error: Option<&str>) -> Html<String> {
-    let org = sim.org();
-    let s = &org.sso;
-    let error = error
-        .map(|e| format!("<p class=\"error\" id=\"sso-error\">{}</p>", escape(e)))
-        .unwrap_or_default();
-    let cert = match cert_summary(&s.idp_certificate_pem) {
-        Ok((subject, expires, _)) => format!(
-            "<p>Uploaded: {} (expires {})</p>",
-            escape(&subject),
-            escape(&expires)
-        ),
-        Err(_) => String::new(),
-    };
-    page(
-        "Single Sign-On Settings",
-        &format!(
-            "<h1>Single Sign-On Settings</h1>{error}\
-<table><tr><th>Entity ID</th><td><code>{entity}</code></td></tr>\
-<tr><th>Salesforce Login URL (ACS)</th><td><code>{acs}</code></td></tr>\
-<tr><th>Metadata</th><td><a href=\"/_sim/saml/metadata\">Download Metadata</a></td></tr>\
-<tr><th>Login page</th><td><a href=\"/login\">/login</a></td></tr></table>\
-<form method=\"post\" action=\"/lightning/setup/SingleSignOn/home\">\
-<label><input type=\"checkbox\" name=\"enabled\" value=\"on\"{en}> SAML Enabled</label>\
-<label for=\"issuer\">Issuer</label><input type=\"text\" id=\"issuer\" name=\"issuer\" value=\"{issuer}\">\
-<label for=\"login\">Identity Provider Login URL</label><input type=\"text\" id=\"login\" name=\"idp_login_url\" value=\"{login}\">\
-<label for=\"cert\">Identity Provider Certificate (PEM)</label>{cert}<textarea id=\"cert\" name=\"idp_certificate_pem\" rows=\"6\">{pem}</textarea>\
-<label for=\"idtype\">SAML Identity Type</label><select id=\"idtype\" name=\"identity_type\">\
-<option value=\"username\"{u}>Assertion contains the User's Salesforce username</option>\
-<option value=\"federation_id\"{f}>Assertion contains the Federation ID from the User object</option></select>\
-<label><input type=\"checkbox\" name=\"jit_enabled\" value=\"on\"{jit}> User Provisioning Enabled (just-in-time)</label>\
-<p>Service Provider Initiated Request Binding: <b>HTTP POST</b></p>\
-<button class=\"primary\" type=\"submit\">Save</button></form>",
-            en = checked(s.enabled),
-            issuer = escape(&s.issuer),
-            login = escape(&s.idp_login_url),
-            pem = escape(&s.idp_certificate_pem),
-            entity = escape(&crate::saml::entity_id(&org)),
-            acs = escape(&crate::saml::acs_url(&sim.base_url, &org)),
-            u = if s.identity_type == "federation_id" { "" } else { " selected" },
-            f = if s.identity_type == "federation_id" { " selected" } else { "" },
-            jit = checked(s.jit_enabled),
-        ),
-    )
-}
-
-#[derive(Deserialize)]
-struct SsoForm {
-    enabled: Option<String>,
-    issuer: String,
-    idp_login_url: String,
-    idp_certificate_pem: String,
-    identity_type: String,
-    jit_enabled: Option<String>,
-}
-
-async fn save_sso(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response {
-    let pem = f.idp_certificate_pem.trim();
-    if !pem.is_empty() && openssl::x509::X509::from_pem(pem.as_bytes()).is_err() {
-        // Nothing is saved: the admin fixes the certificate and saves again.
-        return (
-            axum::http::StatusCode::BAD_REQUEST,
-            sso_page(&sim, Some("The Identity Provider Certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----). Nothing was saved.")),
-        )
-            .into_response();
-    }
-    {
-        let mut org = sim.org();
-        org.sso.enabled = f.enabled.is_some();
-        org.sso.issuer = f.issuer.trim().to_owned();
-        org.sso.idp_login_url = f.idp_login_url.trim().to_owned();
-        org.sso.idp_certificate_pem = f.idp_certificate_pem.trim().to_owned();
-        org.sso.identity_type = if f.identity_type == "federation_id" {
-            "federation_id".into()
-        } else {
-            "username".into()
-        };
-        org.sso.jit_enabled = f.jit_enabled.is_some();
-    }
-    Redirect::to("/lightning/setup/SingleSignOn/home").into_response()
-}
-
-async fn auth_config(State(sim): State<SharedSim>) -> Html<String> {
-    let org = sim.org();
-    let idp = if org.sso.enabled && !org.sso.idp_login_url.is_empty() {
-        format!(
-            "<label><input type=\"checkbox\" checked disabled> {}</label>",
-            escape(&org.sso.issuer)
-        )
-    } else {
-        "<p>No identity provider is configured yet: fill in Single Sign-On Settings first.</p>"
-            .into()
-    };
-    page(
-        "Authentication Configuration",
-        &format!("<h1>Authentication Configuration</h1><label><input type=\"checkbox\" checked disabled> Login Form</label>{idp}"),
     )
 }
 
@@ -286,14 +175,6 @@ pub fn router() -> Router<SharedSim> {
         .route(
             "/lightning/setup/CertificatesAndKeysManagement/home",
             get(certificates),
-        )
-        .route(
-            "/lightning/setup/SingleSignOn/home",
-            get(sso_settings).post(save_sso),
-        )
-        .route(
-            "/lightning/setup/AuthenticationConfiguration/home",
-            get(auth_config),
         )
         .route("/lightning/setup/OrgLoginHistory/home", get(login_history))
         .route("/_sim/login-history", get(login_history_json))

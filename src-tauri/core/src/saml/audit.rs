@@ -78,6 +78,23 @@ impl Core {
         r
     }
 
+    /// Binds the next certificate to a Salesforce configuration's Login URL (None: unbinds).
+    pub async fn idp_bind_next(
+        &self,
+        app: &str,
+        acs_url: Option<&str>,
+    ) -> Result<Vec<IdpCertView>, ApiError> {
+        let r = self.idp_bind_next_attempt(app, acs_url).await;
+        self.saml_event(app, "saml.idp_certificate_bound", &r, |_| match acs_url {
+            Some(url) if !url.trim().is_empty() => {
+                format!("next certificate signs for {}", url.trim())
+            }
+            _ => "next certificate signs for the SP metadata's ACS".to_owned(),
+        })
+        .await;
+        r
+    }
+
     pub async fn idp_retire(&self, app: &str) -> Result<Vec<IdpCertView>, ApiError> {
         let r = self.idp_retire_attempt(app).await;
         self.saml_event(app, "saml.idp_certificate_retired", &r, |v| statuses(v))
@@ -102,15 +119,29 @@ impl Core {
         r
     }
 
-    /// Signs a response for a user; every attempt (including refusals) becomes an event.
+    /// Signs a response for a user with the active certificate, to its Login URL; every attempt
+    /// (including refusals) becomes an event.
     pub async fn saml_response(
         &self,
         app: &str,
         username: &str,
         in_response_to: Option<&str>,
     ) -> Result<SignedResponse, ApiError> {
+        self.saml_response_to(app, username, in_response_to, None)
+            .await
+    }
+
+    /// Signs a response to the Login URL a login request asked for (`requested_acs`), with the
+    /// certificate the Salesforce configuration behind it trusts (see `binding`).
+    pub async fn saml_response_to(
+        &self,
+        app: &str,
+        username: &str,
+        in_response_to: Option<&str>,
+        requested_acs: Option<&str>,
+    ) -> Result<SignedResponse, ApiError> {
         let r = self
-            .saml_response_attempt(app, username, in_response_to)
+            .saml_response_attempt(app, username, in_response_to, requested_acs)
             .await;
         let flow = if in_response_to.is_some() {
             "SP-initiated"

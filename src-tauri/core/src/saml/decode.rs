@@ -61,7 +61,8 @@ pub struct Decoded {
 pub struct Expected {
     pub idp_entity_id: Option<String>,
     pub sp_entity_id: Option<String>,
-    pub acs_url: Option<String>,
+    /// The Login URLs (ACS) the application signs for; a message to any of them passes.
+    pub acs_urls: Vec<String>,
     /// Certificates (DER) a Response signature may verify with.
     pub idp_certs_der: Vec<Vec<u8>>,
 }
@@ -231,6 +232,21 @@ fn compare(name: &str, got: Option<&str>, want: Option<&str>) -> Check {
     }
 }
 
+/// Like `compare`, against any of several accepted values.
+fn compare_any(name: &str, got: Option<&str>, want: &[String]) -> Check {
+    match (got, want) {
+        (Some(g), []) => check(name, CheckStatus::Info, g),
+        (Some(g), [w]) => compare(name, Some(g), Some(w)),
+        (Some(g), _) if want.iter().any(|w| w == g) => check(name, CheckStatus::Pass, g),
+        (Some(g), _) => check(
+            name,
+            CheckStatus::Fail,
+            format!("{g} (expected one of {})", want.join(", ")),
+        ),
+        (None, _) => check(name, CheckStatus::Fail, "missing"),
+    }
+}
+
 fn time(v: Option<&str>) -> Option<DateTime<Utc>> {
     v.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
@@ -273,10 +289,10 @@ pub fn decode(
                     .map(str::trim),
                 expected.sp_entity_id.as_deref(),
             ));
-            checks.push(compare(
+            checks.push(compare_any(
                 "AssertionConsumerServiceURL",
                 root.attribute("AssertionConsumerServiceURL"),
-                expected.acs_url.as_deref(),
+                &expected.acs_urls,
             ));
             checks.push(check(
                 "Request ID",
@@ -366,16 +382,16 @@ fn response_checks(
             .map(str::trim),
         e.sp_entity_id.as_deref(),
     ));
-    out.push(compare(
+    out.push(compare_any(
         "Destination",
         root.attribute("Destination"),
-        e.acs_url.as_deref(),
+        &e.acs_urls,
     ));
     let data = assertion.and_then(|a| el(a, SAML, "SubjectConfirmationData"));
-    out.push(compare(
+    out.push(compare_any(
         "Recipient",
         data.and_then(|d| d.attribute("Recipient")),
-        e.acs_url.as_deref(),
+        &e.acs_urls,
     ));
     let conditions = assertion.and_then(|a| child(a, SAML, "Conditions"));
     let nb = time(conditions.and_then(|c| c.attribute("NotBefore")));

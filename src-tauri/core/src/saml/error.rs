@@ -30,6 +30,12 @@ pub enum SamlError {
     NextExists { app: String },
     #[error("{app:?} has no next certificate to activate: first run `lanyard idp rotate {app}` and upload the new certificate to Salesforce.")]
     NothingToActivate { app: String },
+    #[error("{app:?} has no next certificate to bind: create one with `lanyard idp rotate {app}`, add a second single sign-on configuration in Salesforce that trusts it, then bind it to that configuration's Login URL.")]
+    NoNextToBind { app: String },
+    #[error("The Login URL {value:?} cannot be bound: {why}. Copy the Salesforce Login URL shown on the new configuration in Single Sign-On Settings (it ends with &sc=…).")]
+    BadLoginUrl { value: String, why: String },
+    #[error("Salesforce asked for a response to {requested:?}, a Login URL no published Lanyard certificate signs for (Lanyard signs for: {known}). If that single sign-on configuration was retired, delete it in Salesforce; if it is new, bind the next certificate to it (lanyard idp bind).")]
+    UnknownAcs { requested: String, known: String },
     #[error("The private key of the active certificate of {app:?} is missing from the OS keyring: rotate to a new key with `lanyard idp rotate {app}` then `--activate`.")]
     KeyMissing { app: String },
     #[error("{user} may not sign in to {app:?}: no active directory user with that email is in a group bound to the application. Add them to such a group (lanyard group members add), bind a group (lanyard group bind), or unsuspend them.")]
@@ -57,13 +63,15 @@ impl HasCode for SamlError {
             | SamlError::Certificate(_)
             | SamlError::Key(_)
             | SamlError::Invalid { .. }
-            | SamlError::CertMismatch { .. } => ErrorCode::InvalidInput,
+            | SamlError::CertMismatch { .. }
+            | SamlError::BadLoginUrl { .. }
+            | SamlError::UnknownAcs { .. } => ErrorCode::InvalidInput,
             SamlError::NoSpConfig { .. }
             | SamlError::NoActiveKey { .. }
             | SamlError::KeyMissing { .. } => ErrorCode::NotFound,
-            SamlError::NextExists { .. } | SamlError::NothingToActivate { .. } => {
-                ErrorCode::Conflict
-            }
+            SamlError::NextExists { .. }
+            | SamlError::NothingToActivate { .. }
+            | SamlError::NoNextToBind { .. } => ErrorCode::Conflict,
             SamlError::NotAuthorized { .. } => ErrorCode::Forbidden,
             SamlError::Response(_) => ErrorCode::Internal,
             SamlError::App(e) => e.code(),

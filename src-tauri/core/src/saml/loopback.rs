@@ -33,6 +33,7 @@ const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 struct Pending {
     app: String,
     request_id: String,
+    acs_url: Option<String>,
     relay_state: Option<String>,
     expires: Instant,
 }
@@ -210,6 +211,8 @@ fn inflate_bounded(data: &[u8]) -> Option<Vec<u8>> {
 
 struct Request {
     id: String,
+    /// The Login URL the request asked for (AssertionConsumerServiceURL).
+    acs_url: Option<String>,
 }
 
 /// Why a login request was refused: shown to the admin and recorded as an event.
@@ -318,16 +321,31 @@ async fn check_request(
             ),
         ));
     }
-    if let Some(acs) = root.attribute("AssertionConsumerServiceURL") {
-        if acs != sp.acs_url {
-            return Err(Refused::new("Login request refused", &format!("the request asks for the ACS {acs:?}; Lanyard only posts to the configured {:?}", sp.acs_url)));
+    // Each Salesforce configuration has its own Login URL; Lanyard answers those its published
+    // certificates sign for (see saml::binding).
+    let acs_url = root
+        .attribute("AssertionConsumerServiceURL")
+        .map(str::to_owned);
+    if let Some(acs) = &acs_url {
+        let rows = store::idp_certs(core.store().pool(), &app.id)
+            .await
+            .unwrap_or_default();
+        let mut known = super::binding::known_acs(&rows, &sp.acs_url);
+        if known.is_empty() {
+            known.push(sp.acs_url.clone());
+        }
+        if !known.contains(acs) {
+            return Err(Refused::new("Login request refused", &format!("the request asks for the Login URL {acs:?}; Lanyard signs only for {}. If this Salesforce configuration is new, bind the next certificate to it in Lanyard; if its certificate was retired, delete the configuration in Salesforce.", known.join(", "))));
         }
     }
     let id = root
         .attribute("ID")
         .filter(|i| !i.is_empty() && i.len() <= 1024)
         .ok_or_else(|| Refused::new("Unreadable login request", "the AuthnRequest has no ID"))?;
-    Ok(Request { id: id.to_owned() })
+    Ok(Request {
+        id: id.to_owned(),
+        acs_url,
+    })
 }
 
 async fn chooser(
@@ -358,6 +376,7 @@ async fn chooser(
             Pending {
                 app: app.name.clone(),
                 request_id: request.id,
+                acs_url: request.acs_url,
                 relay_state,
                 expires: Instant::now() + REQUEST_TTL,
             },
@@ -497,7 +516,7 @@ async fn choose(
         );
     }
     match core
-        .saml_response(&app, &c.email, Some(&p.request_id))
+        .saml_response_to(&app, &c.email, Some(&p.request_id), p.acs_url.as_deref())
         .await
     {
         Ok(signed) => auto_post(

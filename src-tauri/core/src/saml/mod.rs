@@ -1,6 +1,7 @@
 //! SAML 2.0 identity-provider engine: hardened metadata and certificate intake, IdP keys,
 //! signed responses (through samael/xmlsec), IdP metadata, and the decoder.
 
+pub mod binding;
 pub mod cert;
 pub mod error;
 pub mod idp_metadata;

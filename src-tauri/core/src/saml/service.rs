@@ -32,6 +32,10 @@ pub struct IdpCertView {
     pub status: String,
     pub info: CertInfo,
     pub warning: Option<String>,
+    /// The Login URL of the Salesforce configuration that trusts it; None: the SP's ACS.
+    pub acs_url: Option<String>,
+    /// The certificate (PEM, public) to upload to Salesforce.
+    pub cert_pem: String,
 }
 
 fn api(e: SamlError) -> ApiError {
@@ -311,6 +315,8 @@ impl Core {
                 status: row.status,
                 info,
                 warning,
+                acs_url: row.acs_url,
+                cert_pem: row.cert_pem,
             });
         }
         Ok(out)
@@ -376,8 +382,55 @@ impl Core {
             created_at: now,
             activated_at: (!has_active).then_some(now),
             retired_at: None,
+            acs_url: None,
         };
         store::insert_idp_cert(self.store.pool(), &app.id, &row)
+            .await
+            .map_err(|e| api(e.into()))?;
+        self.idp_views(&app).await.map_err(api)
+    }
+
+    /// Binds the next certificate to the Login URL of the Salesforce single sign-on configuration
+    /// that trusts it (see `binding`); `None` unbinds it (it signs for the SP's ACS again).
+    pub(crate) async fn idp_bind_next_attempt(
+        &self,
+        app: &str,
+        acs_url: Option<&str>,
+    ) -> Result<Vec<IdpCertView>, ApiError> {
+        let app = self.app(app).await.map_err(api)?;
+        let rows = store::idp_certs(self.store.pool(), &app.id)
+            .await
+            .map_err(|e| api(e.into()))?;
+        if !rows.iter().any(|r| r.status == "next") {
+            return Err(api(SamlError::NoNextToBind {
+                app: app.name.clone(),
+            }));
+        }
+        let acs_url = acs_url.map(str::trim).filter(|u| !u.is_empty());
+        let mut bound = None;
+        if let Some(url) = acs_url {
+            let sp = self.sp_view(&app).await.map_err(api)?.config;
+            let bad = |why: String| {
+                api(SamlError::BadLoginUrl {
+                    value: url.into(),
+                    why,
+                })
+            };
+            if !url_ok(url, app.environment) {
+                return Err(bad("use Salesforce's Login URL, an https:// address".into()));
+            }
+            if let Some(why) = super::binding::login_url_problem(url, &sp.acs_url) {
+                return Err(bad(why));
+            }
+            if let Some(active) = rows.iter().find(|r| r.status == "active") {
+                if super::binding::effective_acs(active, &sp.acs_url) == url {
+                    return Err(bad("the active certificate already signs for it, and Salesforce trusts one certificate per configuration: bind the next certificate to a second configuration".into()));
+                }
+            }
+            // Stored only when it differs from the SP's ACS (None means that one).
+            bound = (url != sp.acs_url).then_some(url);
+        }
+        store::bind_next(self.store.pool(), &app.id, bound)
             .await
             .map_err(|e| api(e.into()))?;
         self.idp_views(&app).await.map_err(api)
@@ -480,6 +533,7 @@ impl Core {
         app: &str,
         username: &str,
         in_response_to: Option<&str>,
+        requested_acs: Option<&str>,
     ) -> Result<SignedResponse, ApiError> {
         let app = self.app(app).await.map_err(api)?;
         let username = username.trim();
@@ -503,15 +557,19 @@ impl Core {
         let rows = store::idp_certs(self.store.pool(), &app.id)
             .await
             .map_err(|e| api(e.into()))?;
-        let active = rows
-            .into_iter()
-            .find(|r| r.status == "active")
-            .ok_or_else(|| {
-                api(SamlError::NoActiveKey {
+        let (signer, acs_url) = super::binding::pick(&rows, &sp.config.acs_url, requested_acs)
+            .map_err(|e| match e {
+                super::binding::PickError::NoActive => api(SamlError::NoActiveKey {
                     app: app.name.clone(),
-                })
+                }),
+                super::binding::PickError::UnknownAcs { requested, known } => {
+                    api(SamlError::UnknownAcs {
+                        requested,
+                        known: known.join(", "),
+                    })
+                }
             })?;
-        let account = key_account(&app, &active.id);
+        let account = key_account(&app, &signer.id);
         let key = self
             .secret(move |s| s.get(&account))
             .await
@@ -521,7 +579,7 @@ impl Core {
                     app: app.name.clone(),
                 })
             })?;
-        let cert_der = der_from_file(active.cert_pem.as_bytes()).map_err(|e| api(e.into()))?;
+        let cert_der = der_from_file(signer.cert_pem.as_bytes()).map_err(|e| api(e.into()))?;
         let all = super::settings::load(self.store.pool(), &app.id)
             .await
             .map_err(|e| api(e.into()))?;
@@ -541,7 +599,7 @@ impl Core {
         let settings = all.response;
         let input = ResponseInput {
             idp_entity_id: &idp_entity_id(&app),
-            acs_url: &sp.config.acs_url,
+            acs_url: &acs_url,
             sp_entity_id: &sp.config.entity_id,
             name_id: &user.email,
             in_response_to,
@@ -553,7 +611,7 @@ impl Core {
         use base64::Engine;
         Ok(SignedResponse {
             saml_response: base64::engine::general_purpose::STANDARD.encode(xml.as_bytes()),
-            acs_url: sp.config.acs_url,
+            acs_url,
             xml,
             certificate_sha256: sha256_hex(&cert_der),
         })
@@ -582,17 +640,21 @@ impl Core {
         if let Some(name) = app {
             let app = self.app(name).await.map_err(api)?;
             expected.idp_entity_id = Some(idp_entity_id(&app));
+            let rows = store::idp_certs(self.store.pool(), &app.id)
+                .await
+                .map_err(|e| api(e.into()))?;
             if let Some(sp) = store::sp_config(self.store.pool(), &app.id)
                 .await
                 .map_err(|e| api(e.into()))?
             {
+                let mut acs_urls = super::binding::known_acs(&rows, &sp.acs_url);
+                if acs_urls.is_empty() {
+                    acs_urls.push(sp.acs_url.clone());
+                }
                 expected.sp_entity_id = Some(sp.entity_id);
-                expected.acs_url = Some(sp.acs_url);
+                expected.acs_urls = acs_urls;
             }
-            for row in store::idp_certs(self.store.pool(), &app.id)
-                .await
-                .map_err(|e| api(e.into()))?
-            {
+            for row in rows {
                 if row.status != "retired" {
                     expected
                         .idp_certs_der

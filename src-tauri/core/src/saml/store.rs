@@ -40,6 +40,8 @@ pub struct IdpCertRow {
     pub created_at: DateTime<Utc>,
     pub activated_at: Option<DateTime<Utc>>,
     pub retired_at: Option<DateTime<Utc>>,
+    /// The Login URL of the Salesforce configuration that trusts it; None: the SP's ACS.
+    pub acs_url: Option<String>,
 }
 
 pub async fn sp_config(pool: &SqlitePool, app_id: &str) -> sqlx::Result<Option<SpConfig>> {
@@ -109,7 +111,7 @@ pub async fn add_sp_cert(
     Ok(())
 }
 
-const IDP_COLUMNS: &str = "id, status, cert_pem, sha256, subject, key_bits, not_before, not_after, created_at, activated_at, retired_at";
+const IDP_COLUMNS: &str = "id, status, cert_pem, sha256, subject, key_bits, not_before, not_after, created_at, activated_at, retired_at, acs_url";
 
 pub async fn idp_certs(pool: &SqlitePool, app_id: &str) -> sqlx::Result<Vec<IdpCertRow>> {
     sqlx::query_as::<_, IdpCertRow>(&format!(
@@ -127,8 +129,8 @@ pub async fn insert_idp_cert(
     row: &IdpCertRow,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO idp_certificates (id, app_id, status, cert_pem, sha256, subject, key_bits, not_before, not_after, created_at, activated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO idp_certificates (id, app_id, status, cert_pem, sha256, subject, key_bits, not_before, not_after, created_at, activated_at, acs_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&row.id)
     .bind(app_id)
@@ -141,9 +143,25 @@ pub async fn insert_idp_cert(
     .bind(row.not_after)
     .bind(row.created_at)
     .bind(row.activated_at)
+    .bind(&row.acs_url)
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Binds the next certificate to a Login URL (None: the SP's ACS); false when there is none.
+pub async fn bind_next(
+    pool: &SqlitePool,
+    app_id: &str,
+    acs_url: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE idp_certificates SET acs_url = ? WHERE app_id = ? AND status = 'next'")
+            .bind(acs_url)
+            .bind(app_id)
+            .execute(pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// next → active and active → previous, atomically.

@@ -228,3 +228,72 @@ pub fn heading(html: &str) -> String {
         .unwrap_or("")
         .to_owned()
 }
+
+/// The value of attribute `name` in the first tag after `marker`.
+pub fn attr<'a>(html: &'a str, name: &str, marker: &str) -> Option<&'a str> {
+    let at = html.find(marker)?;
+    let rest = &html[at..];
+    let key = format!("{name}=\"");
+    let start = rest.find(&key)? + key.len();
+    rest[start..].split('"').next()
+}
+
+pub fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// Submits the auto-post page the way the browser's script does.
+pub async fn follow_auto_post(http: &reqwest::Client, html: &str) -> String {
+    let action = unescape(attr(html, "action", "<form").expect("form action"));
+    let response = unescape(attr(html, "value", "name=\"SAMLResponse\"").expect("SAMLResponse"));
+    let mut form = vec![("SAMLResponse".to_owned(), response)];
+    if let Some(relay) = attr(html, "value", "name=\"RelayState\"") {
+        form.push(("RelayState".to_owned(), unescape(relay)));
+    }
+    http.post(action)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+impl Rig {
+    /// An SP-initiated login as a browser makes it: Salesforce's login button (`query` picks the
+    /// configuration, e.g. `sc=0LE…`), the redirect to Lanyard's loopback IdP, choosing Ada, and
+    /// the auto-post to the ACS. Returns the practice org's result line, or Lanyard's refusal.
+    pub async fn sp_login(&self, query: &str) -> String {
+        let res = self
+            .http
+            .get(format!("{}/saml/login?{query}", self.base()))
+            .send()
+            .await
+            .unwrap();
+        let to_idp = res.headers()["location"].to_str().unwrap().to_owned();
+        let idp_base = to_idp.split("/saml2/").next().unwrap().to_owned();
+        let chooser = self.http.get(&to_idp).send().await.unwrap();
+        let ok = chooser.status().is_success();
+        let chooser = chooser.text().await.unwrap();
+        if !ok {
+            return format!("refused: {chooser}");
+        }
+        let key = attr(&chooser, "value", "name=\"key\"").unwrap().to_owned();
+        let action = format!("{idp_base}{}", attr(&chooser, "action", "<form").unwrap());
+        let page = self
+            .http
+            .post(&action)
+            .form(&[("key", key.as_str()), ("email", "ada@practice.example.com")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        heading(&follow_auto_post(&self.http, &page).await)
+    }
+}

@@ -6,7 +6,7 @@
 //! and the assertion is read from the verified part of the document.
 
 use super::xml::{self, child, descendant, text, SAML, SAMLP};
-use crate::org::Org;
+use crate::org::{Org, SsoSettings};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -20,6 +20,8 @@ pub const MAX_RESPONSE: usize = 512 * 1024;
 pub const SKEW_SECONDS: i64 = 180;
 
 pub struct Acs<'a> {
+    /// The SSO configuration the Login URL (`sc`) names.
+    pub sso: &'a SsoSettings,
     pub entity_id: &'a str,
     pub acs_url: &'a str,
     pub now: DateTime<Utc>,
@@ -52,10 +54,10 @@ fn time(value: Option<&str>) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The IdP certificate from Single Sign-On Settings, as DER.
-fn idp_certificate(org: &Org) -> Result<CertificateDer, Outcome> {
-    let pem = org.sso.idp_certificate_pem.trim();
-    if !org.sso.enabled || pem.is_empty() || org.sso.issuer.is_empty() {
+/// The IdP certificate from the SSO configuration, as DER.
+fn idp_certificate(sso: &SsoSettings) -> Result<CertificateDer, Outcome> {
+    let pem = sso.idp_certificate_pem.trim();
+    if !sso.enabled || pem.is_empty() || sso.issuer.is_empty() {
         return Err(fail(
             "Configuration Error",
             "SAML single sign-on is not set up: enable SAML and fill in Issuer and the Identity Provider Certificate in Single Sign-On Settings",
@@ -82,7 +84,7 @@ pub fn validate(org: &mut Org, acs: &Acs<'_>, saml_response: &str) -> Outcome {
             ),
         );
     }
-    let cert = match idp_certificate(org) {
+    let cert = match idp_certificate(acs.sso) {
         Ok(c) => c,
         Err(o) => return o,
     };
@@ -162,12 +164,12 @@ pub fn validate(org: &mut Org, acs: &Acs<'_>, saml_response: &str) -> Outcome {
     }
 
     let issuer = text(child(assertion, SAML, "Issuer")).unwrap_or_default();
-    if issuer != org.sso.issuer {
+    if issuer != acs.sso.issuer {
         return fail(
             "Issuer Mismatched",
             format!(
                 "the assertion's Issuer is {issuer:?}; Single Sign-On Settings expect {:?}",
-                org.sso.issuer
+                acs.sso.issuer
             ),
         );
     }
@@ -257,7 +259,7 @@ pub fn validate(org: &mut Org, acs: &Acs<'_>, saml_response: &str) -> Outcome {
     }
 
     let name_id = text(subject.and_then(|s| child(s, SAML, "NameID"))).unwrap_or_default();
-    let user = if org.sso.identity_type == "federation_id" {
+    let user = if acs.sso.identity_type == "federation_id" {
         org.users
             .values()
             .find(|u| u["externalId"].as_str() == Some(name_id.as_str()))
@@ -266,7 +268,7 @@ pub fn validate(org: &mut Org, acs: &Acs<'_>, saml_response: &str) -> Outcome {
             .and_then(|id| org.users.get(&id))
     };
     let Some(user) = user else {
-        let what = if org.sso.identity_type == "federation_id" {
+        let what = if acs.sso.identity_type == "federation_id" {
             "Federation ID"
         } else {
             "username"

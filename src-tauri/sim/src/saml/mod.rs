@@ -8,7 +8,7 @@ pub mod keys;
 pub mod metadata;
 pub mod xml;
 
-use crate::org::{LoginAttempt, Org};
+use crate::org::{LoginAttempt, Org, SsoSettings};
 use crate::pages::{escape, page};
 use crate::SharedSim;
 use axum::extract::{Form, Query, State};
@@ -23,9 +23,39 @@ pub fn entity_id(org: &Org) -> String {
     format!("https://{}", org.my_domain())
 }
 
-/// The ACS (Salesforce's "Login URL"): the org's root with `?so=<org id>`.
+/// The ACS (Salesforce's "Login URL") of the first SSO configuration: the org's root with
+/// `?so=<org id>`.
 pub fn acs_url(base_url: &str, org: &Org) -> String {
     format!("{base_url}/?so={}", org.org_id)
+}
+
+/// The Login URL of one SSO configuration: the first one's, or `&sc=<id>` for a later one.
+pub fn config_acs_url(base_url: &str, org: &Org, config: &SsoSettings) -> String {
+    if config.id.is_empty() {
+        acs_url(base_url, org)
+    } else {
+        format!("{}&sc={}", acs_url(base_url, org), config.id)
+    }
+}
+
+/// Which SSO configuration a request names (`sc`); without it, the first one.
+#[derive(Deserialize, Default)]
+pub struct ConfigQuery {
+    pub sc: Option<String>,
+}
+
+fn unknown_config(sc: Option<&str>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page(
+            "Single Sign-On",
+            &format!(
+                "<p class=\"error\">Configuration Error: this org has no SAML Single Sign-On configuration {:?}. See <a href=\"/lightning/setup/SingleSignOn/home\">Single Sign-On Settings</a>.</p>",
+                escape(sc.unwrap_or(""))
+            ),
+        ),
+    )
+        .into_response()
 }
 
 fn download(body: String, content_type: &'static str, filename: &str) -> Response {
@@ -49,16 +79,19 @@ fn missing_keys() -> Response {
         .into_response()
 }
 
-async fn sp_metadata(State(sim): State<SharedSim>) -> Response {
+async fn sp_metadata(State(sim): State<SharedSim>, Query(q): Query<ConfigQuery>) -> Response {
     let org = sim.org();
     let Some(keys) = &org.sp_keys else {
         return missing_keys();
+    };
+    let Some(config) = org.sso_config(q.sc.as_deref()) else {
+        return unknown_config(q.sc.as_deref());
     };
     let valid_until = (chrono::Utc::now() + chrono::Duration::days(365))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let xml = metadata::sp_metadata(
         &entity_id(&org),
-        &acs_url(&sim.base_url, &org),
+        &config_acs_url(&sim.base_url, &org, config),
         keys,
         &valid_until,
     );
@@ -85,13 +118,17 @@ async fn sp_certificate(State(sim): State<SharedSim>) -> Response {
 struct StartQuery {
     #[serde(rename = "RelayState")]
     relay_state: Option<String>,
+    sc: Option<String>,
 }
 
 /// SP-initiated login: redirect to the IdP with a signed AuthnRequest.
 async fn start_login(State(sim): State<SharedSim>, Query(q): Query<StartQuery>) -> Response {
     let mut org = sim.org();
-    let idp = org.sso.idp_login_url.clone();
-    if !org.sso.enabled || idp.is_empty() {
+    let Some(config) = org.sso_config(q.sc.as_deref()).cloned() else {
+        return unknown_config(q.sc.as_deref());
+    };
+    let idp = config.idp_login_url.clone();
+    if !config.enabled || idp.is_empty() {
         return (
             StatusCode::BAD_REQUEST,
             page("Single Sign-On", "<p class=\"error\">Configuration Error: fill in the Identity Provider Login URL in <a href=\"/lightning/setup/SingleSignOn/home\">Single Sign-On Settings</a> and enable SAML.</p>"),
@@ -107,7 +144,7 @@ async fn start_login(State(sim): State<SharedSim>, Query(q): Query<StartQuery>) 
         &id,
         &now,
         &idp,
-        &acs_url(&sim.base_url, &org),
+        &config_acs_url(&sim.base_url, &org, &config),
         &entity_id(&org),
     );
     match authn::signed_redirect(&idp, &xml, q.relay_state.as_deref().unwrap_or(""), &keys) {
@@ -126,6 +163,7 @@ async fn start_login(State(sim): State<SharedSim>, Query(q): Query<StartQuery>) 
 #[derive(Deserialize)]
 struct AcsQuery {
     so: Option<String>,
+    sc: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -145,12 +183,16 @@ async fn consume(
     if q.so.as_deref() != Some(org.org_id.as_str()) {
         return (StatusCode::BAD_REQUEST, page("Login", "<p class=\"error\">Configuration Error: the login URL must carry ?so= with this org's id.</p>")).into_response();
     }
-    let acs = acs_url(&sim.base_url, &org);
+    let Some(config) = org.sso_config(q.sc.as_deref()).cloned() else {
+        return unknown_config(q.sc.as_deref());
+    };
+    let acs = config_acs_url(&sim.base_url, &org, &config);
     let entity = entity_id(&org);
     let saml_response = f.saml_response.unwrap_or_default();
     let outcome = acs::validate(
         &mut org,
         &acs::Acs {
+            sso: &config,
             entity_id: &entity,
             acs_url: &acs,
             now: chrono::Utc::now(),
@@ -213,13 +255,34 @@ async fn consume(
 
 async fn login_page(State(sim): State<SharedSim>) -> Response {
     let org = sim.org();
-    let sso = if org.sso.enabled && !org.sso.idp_login_url.is_empty() {
-        format!(
-            "<p><a class=\"primary\" id=\"sso-login\" href=\"/saml/login\">Log In with {}</a></p>",
-            escape(&org.sso.issuer)
-        )
-    } else {
+    // One button per enabled configuration, as Authentication Configuration lists them.
+    let sso: String = org
+        .sso_configs()
+        .filter(|c| c.enabled && !c.idp_login_url.is_empty())
+        .map(|c| {
+            let (id, href) = if c.id.is_empty() {
+                ("sso-login".to_owned(), "/saml/login".to_owned())
+            } else {
+                (
+                    format!("sso-login-{}", c.id),
+                    format!("/saml/login?sc={}", c.id),
+                )
+            };
+            let label = if c.name.is_empty() {
+                &c.issuer
+            } else {
+                &c.name
+            };
+            format!(
+                "<p><a class=\"primary\" id=\"{id}\" href=\"{href}\">Log In with {}</a></p>",
+                escape(label)
+            )
+        })
+        .collect();
+    let sso = if sso.is_empty() {
         "<p class=\"muted\">No identity provider is set up for this org yet.</p>".into()
+    } else {
+        sso
     };
     page(
         "Login",
