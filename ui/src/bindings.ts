@@ -259,6 +259,8 @@ export type IdpCertView = {
 	warning: string | null,
 	/**  The Login URL of the Salesforce configuration that trusts it; None: the SP's ACS. */
 	acs_url: string | null,
+	/**  The certificate (PEM, public) to upload to Salesforce. */
+	cert_pem: string,
 };
 
 /**  Where the SP-initiated IdP endpoint listens, or why it could not start. */

@@ -430,10 +430,22 @@
       } else {
         if (list.some((c) => c.status === "next")) return fail("conflict", `"${app}" already has a next certificate waiting.`);
         const status = list.some((c) => c.status === "active") ? "next" : "active";
-        list.push({ id: `c${certSeq}`, status, info: certInfo(`Lanyard IdP ${certSeq++}`), warning: null });
+        const pem = `-----BEGIN CERTIFICATE-----\nMIIB${certSeq}\n-----END CERTIFICATE-----\n`;
+        list.push({ id: `c${certSeq}`, status, info: certInfo(`Lanyard IdP ${certSeq++}`), warning: null, acs_url: null, cert_pem: pem });
       }
       const order = { active: 0, next: 1, previous: 2, retired: 3 };
       return list.sort((a, b) => order[a.status] - order[b.status]);
+    },
+    idp_bind_next: ({ app, acsUrl }) => {
+      const next = (certs[app] || []).find((c) => c.status === "next");
+      if (!next) return fail("conflict", `"${app}" has no next certificate to bind.`);
+      const acs = sp[app]?.config.acs_url;
+      if (acsUrl && !acs) return fail("not_found", `"${app}" has no Salesforce SP configuration yet.`);
+      if (acsUrl && !acsUrl.startsWith(acs.split("?")[0])) {
+        return fail("invalid_input", `The Login URL "${acsUrl}" cannot be bound: it is not a Login URL of the same Salesforce org as the ACS "${acs}".`);
+      }
+      next.acs_url = acsUrl;
+      return certs[app];
     },
     idp_retire: ({ app }) => {
       (certs[app] || []).forEach((c) => { if (c.status === "previous") c.status = "retired"; });

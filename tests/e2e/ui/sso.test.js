@@ -92,8 +92,14 @@ describe("Single sign-on tab", () => {
     assert.equal(await page.getByTestId("sp-manual-acs").inputValue(), "http://acme.my.salesforce.com", "input kept");
   });
 
-  it("walks the key rollover: create, prepare next, activate, and shows what to give Salesforce", async () => {
+  it("walks the key rollover: create, prepare next, bind, activate, and shows what to give Salesforce", async () => {
     await openSso();
+    await page.getByTestId("sp-empty").waitFor();
+    await page.getByTestId("sp-paste-mode").click();
+    await page.getByTestId("sp-paste").fill(METADATA);
+    await page.getByRole("button", { name: "Read metadata" }).click();
+    await page.getByTestId("sp-save").click();
+    await page.getByTestId("sp-acs").waitFor();
     await page.getByTestId("idp-empty").waitFor();
     await page.getByTestId("idp-create").click();
     await page.getByTestId("idp-cert-active").waitFor();
@@ -104,7 +110,25 @@ describe("Single sign-on tab", () => {
     assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^-----BEGIN CERTIFICATE-----/);
     await page.getByTestId("idp-create").click();
     await page.getByTestId("idp-cert-next").waitFor();
+    // The next certificate is copied for a second Salesforce configuration, then bound to its
+    // Login URL; a foreign URL is refused and stays in the field.
+    await page.getByTestId("copy-next-certificate").click();
+    await page.getByText("Next certificate copied.").waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /MIIB2/);
+    const field = page.getByLabel("Login URL of the configuration that trusts the next certificate");
+    await field.fill("https://evil.example.com/?so=00D");
+    await page.getByTestId("bind-next-save").click();
+    assert.match(await page.getByTestId("bind-next-error").innerText(), /same Salesforce org/);
+    assert.equal(await field.inputValue(), "https://evil.example.com/?so=00D", "input kept");
+    const second = "https://acme.my.salesforce.com?so=00D000000000001&sc=0LE000000000002";
+    await field.fill(second);
+    await page.getByTestId("bind-next-save").click();
+    await page.getByTestId("idp-cert-next-acs").waitFor();
+    assert.match(await page.getByTestId("idp-cert-next-acs").innerText(), /sc=0LE000000000002/);
+    const bound = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "idp_bind_next").at(-1).args);
+    assert.equal(bound.acsUrl, second);
     await page.getByTestId("idp-activate").click();
+    await page.getByTestId("idp-cert-active-acs").waitFor();
     await page.getByTestId("idp-cert-previous").waitFor();
     await page.getByRole("button", { name: "Retire previous certificate" }).click();
     await page.waitForFunction(() => !document.querySelector('[data-testid="idp-cert-previous"]'));

@@ -5,6 +5,7 @@ import { messageOf, unwrap } from "../../lib/ipc";
 import { CopyValue } from "../CopyValue";
 import { copyText } from "../../lib/clipboard";
 import { certSummary, fingerprint } from "./certText";
+import { NextCertBinding } from "./NextCertBinding";
 
 const STATUS_LABEL: Record<string, string> = {
   active: "Active (signing)",
@@ -42,7 +43,7 @@ export function IdpCard({ app }: { app: Application }) {
       await unwrap(
         commands.idpRotate(app.name, activate, activate ? null : { bits, common_name: `Lanyard IdP (${app.name})`, organization: null, valid_days: days }),
       );
-      setNotice(activate ? "The next certificate now signs. Salesforce must have it in Single Sign-On Settings." : null);
+      setNotice(activate ? "The next certificate now signs IdP-initiated logins. Salesforce must trust it in Single Sign-On Settings." : null);
       await refresh();
     } catch (e) {
       setError(messageOf(e));
@@ -83,6 +84,12 @@ export function IdpCard({ app }: { app: Application }) {
     setNotice(ok ? `${what} copied.` : null);
   };
 
+  const bindingChanged = (list: IdpCertView[] | null, message: string) => {
+    if (list) setCerts(list);
+    setError(null);
+    setNotice(message);
+  };
+
   const active = certs?.filter((c) => c.status !== "retired") ?? [];
   const hasNext = active.some((c) => c.status === "next");
   const hasPrevious = active.some((c) => c.status === "previous");
@@ -102,7 +109,13 @@ export function IdpCard({ app }: { app: Application }) {
           <strong>{STATUS_LABEL[c.status] ?? c.status}</strong>
           <span>{certSummary(c.info)}</span>
           <small className="muted">SHA-256 {fingerprint(c.info.sha256)}</small>
+          {c.acs_url && (
+            <small data-testid={`idp-cert-${c.status}-acs`}>
+              Signs for the Salesforce configuration at <code>{c.acs_url}</code>
+            </small>
+          )}
           {c.warning && <span className="warn-text">⚠ {c.warning}</span>}
+          {c.status === "next" && <NextCertBinding key={c.id} app={app} cert={c} onChanged={bindingChanged} />}
         </div>
       ))}
       {exports && (
@@ -146,8 +159,9 @@ export function IdpCard({ app }: { app: Application }) {
       </div>
       {hasNext && (
         <p className="muted">
-          Rollover: upload the next certificate to Salesforce's Single Sign-On Settings, then activate it here. The
-          previous certificate stays published until you retire it.
+          Then log in once through the new Salesforce configuration (its login button) to check it, and activate the next
+          certificate here: test logins from Lanyard move to the new configuration, while the old one keeps working with
+          the previous certificate. Retire the previous certificate once the old configuration is deleted in Salesforce.
         </p>
       )}
       {notice && <p className="ok-text">{notice}</p>}
