@@ -2,6 +2,7 @@
 //! else lives in `lanyard-core`.
 
 mod commands;
+mod rendering;
 mod state;
 
 use lanyard_core::clock::SystemClock;
@@ -44,6 +45,10 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(state::AppState::new(opened, started))
         .setup(move |app| {
+            use tauri::Manager;
+            for window in app.webview_windows().values() {
+                rendering::apply(window);
+            }
             start_idp_endpoint(app.handle().clone(), core_for_idp);
             Ok(())
         })

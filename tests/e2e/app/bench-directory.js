@@ -49,17 +49,23 @@ function appTree() {
 function memory() {
   let pss = 0;
   let rss = 0;
+  const byName = new Map();
   const pids = appTree();
   for (const pid of pids) {
     try {
       const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-      pss += Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      const p = Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      pss += p;
       rss += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      byName.set(name, (byName.get(name) ?? 0) + p);
     } catch {
       // exited meanwhile
     }
   }
-  return `${(pss / 1024).toFixed(0)} MiB PSS, ${(rss / 1024).toFixed(0)} MiB RSS (${pids.length} processes)`;
+  const parts = [...byName].map(([n, kib]) => `${n} ${(kib / 1024).toFixed(0)}`).join(", ");
+  const mb = (kib) => ((kib * 1024) / 1e6).toFixed(0);
+  return `${(pss / 1024).toFixed(0)} MiB PSS (${mb(pss)} MB), ${(rss / 1024).toFixed(0)} MiB RSS (${pids.length} processes; PSS MiB by process: ${parts})`;
 }
 
 const driver = await startDriver({ env: { LANYARD_DATA_DIR: DATA } });
@@ -84,7 +90,7 @@ try {
   const search = await byTestId("user-search");
   await search.click();
   const perKey = [];
-  for (const ch of "user01234") {
+  for (const ch of "user1234") {
     const before = await browser.execute(() => performance.getEntriesByName("table:update", "measure").length);
     const t = Date.now();
     await browser.keys(ch);
@@ -101,7 +107,7 @@ try {
   );
   console.log(`search per keystroke, key sent → rows painted (wall, 150 ms debounce and WebDriver included): median ${med(perKey)} ms, max ${Math.max(...perKey)} ms (${perKey.join(", ")})`);
   console.log(`count line: ${await (await byTestId("user-count")).getText()}`);
-  for (let i = 0; i < 9; i++) await browser.keys("Backspace");
+  for (let i = 0; i < 8; i++) await browser.keys("Backspace");
   await sleep(1000);
 
   const body = await byTestId("users-table-body");
