@@ -14,22 +14,9 @@ const LOGGED_IN: &str = "Logged in as ada@practice.example.com";
 /// What an admin does in Salesforce: Single Sign-On Settings → New, with the next certificate.
 /// Returns the new configuration's id (the `sc` of its Login URL).
 async fn new_configuration(r: &common::Rig, cert_pem: &str, idp_login_url: &str) -> String {
-    let issuer =
-        lanyard_core::saml::service::idp_entity_id(&r.core.get_app("practice").await.unwrap());
     let res = r
-        .http
-        .post(format!("{}/lightning/setup/SingleSignOn/new", r.base()))
-        .form(&[
-            ("name", "Lanyard (next certificate)"),
-            ("enabled", "on"),
-            ("issuer", issuer.as_str()),
-            ("idp_login_url", idp_login_url),
-            ("idp_certificate_pem", cert_pem),
-            ("identity_type", "username"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .sso_form("new", "Lanyard (next certificate)", cert_pem, idp_login_url)
+        .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let location = res.headers()["location"].to_str().unwrap();
     location

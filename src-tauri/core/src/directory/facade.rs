@@ -67,7 +67,9 @@ impl Core {
         let total = query::count_matching(&mut tx, q, &terms)
             .await
             .map_err(api)?;
-        let rows = query::page(&mut tx, q, &terms, total).await.map_err(api)?;
+        let rows = query::page(&mut tx, q, &terms, total, all)
+            .await
+            .map_err(api)?;
         tx.rollback().await.map_err(|e| api(e.into()))?;
         Ok(UserPage {
             mark: mark_for_ipc(mark),

@@ -190,19 +190,27 @@ enum Shape {
     /// A page of many matches: walk the sort's index and test each row (the search as a set
     /// probed with `+rowid IN`, the group as `EXISTS`), stopping when the page is full.
     PageMany,
+    /// Like `PageMany`, but each row walked looks up its own search text instead of the search
+    /// being collected as a set first: for pages reached after few rows (a broad term such as
+    /// "u" fills the first page after ~200 rows, where collecting the set reads all 100,000).
+    PageProbe,
 }
+
+/// `PageProbe` when walking to the page's end should test at most this many rows.
+const PROBE_ROWS: u64 = 1_000;
 
 /// Above this many matches a page walks the sort order instead of sorting the matches.
 const MANY: u32 = 2_000;
 
-/// Appends `text LIKE ? AND …` over users_search, one per search term.
-fn push_terms(q: &mut QueryBuilder<'_, Sqlite>, terms: &[Term]) {
+/// Appends `text LIKE ? AND …` over users_search, one per search term (`scan`: never through
+/// the trigram index).
+fn push_terms(q: &mut QueryBuilder<'_, Sqlite>, terms: &[Term], scan: bool) {
     for (i, t) in terms.iter().enumerate() {
         if i > 0 {
             q.push(" AND ");
         }
         // `+text` is an expression, not the column: SQLite then scans instead of asking FTS5.
-        q.push(if t.indexed {
+        q.push(if t.indexed && !scan {
             "text LIKE "
         } else {
             "+text LIKE "
@@ -229,15 +237,16 @@ fn push_where<'a>(
     if !terms.is_empty() {
         and(q);
         q.push(match shape {
+            Shape::PageProbe => "EXISTS (SELECT 1 FROM users_search s WHERE s.rowid = u.rowid AND ",
             Shape::PageMany => "+u.rowid IN (SELECT rowid FROM users_search WHERE ",
             Shape::Count | Shape::PageFew => "u.rowid IN (SELECT rowid FROM users_search WHERE ",
         });
-        push_terms(q, terms);
+        push_terms(q, terms, matches!(shape, Shape::PageProbe));
         q.push(")");
     }
     // A unary + keeps SQLite from answering a filter through its index, so a page of many
     // matches walks the sort's index instead (and stops when full) rather than sorting them all.
-    let plus = if matches!(shape, Shape::PageMany) {
+    let plus = if matches!(shape, Shape::PageMany | Shape::PageProbe) {
         "+"
     } else {
         ""
@@ -258,7 +267,7 @@ fn push_where<'a>(
     }
     if let Some(g) = query.group.as_deref() {
         and(q);
-        let exists = matches!(shape, Shape::PageMany);
+        let exists = matches!(shape, Shape::PageMany | Shape::PageProbe);
         q.push(if exists {
             "EXISTS (SELECT 1 FROM group_members m WHERE m.user_id = u.id AND m.group_id = (SELECT g.id FROM groups g WHERE g.name_key = "
         } else {
@@ -305,7 +314,7 @@ pub(crate) async fn count_matching(
     } else if only_search && !terms.is_empty() {
         // Every users row has one users_search row: count there, without the join.
         let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM users_search WHERE ");
-        push_terms(&mut q, terms);
+        push_terms(&mut q, terms, false);
         q
     } else {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM users u");
@@ -325,21 +334,27 @@ pub async fn count_all(conn: &mut SqliteConnection) -> Result<u32, DirectoryErro
 }
 
 /// The slice `offset .. offset + limit` of the users matching `query`, in its order.
-/// `total` is how many match (from [`count_matching`]): it picks the plan.
+/// `total` is how many match (from [`count_matching`]) and `all` how many users there are: they
+/// pick the plan.
 pub(crate) async fn page(
     conn: &mut SqliteConnection,
     query: &UserQuery,
     terms: &[Term],
     total: u32,
+    all: u32,
 ) -> Result<Vec<User>, DirectoryError> {
     let limit = query.limit.min(MAX_PAGE);
     if limit == 0 || query.offset >= total {
         return Ok(Vec::new());
     }
-    let shape = if total > MANY {
-        Shape::PageMany
-    } else {
+    // Rows the sort order must be walked through to fill the page, if matches are spread evenly.
+    let walked = u64::from(query.offset + limit) * u64::from(all) / u64::from(total.max(1));
+    let shape = if total <= MANY {
         Shape::PageFew
+    } else if !terms.is_empty() && walked <= PROBE_ROWS {
+        Shape::PageProbe
+    } else {
+        Shape::PageMany
     };
     // Pick the page's ids first (a sort over the bare columns), then read those rows in full:
     // the group names are looked up for the page's rows only.

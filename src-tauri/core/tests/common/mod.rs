@@ -153,23 +153,36 @@ impl Rig {
 
     /// What an admin does in Salesforce's Single Sign-On Settings.
     pub async fn configure_salesforce_at(&self, cert_pem: &str, idp_login_url: &str) {
-        let res = self
-            .http
-            .post(format!("{}/lightning/setup/SingleSignOn/home", self.base()))
+        let res = self.sso_form("home", "", cert_pem, idp_login_url).await;
+        assert!(res.status().is_success() || res.status().is_redirection());
+    }
+
+    /// Saves a Single Sign-On Settings form of the practice org: `home` (the first
+    /// configuration) or `new` (another one, named `name`), trusting `cert_pem`.
+    pub async fn sso_form(
+        &self,
+        page: &str,
+        name: &str,
+        cert_pem: &str,
+        idp_login_url: &str,
+    ) -> reqwest::Response {
+        let issuer = idp_entity_id(&self.core.get_app("practice").await.unwrap());
+        self.http
+            .post(format!(
+                "{}/lightning/setup/SingleSignOn/{page}",
+                self.base()
+            ))
             .form(&[
+                ("name", name),
                 ("enabled", "on"),
-                (
-                    "issuer",
-                    idp_entity_id(&self.core.get_app("practice").await.unwrap()).as_str(),
-                ),
+                ("issuer", issuer.as_str()),
                 ("idp_login_url", idp_login_url),
                 ("idp_certificate_pem", cert_pem),
                 ("identity_type", "username"),
             ])
             .send()
             .await
-            .unwrap();
-        assert!(res.status().is_success() || res.status().is_redirection());
+            .unwrap()
     }
 
     /// Posts a fresh response for `user` to the ACS and returns the page's result line.
