@@ -381,6 +381,15 @@ async fn the_search_index_follows_edits_imports_and_deletions() {
     assert_eq!(core.query_users(&q()).await.unwrap().all, 30);
 }
 
+/// Search, department, group, sort by name descending, offset.
+type Case = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    bool,
+    u32,
+);
+
 /// Enough users that pages of many matches walk the sort order (more than 2,000 matches): a
 /// broad term on the first page probes each row walked, a deep page or a narrower term collects
 /// the matches first. Every plan must give what a plain filter and sort in Rust gives.
@@ -405,8 +414,7 @@ async fn pages_of_many_matches_agree_with_a_plain_filter_whatever_the_plan() {
     assert_eq!(summary.created, n as u32);
     let everyone = core.list_users(None).await.unwrap();
 
-    // (search, department, group, sort by name descending, offset)
-    let cases: Vec<(&str, Option<&str>, Option<&str>, bool, u32)> = vec![
+    let cases: Vec<Case> = vec![
         ("member", None, None, false, 0), // all match: each row walked is probed
         ("m", None, None, false, 0),      // one letter, all match: probed
         ("member", None, None, false, 5_600), // deep: the matches collected first
