@@ -1,6 +1,7 @@
 //! The directory over IPC: users, groups, memberships, application bindings, CSV import and
 //! exports, and the live-update watch that tells the window when the directory changed.
 
+use super::files::write_file;
 use crate::state::AppState;
 use lanyard_core::directory::{
     mark_for_ipc, AppGroupAccess, DirectoryFacets, FederationCsv, Group, GroupInput, ImportPreview,
@@ -161,19 +162,29 @@ pub async fn import_csv(
     state.core()?.import_csv(&text).await
 }
 
+/// Writes the directory's CSV export to the path the admin chose in the save dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_directory_csv(state: State<'_, AppState>) -> Result<String, ApiError> {
-    state.core()?.export_directory_csv().await
+pub async fn export_directory_file(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), ApiError> {
+    let csv = state.core()?.export_directory_csv().await?;
+    write_file(&path, &csv)
 }
 
+/// Writes an application's Data Loader file (Username, FederationIdentifier) to the path the
+/// admin chose; returns what was written.
 #[tauri::command]
 #[specta::specta]
-pub async fn federation_csv(
+pub async fn save_federation_file(
     state: State<'_, AppState>,
     app: String,
+    path: String,
 ) -> Result<FederationCsv, ApiError> {
-    state.core()?.federation_csv(&app).await
+    let file = state.core()?.federation_csv(&app).await?;
+    write_file(&path, &file.csv)?;
+    Ok(file)
 }
 
 static WATCHING: AtomicBool = AtomicBool::new(false);

@@ -4,6 +4,7 @@
 mod apps;
 mod directory;
 mod events;
+mod files;
 mod saml;
 mod system;
 
@@ -51,8 +52,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             directory::set_app_group,
             directory::preview_csv_import,
             directory::import_csv,
-            directory::export_directory_csv,
-            directory::federation_csv,
+            directory::export_directory_file,
+            directory::save_federation_file,
             directory::watch_directory,
             saml::sp_config,
             saml::inspect_metadata,

@@ -1,6 +1,7 @@
 //! Single sign-on commands: SP settings from metadata (file, drop, paste) or by hand, Salesforce's
 //! certificate, IdP keys and rollover, exports, test logins and the decoder.
 
+use super::files::{read_file, write_file};
 use crate::state::AppState;
 use lanyard_core::saml::authorized::AuthorizedUser;
 use lanyard_core::saml::decode::Decoded;
@@ -10,37 +11,6 @@ use lanyard_core::saml::service::{IdpCertView, SpView};
 use lanyard_core::{ApiError, ErrorCode};
 use serde::Serialize;
 use tauri::State;
-
-/// Files an admin picks or drops are read here, with a size check before reading.
-fn read_file(path: &str, limit: u64) -> Result<Vec<u8>, ApiError> {
-    let p = std::path::Path::new(path);
-    let meta = std::fs::metadata(p)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {path}: {e}")))?;
-    if !meta.is_file() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("{path} is not a file."),
-        ));
-    }
-    if meta.len() > limit {
-        let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            lanyard_core::saml::input::InputError::TooLarge { size }.to_string(),
-        ));
-    }
-    std::fs::read(p)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {path}: {e}")))
-}
-
-fn write_file(path: &str, text: &str) -> Result<(), ApiError> {
-    std::fs::write(path, text).map_err(|e| {
-        ApiError::new(
-            ErrorCode::Internal,
-            format!("Cannot write {path}: {e}. Choose another folder."),
-        )
-    })
-}
 
 const METADATA_LIMIT: u64 = lanyard_core::saml::input::MAX_XML_BYTES as u64;
 

@@ -37,8 +37,13 @@ export const commands = {
 	previewCsvImport: (text: string) => typedError<ImportPreview, ApiError>(__TAURI_INVOKE("preview_csv_import", { text })),
 	/**  Imports CSV text: every row, or none when any is bad. */
 	importCsv: (text: string) => typedError<ImportSummary, ApiError>(__TAURI_INVOKE("import_csv", { text })),
-	exportDirectoryCsv: () => typedError<string, ApiError>(__TAURI_INVOKE("export_directory_csv")),
-	federationCsv: (app: string) => typedError<FederationCsv, ApiError>(__TAURI_INVOKE("federation_csv", { app })),
+	/**  Writes the directory's CSV export to the path the admin chose in the save dialog. */
+	exportDirectoryFile: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_directory_file", { path })),
+	/**
+	 *  Writes an application's Data Loader file (Username, FederationIdentifier) to the path the
+	 *  admin chose; returns what was written.
+	 */
+	saveFederationFile: (app: string, path: string) => typedError<FederationCsv, ApiError>(__TAURI_INVOKE("save_federation_file", { app, path })),
 	/**
 	 *  Starts (once per process) a background task that polls the change feed's newest id every
 	 *  second and emits [`DIRECTORY_CHANGED`] when it moved, so the window reloads when the CLI or a

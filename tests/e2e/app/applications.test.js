@@ -6,7 +6,7 @@ import { mkdtempSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startDriver } from "./driver.js";
+import { startDriver, screenshot } from "./driver.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, "../artifacts");
@@ -39,7 +39,7 @@ it("creates an application in the real window and finds it after a restart", asy
     assert.equal(await name.getValue(), "salesforce-e2e", "name suggested from the label");
     await (await byTestId(browser, "create-app")).click();
     await (await byTestId(browser, "app-salesforce-e2e")).waitForDisplayed({ timeout: 10000 });
-    await browser.saveScreenshot(join(artifacts, "app-created.png"));
+    screenshot(join(artifacts, "app-created.png"));
   } finally {
     await browser.deleteSession();
   }

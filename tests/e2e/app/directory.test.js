@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startDriver } from "./driver.js";
+import { startDriver, screenshot } from "./driver.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
 const CLI = process.env.LANYARD_CLI_BINARY;
@@ -57,7 +57,7 @@ it("lists, searches and updates live in the real app", async () => {
       timeout: 10000,
       timeoutMsg: "with the search cleared all 301 users (300 imported + 1 live) are shown",
     });
-    await browser.saveScreenshot(join(artifacts, "app-directory.png"));
+    screenshot(join(artifacts, "app-directory.png"));
   } finally {
     await browser.deleteSession();
   }

@@ -1,6 +1,6 @@
 // Starts tauri-driver (which starts WebKitWebDriver, which starts the real app) and opens
 // WebDriver sessions on it. Needs a display: the test command runs this under Xvfb.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { remote } from "webdriverio";
 
@@ -57,4 +57,13 @@ export async function startDriver({ env }) {
       await exited;
     },
   };
+}
+
+/**
+ * A screenshot of the X display the app runs on (ImageMagick's `import`): what a person sees.
+ * The window renders without GPU compositing (src-tauri/rendering.rs), where WebKitWebDriver's
+ * own screenshot command never answers, so the display is captured instead.
+ */
+export function screenshot(path) {
+  execFileSync("import", ["-window", "root", path], { stdio: ["ignore", "ignore", "pipe"], timeout: 15000 });
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startDriver } from "./driver.js";
+import { startDriver, screenshot } from "./driver.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
 const CLI = process.env.LANYARD_CLI_BINARY;
@@ -81,7 +81,7 @@ it("imports SP metadata and creates the IdP key in the real app", async () => {
     assert.match(await (await byTestId(browser, "idp-sso-url")).getText(), /\/saml2\/practice-sso$/);
     mkdirSync(artifacts, { recursive: true });
     await browser.setWindowSize(1280, 1400).catch(() => undefined);
-    await browser.saveScreenshot(join(artifacts, "app-sso.png"));
+    screenshot(join(artifacts, "app-sso.png"));
   } finally {
     await browser.deleteSession();
   }

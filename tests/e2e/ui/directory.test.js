@@ -158,6 +158,20 @@ describe("Directory: users", () => {
     await expectCount(/Showing 5 of 10/, "the four, plus the one already suspended");
   });
 
+  it("selects a shift-click range across rows that were never loaded", async () => {
+    await directory({ users: people(2000) });
+    const rows = page.locator('[data-testid="users-table-body"] [role="row"][aria-selected]');
+    await rows.first().click({ position: { x: 400, y: 10 } });
+    await page.getByTestId("users-table-body").evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForFunction(() => window.__LANYARD_CALLS__.some((c) => c.cmd === "query_users" && c.args.query.offset >= 1800));
+    await page.waitForFunction(() => {
+      const loaded = document.querySelectorAll('[data-testid="users-table-body"] [role="row"][aria-selected]');
+      return loaded.length > 0 && Number(loaded[loaded.length - 1].getAttribute("aria-rowindex")) >= 1990;
+    });
+    await rows.last().click({ position: { x: 400, y: 10 }, modifiers: ["Shift"] });
+    await expectCount(/2,000 selected/, "every row between the two, loaded or not");
+  });
+
   it("edits a user in the drawer and explains a taken email", async () => {
     await directory({ users: people(3) });
     await page.getByTestId("open-person01@example.com").click();
@@ -249,10 +263,22 @@ describe("Directory: CSV import and export", () => {
     assert.equal((await calls("preview_csv_import")).length, 0);
   });
 
-  it("exports the directory as a CSV download", async () => {
-    await directory({ users: people(2) });
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
-    assert.equal(download.suggestedFilename(), "lanyard-directory.csv");
+  it("exports the directory to the file chosen in the save dialog", async () => {
+    await directory({ users: people(2), savePath: "/home/admin/directory.csv" });
+    await page.getByTestId("export-csv").click();
+    await page.getByText("Exported the directory to /home/admin/directory.csv.").waitFor();
+    const dialog = (await calls("plugin:dialog|save")).at(-1).args.options;
+    assert.equal(dialog.defaultPath, "lanyard-directory.csv");
+    const written = await page.evaluate(() => window.__LANYARD_FILES__["/home/admin/directory.csv"]);
+    assert.match(written, /^email,firstname,lastname,groups\nperson00@example\.com,/);
+  });
+
+  it("writes nothing when the save dialog is cancelled", async () => {
+    await directory({ users: people(2), savePath: null });
+    await page.getByTestId("export-csv").click();
+    await page.waitForFunction(() => window.__LANYARD_CALLS__.some((c) => c.cmd === "plugin:dialog|save"));
+    assert.equal((await calls("export_directory_file")).length, 0);
+    assert.equal(await page.getByRole("alert").count(), 0, "no error for a cancel");
   });
 });
 
@@ -288,8 +314,8 @@ describe("Application: User groups", () => {
     login_url: "https://login.salesforce.com", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
   };
 
-  it("authorizes a group with a checkbox and downloads the Data Loader file", async () => {
-    await open({ apps: [app], users: people(4), groups: [{ name: "Even", description: "Even people" }, { name: "Odd" }] });
+  it("authorizes a group with a checkbox and saves the Data Loader file", async () => {
+    await open({ apps: [app], users: people(4), groups: [{ name: "Even", description: "Even people" }, { name: "Odd" }], savePath: "/home/admin/sf.csv" });
     await page.getByTestId("app-sf").click();
     await page.getByTestId("app-tab-groups").click();
     const even = page.getByTestId("app-group-Even");
@@ -300,9 +326,11 @@ describe("Application: User groups", () => {
     assert.equal(await page.getByTestId("app-group-Even").isChecked(), true);
     const sent = await calls("set_app_group");
     assert.deepEqual({ app: sent[0].args.app, bound: sent[0].args.bound }, { app: "sf", bound: true });
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("federation-csv").click()]);
-    assert.equal(download.suggestedFilename(), "sf-federation-ids.csv");
-    assert.match(await page.getByTestId("app-groups-notice").innerText(), /2 user\(s\)/, "the two even people");
+    await page.getByTestId("federation-csv").click();
+    await page.getByText("Saved /home/admin/sf.csv with 2 user(s)", { exact: false }).waitFor();
+    assert.equal((await calls("plugin:dialog|save")).at(-1).args.options.defaultPath, "sf-federation-ids.csv");
+    const written = await page.evaluate(() => window.__LANYARD_FILES__["/home/admin/sf.csv"]);
+    assert.match(written, /^Username,FederationIdentifier\nperson00@example\.com,/, "the two even people");
   });
 
   it("says what to do when there are no groups", async () => {

@@ -356,17 +356,23 @@
       bump();
       return { created, updated: p.ops.length - created, unchanged: 0, groups_created: p.newGroups.length, memberships_added: 0, memberships_removed: 0 };
     },
-    export_directory_csv: () =>
-      "email,firstname,lastname,groups\n" + dir.users.map((u) => [u.email, u.firstname, u.lastname, u.groups.join(";")].join(",")).join("\n") + "\n",
-    federation_csv: ({ app }) => {
+    export_directory_file: ({ path }) => {
+      window.__LANYARD_FILES__[path] =
+        "email,firstname,lastname,groups\n" + dir.users.map((u) => [u.email, u.firstname, u.lastname, u.groups.join(";")].join(",")).join("\n") + "\n";
+      return null;
+    },
+    save_federation_file: ({ app, path }) => {
       const bound = dir.groups.filter((g) => dir.bindings.has(`${app}|${g.id}`)).map((g) => g.name);
       const users = dir.users.filter((u) => u.groups.some((n) => bound.includes(n))).sort((a, b) => (a.email < b.email ? -1 : 1));
-      return { csv: "Username,FederationIdentifier\n" + users.map((u) => `${u.email},${u.federation_id || u.email}\n`).join(""), users: users.length };
+      const csv = "Username,FederationIdentifier\n" + users.map((u) => `${u.email},${u.federation_id || u.email}\n`).join("");
+      window.__LANYARD_FILES__[path] = csv;
+      return { csv, users: users.length };
     },
   });
 
 
   // ---- Single sign-on (mirrors src-tauri/commands/saml.rs) ----
+  window.__LANYARD_FILES__ = {};
   const sp = {};
   const certs = {};
   const samlSettings = {};

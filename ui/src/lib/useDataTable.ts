@@ -235,13 +235,34 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
 
   const clickRow = useCallback(
     (id: string, mods: { shift: boolean; toggle: boolean }) => {
+      // Manual mode, shift-click over rows not loaded yet: the range is taken from every id the
+      // query matches (asked of the core), between the two rows' positions.
+      const from = anchor.current === null ? undefined : indexById.current.get(anchor.current);
+      const to = indexById.current.get(id);
+      if (manual && mods.shift && selectAll && from !== undefined && to !== undefined) {
+        const [lo, hi] = from < to ? [from, to] : [to, from];
+        let gap = false;
+        for (let i = lo; i <= hi && !gap; i++) gap = data[i] === undefined;
+        if (gap) {
+          selectAll().then(
+            (all) =>
+              setRowSelection((current) => {
+                const selection: Record<string, boolean> = mods.toggle ? { ...current } : {};
+                for (const x of all.slice(lo, hi + 1)) selection[x] = true;
+                return selection;
+              }),
+            () => undefined,
+          );
+          return;
+        }
+      }
       setRowSelection((current) => {
         const next = clickSelection(visibleIds, current, anchor.current, id, mods);
         anchor.current = next.anchor;
         return next.selection;
       });
     },
-    [visibleIds],
+    [visibleIds, manual, selectAll, data],
   );
   const toggleRow = useCallback((id: string) => clickRow(id, { shift: false, toggle: true }), [clickRow]);
   const selectAllVisible = useCallback(
