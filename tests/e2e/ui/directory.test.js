@@ -172,6 +172,15 @@ describe("Directory: users", () => {
     await expectCount(/2,000 selected/, "every row between the two, loaded or not");
   });
 
+  it("says an email is taken even when that user's row was never loaded", async () => {
+    await directory({ users: people(300) });
+    await page.getByTestId("open-person00@example.com").click();
+    await page.getByTestId("user-drawer").waitFor();
+    assert.equal(await page.getByTestId("open-person99@example.com").count(), 0, "person99 is past the first page");
+    await page.getByTestId("user-email").fill("PERSON99@example.com");
+    await page.getByTestId("user-email-help").getByText("already has this email").waitFor();
+  });
+
   it("edits a user in the drawer and explains a taken email", async () => {
     await directory({ users: people(3) });
     await page.getByTestId("open-person01@example.com").click();

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { commands, type User, type UserInput } from "../../bindings";
 import { IpcError, messageOf, unwrap } from "../../lib/ipc";
 import { FIELD_MAX, lengthProblem, usernameProblem, usernameTaken } from "../../lib/username";
+import { useEmailTaken } from "../../lib/useEmailTaken";
 
 type Props = {
   user: User | null; // null = a new user
@@ -59,9 +60,12 @@ export function UserDrawer({ user, users, onSaved, onDeleted, onClose }: Props) 
     setServerError(null);
   };
 
+  const takenElsewhere = useEmailTaken(form.email, user?.id ?? null);
   const emailProblem =
     usernameProblem(form.email) ??
-    (usernameTaken(form.email, users, user?.id ?? null) ? "Another user already has this email (case does not matter)." : null);
+    (usernameTaken(form.email, users, user?.id ?? null) || takenElsewhere
+      ? "Another user already has this email (case does not matter)."
+      : null);
   const showEmail = (touched || form.email !== (user?.email ?? "")) && emailProblem;
   const problems: Record<string, string | null> = {
     lastname: form.lastname.trim() === "" ? "Salesforce requires a last name." : lengthProblem("Last name", form.lastname, FIELD_MAX.lastname),
