@@ -49,6 +49,16 @@ pub fn run() {
             for window in app.webview_windows().values() {
                 rendering::apply(window);
             }
+            if let Some(core) = core_for_idp.clone() {
+                // The first search would otherwise read the directory from disk; after the
+                // first paint, so the window does not wait for it.
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                    if let Err(e) = core.warm_directory().await {
+                        eprintln!("lanyard: reading the directory ahead failed: {}", e.message);
+                    }
+                });
+            }
             start_idp_endpoint(app.handle().clone(), core_for_idp);
             Ok(())
         })

@@ -478,3 +478,10 @@ async fn pages_of_many_matches_agree_with_a_plain_filter_whatever_the_plan() {
         assert_eq!(emails(&page), expected, "page for {search:?} at {offset}");
     }
 }
+
+#[tokio::test]
+async fn reading_ahead_reads_every_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = seeded(dir.path()).await;
+    assert_eq!(core.warm_directory().await.unwrap(), 30);
+}

@@ -54,6 +54,25 @@ impl Core {
             .map_err(|e| api(e.into()))
     }
 
+    /// Reads ahead what the Directory page asks first (its facets and first page) and what a
+    /// first search reads (every user's search text), so neither waits for the disk: the app
+    /// runs it in the background at start. Answers how many users there are.
+    pub async fn warm_directory(&self) -> Result<u32, ApiError> {
+        let facets = self.directory_facets().await?;
+        self.query_users(&UserQuery {
+            limit: 200,
+            ..Default::default()
+        })
+        .await?;
+        let mut conn = self.conn().await?;
+        // `+text` keeps SQLite on the table itself, not the trigram index.
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM users_search WHERE +text LIKE '%@%'")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| api(e.into()))?;
+        Ok(facets.users)
+    }
+
     /// One page of users: searched, filtered and sorted by SQLite (the users table's source).
     /// `limit` is capped at [`query::MAX_PAGE`]. Counts and rows are read in one transaction so
     /// they agree; the change-feed mark is read first (a change racing the read is heard of again, never missed).
