@@ -86,3 +86,50 @@ it("imports SP metadata and creates the IdP key in the real app", async () => {
     await browser.deleteSession();
   }
 });
+
+it("rolls the IdP certificate over to a second Salesforce configuration in the real app", async () => {
+  const browser = await driver.session(APP);
+  try {
+    await (await byTestId(browser, "app-practice-sso")).click();
+    await (await byTestId(browser, "app-tab-sso")).click();
+    await (await byTestId(browser, "idp-cert-active")).waitForDisplayed({ timeout: 15000 });
+    await (await byTestId(browser, "idp-create")).click();
+    await (await byTestId(browser, "idp-cert-next")).waitForDisplayed({ timeout: 20000 });
+
+    // In Salesforce (the practice org): a new configuration that trusts the next certificate.
+    const certs = await browser.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke("idp_certificates", { app: "practice-sso" }).then(done, (e) => done({ error: e }));
+    });
+    const next = certs.find((c) => c.status === "next");
+    assert.match(next.cert_pem, /^-----BEGIN CERTIFICATE-----/);
+    const form = new URLSearchParams({
+      name: "Lanyard next", enabled: "on", issuer: "urn:lanyard:idp:practice-sso",
+      idp_login_url: "http://127.0.0.1:8766/saml2/practice-sso", idp_certificate_pem: next.cert_pem, identity_type: "username",
+    });
+    const res = await fetch(`${simUrl}/lightning/setup/SingleSignOn/new`, { method: "POST", body: form, redirect: "manual" });
+    const sc = res.headers.get("location").split("sc=")[1];
+    const acs = await (await byTestId(browser, "sp-acs")).getText();
+
+    // A Login URL of another org is refused and stays in the field; the new one is bound.
+    const field = await browser.$("#bind-next-url");
+    await field.setValue("https://elsewhere.example.com/?so=00D");
+    await (await byTestId(browser, "bind-next-save")).click();
+    const error = await byTestId(browser, "bind-next-error");
+    await error.waitForDisplayed({ timeout: 10000 });
+    assert.match(await error.getText(), /same Salesforce org/);
+    assert.equal(await field.getValue(), "https://elsewhere.example.com/?so=00D");
+    await field.setValue(`${acs}&sc=${sc}`);
+    await (await byTestId(browser, "bind-next-save")).click();
+    const bound = await byTestId(browser, "idp-cert-next-acs");
+    await bound.waitForDisplayed({ timeout: 10000 });
+    assert.match(await bound.getText(), new RegExp(`sc=${sc}$`));
+
+    await (await byTestId(browser, "idp-activate")).click();
+    const active = await byTestId(browser, "idp-cert-active-acs");
+    await active.waitForDisplayed({ timeout: 10000 });
+    assert.match(await active.getText(), new RegExp(`sc=${sc}$`), "the new certificate signs for the new configuration");
+    await (await byTestId(browser, "idp-cert-previous")).waitForDisplayed({ timeout: 10000 });
+  } finally {
+    await browser.deleteSession();
+  }
+});
