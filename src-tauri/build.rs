@@ -28,6 +28,7 @@ fn main() {
             "set_app_group",
             "preview_csv_import",
             "import_csv",
+            "email_owner",
             "export_directory_file",
             "save_federation_file",
             "watch_directory",

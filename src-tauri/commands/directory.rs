@@ -162,6 +162,21 @@ pub async fn import_csv(
     state.core()?.import_csv(&text).await
 }
 
+/// The id of the user who has `email` (any case), if anyone does: the user drawer's "taken" hint.
+#[tauri::command]
+#[specta::specta]
+pub async fn email_owner(
+    state: State<'_, AppState>,
+    email: String,
+) -> Result<Option<String>, ApiError> {
+    match state.core()?.get_user(email.trim()).await {
+        Ok(u) if u.email.eq_ignore_ascii_case(email.trim()) => Ok(Some(u.id)),
+        Ok(_) => Ok(None),
+        Err(e) if e.code == lanyard_core::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Writes the directory's CSV export to the path the admin chose in the save dialog.
 #[tauri::command]
 #[specta::specta]

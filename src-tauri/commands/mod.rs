@@ -52,6 +52,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             directory::set_app_group,
             directory::preview_csv_import,
             directory::import_csv,
+            directory::email_owner,
             directory::export_directory_file,
             directory::save_federation_file,
             directory::watch_directory,

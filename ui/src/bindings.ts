@@ -37,6 +37,8 @@ export const commands = {
 	previewCsvImport: (text: string) => typedError<ImportPreview, ApiError>(__TAURI_INVOKE("preview_csv_import", { text })),
 	/**  Imports CSV text: every row, or none when any is bad. */
 	importCsv: (text: string) => typedError<ImportSummary, ApiError>(__TAURI_INVOKE("import_csv", { text })),
+	/**  The id of the user who has `email` (any case), if anyone does: the user drawer's "taken" hint. */
+	emailOwner: (email: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("email_owner", { email })),
 	/**  Writes the directory's CSV export to the path the admin chose in the save dialog. */
 	exportDirectoryFile: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_directory_file", { path })),
 	/**

@@ -135,6 +135,15 @@ async fn both_salesforce_configurations_keep_working_through_the_switch() {
         .unwrap();
     assert!(common::heading(&html).starts_with("Login failed"), "{html}");
 
+    // A newer next certificate, not bound yet, does not take the first configuration away from
+    // the previous certificate it still trusts.
+    r.core.idp_rotate("practice", false, None).await.unwrap();
+    assert_eq!(
+        r.sp_login("").await,
+        LOGGED_IN,
+        "first, with a new next certificate waiting"
+    );
+
     // 5. Retire the old certificate: the first configuration is no longer signed for.
     r.core.idp_retire("practice").await.unwrap();
     assert_eq!(r.sp_login(&format!("sc={sc}")).await, LOGGED_IN);

@@ -356,6 +356,7 @@
       bump();
       return { created, updated: p.ops.length - created, unchanged: 0, groups_created: p.newGroups.length, memberships_added: 0, memberships_removed: 0 };
     },
+    email_owner: ({ email }) => dir.users.find((u) => u.email.toLowerCase() === email.trim().toLowerCase())?.id ?? null,
     export_directory_file: ({ path }) => {
       window.__LANYARD_FILES__[path] =
         "email,firstname,lastname,groups\n" + dir.users.map((u) => [u.email, u.firstname, u.lastname, u.groups.join(";")].join(",")).join("\n") + "\n";

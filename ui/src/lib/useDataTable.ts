@@ -233,24 +233,36 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
     });
   }, [manual]);
 
+  // The rows as last rendered, and a counter that makes an older range answer stale.
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const rangeRequest = useRef(0);
   const clickRow = useCallback(
     (id: string, mods: { shift: boolean; toggle: boolean }) => {
+      const request = ++rangeRequest.current;
+      const anchorId = anchor.current;
       // Manual mode, shift-click over rows not loaded yet: the range is taken from every id the
-      // query matches (asked of the core), between the two rows' positions.
-      const from = anchor.current === null ? undefined : indexById.current.get(anchor.current);
+      // query matches (asked of the core), between the two rows.
+      const from = anchorId === null ? undefined : indexById.current.get(anchorId);
       const to = indexById.current.get(id);
-      if (manual && mods.shift && selectAll && from !== undefined && to !== undefined) {
+      if (manual && mods.shift && selectAll && anchorId !== null && from !== undefined && to !== undefined) {
         const [lo, hi] = from < to ? [from, to] : [to, from];
         let gap = false;
-        for (let i = lo; i <= hi && !gap; i++) gap = data[i] === undefined;
+        for (let i = lo; i <= hi && !gap; i++) gap = dataRef.current[i] === undefined;
         if (gap) {
           selectAll().then(
-            (all) =>
+            (all) => {
+              if (request !== rangeRequest.current) return; // a newer click came first
+              const a = all.indexOf(anchorId);
+              const b = all.indexOf(id);
+              if (a < 0 || b < 0) return; // one of the two rows is gone
+              const [start, end] = a < b ? [a, b] : [b, a];
               setRowSelection((current) => {
                 const selection: Record<string, boolean> = mods.toggle ? { ...current } : {};
-                for (const x of all.slice(lo, hi + 1)) selection[x] = true;
+                for (const x of all.slice(start, end + 1)) selection[x] = true;
                 return selection;
-              }),
+              });
+            },
             () => undefined,
           );
           return;
@@ -262,7 +274,7 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
         return next.selection;
       });
     },
-    [visibleIds, manual, selectAll, data],
+    [visibleIds, manual, selectAll],
   );
   const toggleRow = useCallback((id: string) => clickRow(id, { shift: false, toggle: true }), [clickRow]);
   const selectAllVisible = useCallback(

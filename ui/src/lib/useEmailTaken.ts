@@ -1,5 +1,6 @@
-// Whether another directory user already has an email, asked of the core: the users table holds
-// only the rows in view, so a check over the loaded rows would miss most of a large directory.
+// Whether another directory user already has an email, asked of the core (an exact lookup on
+// the email, any case): the users table holds only the rows in view, so a check over the loaded
+// rows would miss most of a large directory.
 import { useEffect, useState } from "react";
 import { commands } from "../bindings";
 import { usernameProblem } from "./username";
@@ -12,9 +13,9 @@ export function useEmailTaken(email: string, selfId: string | null): boolean {
     if (usernameProblem(key)) return;
     let live = true;
     const timer = setTimeout(() => {
-      void commands.queryUsers({ search: key, offset: 0, limit: 100 }).then((r) => {
+      void commands.emailOwner(key).then((r) => {
         if (!live || r.status !== "ok") return;
-        setAnswer({ key, taken: r.data.rows.some((u) => u.email.toLowerCase() === key && u.id !== selfId) });
+        setAnswer({ key, taken: r.data !== null && r.data !== selfId });
       });
     }, 200);
     return () => {

@@ -10,7 +10,8 @@
 //! 2. in Salesforce, add a second configuration that trusts the next certificate;
 //! 3. bind the next certificate to that configuration's Login URL: from then on, SP-initiated
 //!    logins through the new configuration are signed with the next key, those through the old
-//!    one with the active key, so both work while the admin checks the new one;
+//!    one with the active key, so both work while the admin checks the new one (an unbound next
+//!    certificate never signs: Salesforce does not trust it anywhere yet);
 //! 4. activate: IdP-initiated logins move to the new configuration; the old one keeps working
 //!    with the previous key for SP-initiated logins until
 //! 5. retire, once the old configuration is gone from Salesforce.
@@ -22,27 +23,71 @@ pub fn effective_acs<'a>(row: &'a IdpCertRow, sp_acs: &'a str) -> &'a str {
     row.acs_url.as_deref().unwrap_or(sp_acs)
 }
 
-fn rank(status: &str) -> u8 {
-    match status {
-        "active" => 0,
-        "next" => 1,
-        "previous" => 2,
-        _ => 3,
+/// Which certificate answers for a Login URL several sign for: the active one; then a next one
+/// the admin bound to it (that configuration now trusts it); then the previous one. `None`: it
+/// signs for nothing (retired, or next and not bound).
+fn rank(row: &IdpCertRow) -> Option<u8> {
+    match row.status.as_str() {
+        "active" => Some(0),
+        "next" if row.acs_url.is_some() => Some(1),
+        "previous" => Some(2),
+        _ => None,
     }
 }
 
-/// The Login URLs Lanyard signs for (those of every published certificate, active first).
+/// A Login URL in the form two spellings of it share: parsed (so `https://h?x` and
+/// `https://h/?x` agree, and the host's case does not matter) with its query parameters sorted.
+/// Not a URL: the text as it is.
+pub fn canonical(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url.trim()) else {
+        return url.trim().to_owned();
+    };
+    let mut pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    parsed.set_query(None);
+    if !pairs.is_empty() {
+        parsed.query_pairs_mut().extend_pairs(pairs);
+    }
+    parsed.set_fragment(None);
+    parsed.to_string()
+}
+
+/// A Login URL as Lanyard stores it: parsed and written back (`https://h?x` becomes
+/// `https://h/?x`), its parameters kept in Salesforce's order.
+pub fn normalized(url: &str) -> String {
+    url::Url::parse(url.trim())
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| url.trim().to_owned())
+}
+
+/// Whether two spellings name the same Login URL.
+pub fn same(a: &str, b: &str) -> bool {
+    a == b || canonical(a) == canonical(b)
+}
+
+/// The Login URLs Lanyard signs for (one per configuration, the active certificate's first).
 pub fn known_acs(rows: &[IdpCertRow], sp_acs: &str) -> Vec<String> {
-    let mut published: Vec<&IdpCertRow> = rows.iter().filter(|r| r.status != "retired").collect();
-    published.sort_by_key(|r| rank(&r.status));
+    let mut signing: Vec<(u8, &IdpCertRow)> = rows
+        .iter()
+        .filter_map(|r| rank(r).map(|k| (k, r)))
+        .collect();
+    signing.sort_by_key(|(k, _)| *k);
     let mut out: Vec<String> = Vec::new();
-    for r in published {
+    for (_, r) in signing {
         let acs = effective_acs(r, sp_acs);
-        if !out.iter().any(|a| a == acs) {
+        if !out.iter().any(|a| same(a, acs)) {
             out.push(acs.to_owned());
         }
     }
     out
+}
+
+/// Whether a login request's Login URL is one Lanyard signs for.
+pub fn signs_for(rows: &[IdpCertRow], sp_acs: &str, requested: &str) -> bool {
+    known_acs(rows, sp_acs).iter().any(|a| same(a, requested))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -58,7 +103,7 @@ pub enum PickError {
 
 /// The certificate that signs a response, and the ACS it is posted to. Without `requested`
 /// (IdP-initiated): the active certificate, to its Login URL. With the ACS a login request asked
-/// for: the published certificate bound to it, preferring active, then next, then previous.
+/// for: the certificate that configuration trusts (see `rank`), posted to the URL as asked.
 pub fn pick<'a>(
     rows: &'a [IdpCertRow],
     sp_acs: &str,
@@ -75,9 +120,10 @@ pub fn pick<'a>(
         return Err(PickError::NoActive);
     }
     rows.iter()
-        .filter(|r| r.status != "retired" && effective_acs(r, sp_acs) == requested)
-        .min_by_key(|r| rank(&r.status))
-        .map(|r| (r, requested.to_owned()))
+        .filter_map(|r| rank(r).map(|k| (k, r)))
+        .filter(|(_, r)| same(effective_acs(r, sp_acs), requested))
+        .min_by_key(|(k, _)| *k)
+        .map(|(_, r)| (r, requested.to_owned()))
         .ok_or_else(|| PickError::UnknownAcs {
             requested: requested.to_owned(),
             known: known_acs(rows, sp_acs),
@@ -182,6 +228,47 @@ mod tests {
         assert_eq!(pick(&rows, ACS1, Some(ACS1)).unwrap().0.id, "a");
         assert_eq!(known_acs(&rows, ACS1), vec![ACS1.to_owned()]);
         assert_eq!(pick(&[], ACS1, None), Err(PickError::NoActive));
+    }
+
+    #[test]
+    fn an_unbound_next_certificate_does_not_take_over_from_the_previous_one() {
+        // After a switch to the second configuration, a new next certificate (not bound yet)
+        // must not answer for the first one, which still trusts the previous certificate.
+        let rows = [
+            row("b", "active", Some(ACS2)),
+            row("a", "previous", None),
+            row("c", "next", None),
+        ];
+        assert_eq!(pick(&rows, ACS1, Some(ACS1)).unwrap().0.id, "a");
+        // Once bound to the first configuration (now trusting it), it does.
+        let rows = [
+            row("b", "active", Some(ACS2)),
+            row("a", "previous", None),
+            row("c", "next", Some(ACS1)),
+        ];
+        assert_eq!(pick(&rows, ACS1, Some(ACS1)).unwrap().0.id, "c");
+    }
+
+    #[test]
+    fn login_urls_match_whatever_the_spelling() {
+        let rows = [row("a", "active", None), row("n", "next", Some(ACS2))];
+        let spelled = "https://ACME.my.salesforce.com/?sc=0LE000000000002&so=00D000000000001";
+        let (row, acs) = pick(&rows, ACS1, Some(spelled)).unwrap();
+        assert_eq!(row.id, "n");
+        assert_eq!(
+            acs, spelled,
+            "posted to the URL exactly as Salesforce asked"
+        );
+        assert!(signs_for(&rows, ACS1, spelled));
+        assert!(!signs_for(
+            &rows,
+            ACS1,
+            "https://acme.my.salesforce.com/?so=00D000000000001&sc=0LE9"
+        ));
+        assert_eq!(
+            normalized(ACS2),
+            "https://acme.my.salesforce.com/?so=00D000000000001&sc=0LE000000000002"
+        );
     }
 
     #[test]

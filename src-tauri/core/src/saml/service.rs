@@ -423,14 +423,14 @@ impl Core {
                 return Err(bad(why));
             }
             if let Some(active) = rows.iter().find(|r| r.status == "active") {
-                if super::binding::effective_acs(active, &sp.acs_url) == url {
+                if super::binding::same(super::binding::effective_acs(active, &sp.acs_url), url) {
                     return Err(bad("the active certificate already signs for it, and Salesforce trusts one certificate per configuration: bind the next certificate to a second configuration".into()));
                 }
             }
-            // Stored only when it differs from the SP's ACS (None means that one).
-            bound = (url != sp.acs_url).then_some(url);
+            // Stored even when it is the SP's own ACS: a next certificate signs only once bound.
+            bound = Some(super::binding::normalized(url));
         }
-        store::bind_next(self.store.pool(), &app.id, bound)
+        store::bind_next(self.store.pool(), &app.id, bound.as_deref())
             .await
             .map_err(|e| api(e.into()))?;
         self.idp_views(&app).await.map_err(api)
