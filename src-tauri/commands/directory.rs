@@ -1,13 +1,14 @@
 //! The directory over IPC: users, groups, memberships, application bindings, CSV import and
 //! exports, and the live-update watch that tells the window when the directory changed.
 
-use super::files::write_file;
+use super::files::{ask_save_path, write_file, SaveAs};
 use crate::state::AppState;
 use lanyard_core::directory::{
-    mark_for_ipc, AppGroupAccess, DirectoryFacets, FederationCsv, Group, GroupInput, ImportPreview,
-    ImportSummary, User, UserInput, UserPage, UserQuery,
+    mark_for_ipc, AppGroupAccess, DirectoryFacets, Group, GroupInput, ImportPreview, ImportSummary,
+    User, UserInput, UserPage, UserQuery,
 };
 use lanyard_core::ApiError;
+use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, State};
@@ -177,29 +178,59 @@ pub async fn email_owner(
     }
 }
 
-/// Writes the directory's CSV export to the path the admin chose in the save dialog.
+/// Saves the directory's CSV export where the admin chooses in the save dialog; answers the
+/// path, or nothing when the admin cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_directory_file(
+    handle: AppHandle,
     state: State<'_, AppState>,
-    path: String,
-) -> Result<(), ApiError> {
-    let csv = state.core()?.export_directory_csv().await?;
-    write_file(&path, &csv)
+) -> Result<Option<String>, ApiError> {
+    let core = state.core()?;
+    let offer = SaveAs {
+        title: "Export the directory",
+        file_name: "lanyard-directory.csv",
+        filter: ("CSV", &["csv"]),
+    };
+    let Some(path) = ask_save_path(&handle, offer).await? else {
+        return Ok(None);
+    };
+    write_file(&path, &core.export_directory_csv().await?)?;
+    Ok(Some(path.display().to_string()))
 }
 
-/// Writes an application's Data Loader file (Username, FederationIdentifier) to the path the
-/// admin chose; returns what was written.
+/// Where an application's Data Loader file was saved, and how many users it holds.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct SavedFederationFile {
+    pub path: String,
+    pub users: u32,
+}
+
+/// Saves an application's Data Loader file (Username, FederationIdentifier) where the admin
+/// chooses in the save dialog; nothing when the admin cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_federation_file(
+    handle: AppHandle,
     state: State<'_, AppState>,
     app: String,
-    path: String,
-) -> Result<FederationCsv, ApiError> {
-    let file = state.core()?.federation_csv(&app).await?;
+) -> Result<Option<SavedFederationFile>, ApiError> {
+    let core = state.core()?;
+    let file_name = format!("{app}-federation-ids.csv");
+    let offer = SaveAs {
+        title: "Save the Data Loader file",
+        file_name: &file_name,
+        filter: ("CSV", &["csv"]),
+    };
+    let Some(path) = ask_save_path(&handle, offer).await? else {
+        return Ok(None);
+    };
+    let file = core.federation_csv(&app).await?;
     write_file(&path, &file.csv)?;
-    Ok(file)
+    Ok(Some(SavedFederationFile {
+        path: path.display().to_string(),
+        users: file.users,
+    }))
 }
 
 static WATCHING: AtomicBool = AtomicBool::new(false);

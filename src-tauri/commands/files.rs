@@ -1,7 +1,11 @@
 //! Files the admin chose in a native dialog or dropped on the window: read with a size check
-//! first, written with an error that names the path and says what to do.
+//! first; exports saved where the admin chose in a save dialog this side opens (the webview never
+//! names a path to write), with an error that names the path and says what to do.
 
 use lanyard_core::{ApiError, ErrorCode};
+use std::path::PathBuf;
+use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt;
 
 /// Files an admin picks or drops are read here, with a size check before reading.
 pub fn read_file(path: &str, limit: u64) -> Result<Vec<u8>, ApiError> {
@@ -25,11 +29,47 @@ pub fn read_file(path: &str, limit: u64) -> Result<Vec<u8>, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {path}: {e}")))
 }
 
-pub fn write_file(path: &str, text: &str) -> Result<(), ApiError> {
+pub fn write_file(path: &std::path::Path, text: &str) -> Result<(), ApiError> {
     std::fs::write(path, text).map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
-            format!("Cannot write {path}: {e}. Choose another folder."),
+            format!(
+                "Cannot write {}: {e}. Choose another folder.",
+                path.display()
+            ),
         )
     })
+}
+
+/// What the save dialog offers.
+pub struct SaveAs<'a> {
+    pub title: &'a str,
+    pub file_name: &'a str,
+    pub filter: (&'a str, &'a [&'a str]),
+}
+
+/// Opens the native save dialog; `None` when the admin cancelled.
+pub async fn ask_save_path(
+    app: &AppHandle,
+    offer: SaveAs<'_>,
+) -> Result<Option<PathBuf>, ApiError> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(offer.title)
+        .set_file_name(offer.file_name)
+        .add_filter(offer.filter.0, offer.filter.1);
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The save dialog failed: {e}")))?;
+    chosen
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("The chosen place is not a file on this computer: {e}. Choose a folder on disk."),
+                )
+            })
+        })
+        .transpose()
 }

@@ -1,7 +1,7 @@
 //! Single sign-on commands: SP settings from metadata (file, drop, paste) or by hand, Salesforce's
 //! certificate, IdP keys and rollover, exports, test logins and the decoder.
 
-use super::files::{read_file, write_file};
+use super::files::{ask_save_path, read_file, write_file, SaveAs};
 use crate::state::AppState;
 use lanyard_core::saml::authorized::AuthorizedUser;
 use lanyard_core::saml::decode::Decoded;
@@ -10,7 +10,7 @@ use lanyard_core::saml::metadata::SpMetadata;
 use lanyard_core::saml::service::{IdpCertView, SpView};
 use lanyard_core::{ApiError, ErrorCode};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 const METADATA_LIMIT: u64 = lanyard_core::saml::input::MAX_XML_BYTES as u64;
 
@@ -158,22 +158,28 @@ pub async fn idp_exports(state: State<'_, AppState>, app: String) -> Result<IdpE
     })
 }
 
-/// Writes certificate.pem or the metadata to a path the admin chose in the save dialog.
+/// Saves certificate.pem or the IdP metadata where the admin chooses in the save dialog; answers
+/// the path, or nothing when the admin cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_idp_file(
+    handle: AppHandle,
     state: State<'_, AppState>,
     app: String,
     what: String,
-    path: String,
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     let core = state.core()?;
-    let text = match what.as_str() {
-        "certificate" => core.idp_certificate_pem(&app).await?,
-        "metadata" => {
-            core.idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
-                .await?
-        }
+    let offer = match what.as_str() {
+        "certificate" => SaveAs {
+            title: "Save certificate.pem",
+            file_name: "certificate.pem",
+            filter: ("PEM certificate", &["pem", "crt"]),
+        },
+        "metadata" => SaveAs {
+            title: "Save the IdP metadata",
+            file_name: &format!("lanyard-idp-{app}.xml"),
+            filter: ("SAML metadata", &["xml"]),
+        },
         other => {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -181,7 +187,17 @@ pub async fn export_idp_file(
             ))
         }
     };
-    write_file(&path, &text)
+    let text = if what == "certificate" {
+        core.idp_certificate_pem(&app).await?
+    } else {
+        core.idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
+            .await?
+    };
+    let Some(path) = ask_save_path(&handle, offer).await? else {
+        return Ok(None);
+    };
+    write_file(&path, &text)?;
+    Ok(Some(path.display().to_string()))
 }
 
 #[tauri::command]

@@ -39,13 +39,16 @@ export const commands = {
 	importCsv: (text: string) => typedError<ImportSummary, ApiError>(__TAURI_INVOKE("import_csv", { text })),
 	/**  The id of the user who has `email` (any case), if anyone does: the user drawer's "taken" hint. */
 	emailOwner: (email: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("email_owner", { email })),
-	/**  Writes the directory's CSV export to the path the admin chose in the save dialog. */
-	exportDirectoryFile: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_directory_file", { path })),
 	/**
-	 *  Writes an application's Data Loader file (Username, FederationIdentifier) to the path the
-	 *  admin chose; returns what was written.
+	 *  Saves the directory's CSV export where the admin chooses in the save dialog; answers the
+	 *  path, or nothing when the admin cancelled.
 	 */
-	saveFederationFile: (app: string, path: string) => typedError<FederationCsv, ApiError>(__TAURI_INVOKE("save_federation_file", { app, path })),
+	exportDirectoryFile: () => typedError<string | null, ApiError>(__TAURI_INVOKE("export_directory_file")),
+	/**
+	 *  Saves an application's Data Loader file (Username, FederationIdentifier) where the admin
+	 *  chooses in the save dialog; nothing when the admin cancelled.
+	 */
+	saveFederationFile: (app: string) => typedError<SavedFederationFile | null, ApiError>(__TAURI_INVOKE("save_federation_file", { app })),
 	/**
 	 *  Starts (once per process) a background task that polls the change feed's newest id every
 	 *  second and emits [`DIRECTORY_CHANGED`] when it moved, so the window reloads when the CLI or a
@@ -64,8 +67,11 @@ export const commands = {
 	idpBindNext: (app: string, acsUrl: string | null) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_bind_next", { app, acsUrl })),
 	idpRetire: (app: string) => typedError<IdpCertView[], ApiError>(__TAURI_INVOKE("idp_retire", { app })),
 	idpExports: (app: string) => typedError<IdpExports, ApiError>(__TAURI_INVOKE("idp_exports", { app })),
-	/**  Writes certificate.pem or the metadata to a path the admin chose in the save dialog. */
-	exportIdpFile: (app: string, what: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_idp_file", { app, what, path })),
+	/**
+	 *  Saves certificate.pem or the IdP metadata where the admin chooses in the save dialog; answers
+	 *  the path, or nothing when the admin cancelled.
+	 */
+	exportIdpFile: (app: string, what: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("export_idp_file", { app, what })),
 	authorizedUsers: (app: string) => typedError<AuthorizedUser[], ApiError>(__TAURI_INVOKE("authorized_users", { app })),
 	/**  IdP-initiated test login: opens the system browser on a one-time loopback page. */
 	testLogin: (app: string, user: string) => typedError<string, ApiError>(__TAURI_INVOKE("test_login", { app, user })),
@@ -236,12 +242,6 @@ export type Event = {
 	detail: string,
 };
 
-/**  The Data Loader file for one application, and how many users it lists. */
-export type FederationCsv = {
-	csv: string,
-	users: number,
-};
-
 /**  A group as every face shows it. Field names are stable (`--json`). */
 export type Group = {
 	id: string,
@@ -387,6 +387,12 @@ export type RowPlan = {
 export type SamlSettings = {
 	response: ResponseSettings,
 	attributes: AttributeRule[],
+};
+
+/**  Where an application's Data Loader file was saved, and how many users it holds. */
+export type SavedFederationFile = {
+	path: string,
+	users: number,
 };
 
 export type SignWhat = "assertion" | "response" | "both";

@@ -276,18 +276,18 @@ describe("Directory: CSV import and export", () => {
     await directory({ users: people(2), savePath: "/home/admin/directory.csv" });
     await page.getByTestId("export-csv").click();
     await page.getByText("Exported the directory to /home/admin/directory.csv.").waitFor();
-    const dialog = (await calls("plugin:dialog|save")).at(-1).args.options;
-    assert.equal(dialog.defaultPath, "lanyard-directory.csv");
+    assert.deepEqual((await calls("export_directory_file")).at(-1).args, {}, "the webview names no path");
     const written = await page.evaluate(() => window.__LANYARD_FILES__["/home/admin/directory.csv"]);
     assert.match(written, /^email,firstname,lastname,groups\nperson00@example\.com,/);
   });
 
-  it("writes nothing when the save dialog is cancelled", async () => {
+  it("writes nothing and says nothing when the save dialog is cancelled", async () => {
     await directory({ users: people(2), savePath: null });
     await page.getByTestId("export-csv").click();
-    await page.waitForFunction(() => window.__LANYARD_CALLS__.some((c) => c.cmd === "plugin:dialog|save"));
-    assert.equal((await calls("export_directory_file")).length, 0);
+    await page.waitForFunction(() => window.__LANYARD_CALLS__.some((c) => c.cmd === "export_directory_file"));
+    assert.deepEqual(await page.evaluate(() => window.__LANYARD_FILES__), {});
     assert.equal(await page.getByRole("alert").count(), 0, "no error for a cancel");
+    assert.equal(await page.getByText("Exported the directory").count(), 0);
   });
 });
 
@@ -337,7 +337,7 @@ describe("Application: User groups", () => {
     assert.deepEqual({ app: sent[0].args.app, bound: sent[0].args.bound }, { app: "sf", bound: true });
     await page.getByTestId("federation-csv").click();
     await page.getByText("Saved /home/admin/sf.csv with 2 user(s)", { exact: false }).waitFor();
-    assert.equal((await calls("plugin:dialog|save")).at(-1).args.options.defaultPath, "sf-federation-ids.csv");
+    assert.deepEqual((await calls("save_federation_file")).at(-1).args, { app: "sf" });
     const written = await page.evaluate(() => window.__LANYARD_FILES__["/home/admin/sf.csv"]);
     assert.match(written, /^Username,FederationIdentifier\nperson00@example\.com,/, "the two even people");
   });

@@ -357,17 +357,23 @@
       return { created, updated: p.ops.length - created, unchanged: 0, groups_created: p.newGroups.length, memberships_added: 0, memberships_removed: 0 };
     },
     email_owner: ({ email }) => dir.users.find((u) => u.email.toLowerCase() === email.trim().toLowerCase())?.id ?? null,
-    export_directory_file: ({ path }) => {
+    // The save dialog opens on the Rust side: scenario.savePath is where the admin "chose"
+    // (null: cancelled); what the command writes lands in __LANYARD_FILES__.
+    export_directory_file: () => {
+      const path = scenario.savePath ?? null;
+      if (!path) return null;
       window.__LANYARD_FILES__[path] =
         "email,firstname,lastname,groups\n" + dir.users.map((u) => [u.email, u.firstname, u.lastname, u.groups.join(";")].join(",")).join("\n") + "\n";
-      return null;
+      return path;
     },
-    save_federation_file: ({ app, path }) => {
+    save_federation_file: ({ app }) => {
+      const path = scenario.savePath ?? null;
+      if (!path) return null;
       const bound = dir.groups.filter((g) => dir.bindings.has(`${app}|${g.id}`)).map((g) => g.name);
       const users = dir.users.filter((u) => u.groups.some((n) => bound.includes(n))).sort((a, b) => (a.email < b.email ? -1 : 1));
       const csv = "Username,FederationIdentifier\n" + users.map((u) => `${u.email},${u.federation_id || u.email}\n`).join("");
       window.__LANYARD_FILES__[path] = csv;
-      return { csv, users: users.length };
+      return { path, users: users.length };
     },
   });
 
@@ -462,7 +468,11 @@
       entity_id: `urn:lanyard:idp:${app}`, sso_url: `http://127.0.0.1:8766/saml2/${app}`,
       certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", metadata_xml: "<md:EntityDescriptor/>",
     }),
-    export_idp_file: () => null,
+    export_idp_file: ({ what }) => {
+      const path = scenario.savePath ?? null;
+      if (path) window.__LANYARD_FILES__[path] = what === "certificate" ? "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" : "<md:EntityDescriptor/>";
+      return path;
+    },
     authorized_users: () => scenario.authorizedUsers || [],
     test_login: () => "http://127.0.0.1:5555/login/once",
     idp_endpoint: () => ({ url: "http://127.0.0.1:8766", error: null }),
@@ -489,7 +499,6 @@
       return older.slice(0, limit);
     },
     "plugin:dialog|open": () => scenario.dialogPath ?? null,
-    "plugin:dialog|save": () => scenario.savePath ?? null,
   });
 
   // ---- Events (@tauri-apps/api/event over the plugin:event commands) ----

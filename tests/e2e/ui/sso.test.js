@@ -135,6 +135,18 @@ describe("Single sign-on tab", () => {
     assert.equal(await page.getByTestId("idp-cert-active").count(), 1);
   });
 
+  it("saves certificate.pem where the admin chose, the path never coming from the page", async () => {
+    await openSso({ savePath: "/home/admin/certificate.pem" });
+    await page.getByTestId("idp-empty").waitFor();
+    await page.getByTestId("idp-create").click();
+    await page.getByTestId("idp-cert-active").waitFor();
+    await page.getByRole("button", { name: "Save certificate.pem…" }).click();
+    await page.getByText("Saved /home/admin/certificate.pem").waitFor();
+    const sent = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "export_idp_file").at(-1).args);
+    assert.deepEqual(sent, { app: "acme", what: "certificate" });
+    assert.match(await page.evaluate(() => window.__LANYARD_FILES__["/home/admin/certificate.pem"]), /^-----BEGIN CERTIFICATE-----/);
+  });
+
   it("refuses a bad lifetime and keeps the edits", async () => {
     await openSso();
     await page.getByTestId("response-settings").waitFor();

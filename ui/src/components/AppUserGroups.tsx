@@ -2,7 +2,6 @@
 // Data Loader file sets their Federation IDs in Salesforce for just-in-time provisioning.
 import { useState } from "react";
 import { commands, type Application } from "../bindings";
-import { save } from "@tauri-apps/plugin-dialog";
 import { messageOf, unwrap } from "../lib/ipc";
 import { useLoad } from "../lib/useLoad";
 import { EmptyState } from "./EmptyState";
@@ -28,15 +27,9 @@ export function AppUserGroups({ app }: { app: Application }) {
 
   const federation = async () => {
     setNotice(null);
-    const path = await save({
-      title: "Save the Data Loader file",
-      defaultPath: `${app.name}-federation-ids.csv`,
-      filters: [{ name: "CSV", extensions: ["csv"] }],
-    });
-    if (!path) return;
     try {
-      const file = await unwrap(commands.saveFederationFile(app.name, path));
-      setNotice({ ok: true, text: `Saved ${path} with ${file.users} user(s): load it with Data Loader (Update, User, match on Username).` });
+      const file = await unwrap(commands.saveFederationFile(app.name));
+      if (file) setNotice({ ok: true, text: `Saved ${file.path} with ${file.users} user(s): load it with Data Loader (Update, User, match on Username).` });
     } catch (e) {
       setNotice({ ok: false, text: messageOf(e) });
     }

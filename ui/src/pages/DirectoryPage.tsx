@@ -4,7 +4,6 @@ import { EmptyState } from "../components/EmptyState";
 import { GroupsView } from "../components/directory/GroupsView";
 import { ImportDialog } from "../components/directory/ImportDialog";
 import { UsersView } from "../components/directory/UsersView";
-import { save } from "@tauri-apps/plugin-dialog";
 import { messageOf, unwrap } from "../lib/ipc";
 import { useDirectory } from "../lib/useDirectory";
 
@@ -19,15 +18,9 @@ export function DirectoryPage() {
 
   const exportCsv = async () => {
     setNotice(null);
-    const path = await save({
-      title: "Export the directory",
-      defaultPath: "lanyard-directory.csv",
-      filters: [{ name: "CSV", extensions: ["csv"] }],
-    });
-    if (!path) return;
     try {
-      await unwrap(commands.exportDirectoryFile(path));
-      setNotice({ ok: true, text: `Exported the directory to ${path}.` });
+      const path = await unwrap(commands.exportDirectoryFile());
+      if (path) setNotice({ ok: true, text: `Exported the directory to ${path}.` });
     } catch (e) {
       setNotice({ ok: false, text: messageOf(e) });
     }

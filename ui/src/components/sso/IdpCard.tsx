@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import { save } from "@tauri-apps/plugin-dialog";
 import { commands, type Application, type IdpCertView, type IdpExports } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { CopyValue } from "../CopyValue";
@@ -65,14 +64,9 @@ export function IdpCard({ app }: { app: Application }) {
   };
 
   const exportFile = async (what: "certificate" | "metadata") => {
-    const path = await save({
-      title: what === "certificate" ? "Save certificate.pem" : "Save IdP metadata",
-      defaultPath: what === "certificate" ? "certificate.pem" : `lanyard-idp-${app.name}.xml`,
-    });
-    if (!path) return;
     try {
-      await unwrap(commands.exportIdpFile(app.name, what, path));
-      setNotice(`Saved ${path}`);
+      const path = await unwrap(commands.exportIdpFile(app.name, what));
+      if (path) setNotice(`Saved ${path}`);
     } catch (e) {
       setError(messageOf(e));
     }
