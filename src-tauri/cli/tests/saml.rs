@@ -125,6 +125,18 @@ fn refused_metadata_exits_2_with_a_reason() {
     }
 }
 
+/// Posts a base64 SAMLResponse to a Login URL as the browser's form does; returns the page.
+async fn post_response(http: &reqwest::Client, acs: &str, b64: &str) -> String {
+    http.post(acs)
+        .form(&[("SAMLResponse", b64)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 #[ignore = "needs a Secret Service; the test command runs it inside a D-Bus session with gnome-keyring"]
 async fn idp_flow_through_the_cli_with_the_real_keyring() {
@@ -248,15 +260,7 @@ async fn idp_flow_through_the_cli_with_the_real_keyring() {
     );
 
     let acs = format!("{}/?so={}", sim.base_url(), sim.sim.org().org_id);
-    let html = http
-        .post(&acs)
-        .form(&[("SAMLResponse", b64.trim())])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = post_response(&http, &acs, b64.trim()).await;
     assert!(
         html.contains("Logged in as ada@acme.example.com"),
         "the practice org accepts the CLI's response"
@@ -321,15 +325,7 @@ async fn idp_flow_through_the_cli_with_the_real_keyring() {
         "--user",
         "ada@acme.example.com",
     ]));
-    let html = http
-        .post(&second)
-        .form(&[("SAMLResponse", b64.trim())])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = post_response(&http, &second, b64.trim()).await;
     assert!(
         html.contains("Logged in as ada@acme.example.com"),
         "the second configuration accepts the new key: {html}"

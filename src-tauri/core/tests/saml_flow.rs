@@ -372,19 +372,11 @@ async fn salesforce_certificate_must_match_the_metadata_and_tampering_is_caught(
     let tampered = signed
         .xml
         .replace("ada@practice.example.com", "eve@practice.example.com");
-    let html = r
-        .http
-        .post(&signed.acs_url)
-        .form(&[(
-            "SAMLResponse",
-            base64::engine::general_purpose::STANDARD.encode(tampered),
-        )])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = [(
+        "SAMLResponse",
+        base64::engine::general_purpose::STANDARD.encode(tampered),
+    )];
+    let html = common::post_form(&r.http, &signed.acs_url, &form).await;
     assert!(
         html.contains("Login failed: Signature Invalid"),
         "a response changed after signing is refused"

@@ -160,16 +160,8 @@ async fn sp_initiated_login_goes_through_the_loopback_idp() {
         .await
         .unwrap();
     let key = attr(&chooser, "value", "name=\"key\"").unwrap().to_owned();
-    let page = r
-        .http
-        .post(&action)
-        .form(&[("key", key.as_str()), ("email", "ada@practice.example.com")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = [("key", key.as_str()), ("email", "ada@practice.example.com")];
+    let page = common::post_form(&r.http, &action, &form).await;
     assert!(
         page.contains("name=\"RelayState\" value=\"/home\""),
         "RelayState travels back"

@@ -123,16 +123,8 @@ async fn both_salesforce_configurations_keep_working_through_the_switch() {
 
     // The certificate binding matters: the new key's response posted to the first
     // configuration is refused by Salesforce.
-    let html = r
-        .http
-        .post(&first_acs)
-        .form(&[("SAMLResponse", signed.saml_response.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = [("SAMLResponse", signed.saml_response.as_str())];
+    let html = common::post_form(&r.http, &first_acs, &form).await;
     assert!(common::heading(&html).starts_with("Login failed"), "{html}");
 
     // A newer next certificate, not bound yet, does not take the first configuration away from

@@ -32,6 +32,17 @@ pub struct SsoSettings {
     pub jit_enabled: bool,
 }
 
+impl SsoSettings {
+    /// How the login page and Authentication Configuration name it: its name, else its issuer.
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() {
+            &self.issuer
+        } else {
+            &self.name
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginAttempt {
     pub at: String,

@@ -5,7 +5,7 @@
 
 use crate::org::SsoSettings;
 use crate::pages::{cert_summary, escape, page};
-use crate::saml::{config_acs_url, ConfigQuery};
+use crate::saml::{config_acs_url, unknown_config, ConfigQuery};
 use crate::SharedSim;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -89,7 +89,7 @@ fn sso_page(sim: &SharedSim, sc: Option<&str>, new: bool, error: Option<&str>) -
         } else {
             match org.sso_config(sc) {
                 Some(c) => (c.clone(), HOME.to_owned()),
-                None => return unknown(sc),
+                None => return unknown_config(sc, StatusCode::NOT_FOUND),
             }
         }
     };
@@ -166,20 +166,6 @@ fn sso_page(sim: &SharedSim, sc: Option<&str>, new: bool, error: Option<&str>) -
     (status, page("Single Sign-On Settings", &body)).into_response()
 }
 
-fn unknown(sc: Option<&str>) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        page(
-            "Single Sign-On Settings",
-            &format!(
-                "<p class=\"error\">There is no SAML Single Sign-On configuration {:?}. <a href=\"{HOME}\">Back to Single Sign-On Settings</a></p>",
-                escape(sc.unwrap_or(""))
-            ),
-        ),
-    )
-        .into_response()
-}
-
 async fn show(State(sim): State<SharedSim>, Query(q): Query<ConfigQuery>) -> Response {
     sso_page(&sim, q.sc.as_deref(), false, None)
 }
@@ -232,7 +218,7 @@ async fn save(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response 
     {
         let mut org = sim.org();
         let Some(config) = org.sso_config_mut(sc.as_deref()) else {
-            return unknown(sc.as_deref());
+            return unknown_config(sc.as_deref(), StatusCode::NOT_FOUND);
         };
         apply(config, f);
     }
@@ -283,7 +269,7 @@ async fn delete(State(sim): State<SharedSim>, Form(f): Form<DeleteForm>) -> Resp
     if removed {
         Redirect::to(HOME).into_response()
     } else {
-        unknown(Some(&f.sc))
+        unknown_config(Some(&f.sc), StatusCode::NOT_FOUND)
     }
 }
 
@@ -294,14 +280,9 @@ async fn auth_config(State(sim): State<SharedSim>) -> Html<String> {
         .sso_configs()
         .filter(|c| c.enabled && !c.idp_login_url.is_empty())
         .map(|c| {
-            let label = if c.name.is_empty() {
-                &c.issuer
-            } else {
-                &c.name
-            };
             format!(
                 "<label><input type=\"checkbox\" checked disabled> {}</label>",
-                escape(label)
+                escape(c.label())
             )
         })
         .collect();

@@ -79,10 +79,15 @@ fn rand_id() -> u64 {
 
 /// Posts a response to the ACS; returns (status, the page's result heading).
 async fn post(s: &Setup, xml: &str) -> (u16, String) {
+    post_to(s, &s.acs, xml).await
+}
+
+/// Posts a response to a Login URL (one configuration's ACS).
+async fn post_to(s: &Setup, acs: &str, xml: &str) -> (u16, String) {
     let res = s
         .org
         .http
-        .post(&s.acs)
+        .post(acs)
         .form(&[
             ("SAMLResponse", STANDARD.encode(xml)),
             ("RelayState", "/home".into()),
@@ -462,6 +467,109 @@ async fn sp_metadata_describes_the_org() {
         downloaded.to_der().unwrap(),
         "metadata carries the downloadable certificate"
     );
+}
+
+#[tokio::test]
+async fn each_sso_configuration_trusts_its_own_certificate_and_login_url() {
+    let s = setup().await;
+    let next = Idp::new("Lanyard IdP next");
+    let res = s
+        .org
+        .http
+        .post(format!("{}/lightning/setup/SingleSignOn/new", s.org.base))
+        .form(&[
+            ("name", "Next"),
+            ("enabled", "on"),
+            ("issuer", ISSUER),
+            ("idp_login_url", "http://127.0.0.1:9/saml2/acme"),
+            ("idp_certificate_pem", next.cert_pem.as_str()),
+            ("identity_type", "username"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection());
+    let sc = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split("sc=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let second = format!("{}&sc={sc}", s.acs);
+    // The test template writes attribute values as given: `&` must be written `&amp;`.
+    let in_xml = second.replace('&', "&amp;");
+    let to_second = Spec {
+        destination: in_xml.clone(),
+        recipient: in_xml,
+        ..spec(&s)
+    };
+    let ok = (200, "Logged in as ada@example.com".to_owned());
+    assert_eq!(
+        post_to(&s, &second, &signed_response(&to_second, &next)).await,
+        ok
+    );
+    // The first configuration does not trust the second one's certificate, nor the reverse.
+    let (status, heading) = post(&s, &signed_response(&spec(&s), &next)).await;
+    assert_eq!(
+        (status, heading.as_str()),
+        (403, "Login failed: Signature Invalid")
+    );
+    let (status, heading) = post_to(&s, &second, &signed_response(&to_second, &s.idp)).await;
+    assert_eq!(
+        (status, heading.as_str()),
+        (403, "Login failed: Signature Invalid")
+    );
+    // The login page offers both; an unknown configuration is a configuration error.
+    let login = s
+        .org
+        .http
+        .get(format!("{}/login", s.org.base))
+        .send()
+        .await
+        .unwrap();
+    let login = login.text().await.unwrap();
+    assert!(login.contains(&format!("/saml/login?sc={sc}")), "{login}");
+    let unknown = s
+        .org
+        .http
+        .post(format!("{}&sc=0LEnone", s.acs))
+        .form(&[("SAMLResponse", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 400);
+    assert!(unknown
+        .text()
+        .await
+        .unwrap()
+        .contains("no SAML Single Sign-On configuration"));
+    // Deleted: its Login URL is refused, and its settings page is gone.
+    let res = s
+        .org
+        .http
+        .post(format!(
+            "{}/lightning/setup/SingleSignOn/delete",
+            s.org.base
+        ))
+        .form(&[("sc", sc.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection());
+    let (status, _) = post_to(&s, &second, &signed_response(&to_second, &next)).await;
+    assert_eq!(status, 400);
+    let page = s
+        .org
+        .http
+        .get(format!(
+            "{}/lightning/setup/SingleSignOn/home?sc={sc}",
+            s.org.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
 }
 
 fn urldecode(s: &str) -> String {

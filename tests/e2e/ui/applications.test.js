@@ -1,7 +1,7 @@
 // Playwright (Debian's chromium) against the built UI with a mocked IPC.
 import { after, before, beforeEach, afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "./browser.js";
+import { launchChromium, openMocked } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { existsSync, mkdirSync } from "node:fs";
@@ -9,7 +9,6 @@ import { serveDist } from "./serve.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "../../../ui/dist");
-const mockScript = join(here, "mock-ipc.js");
 const artifacts = join(here, "../artifacts");
 
 let browser;
@@ -17,15 +16,7 @@ let server;
 let page;
 
 async function open(scenario = {}) {
-  page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.errors = errors;
-  await page.addInitScript((s) => {
-    window.__LANYARD_SCENARIO__ = s;
-  }, scenario);
-  await page.addInitScript({ path: mockScript });
-  await page.goto(server.url);
+  page = await openMocked(browser, server.url, scenario, { viewport: { width: 1200, height: 780 } });
   return page;
 }
 

@@ -17,3 +17,19 @@ const ARGS = [
 export function launchChromium(extraArgs = []) {
   return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
 }
+
+const MOCK_IPC = new URL("./mock-ipc.js", import.meta.url).pathname;
+
+/**
+ * A new page on the built UI at `url` with the mocked IPC (mock-ipc.js) playing `scenario`.
+ * Uncaught page errors collect in `page.errors` (each suite asserts it stays empty).
+ */
+export async function openMocked(browser, url, scenario = {}, pageOptions = {}) {
+  const page = await browser.newPage(pageOptions);
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(e.message));
+  await page.addInitScript((s) => (window.__LANYARD_SCENARIO__ = s), scenario);
+  await page.addInitScript({ path: MOCK_IPC });
+  await page.goto(url);
+  return page;
+}

@@ -2,7 +2,7 @@
 // drawer, groups, CSV import), live updates from the change feed, and an application's User groups.
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "./browser.js";
+import { launchChromium, openMocked } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { existsSync, mkdirSync } from "node:fs";
@@ -10,7 +10,6 @@ import { serveDist } from "./serve.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "../../../ui/dist");
-const mockScript = join(here, "mock-ipc.js");
 const artifacts = join(here, "../artifacts");
 
 let browser;
@@ -18,15 +17,7 @@ let server;
 let page;
 
 async function open(scenario = {}) {
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.errors = errors;
-  await page.addInitScript((s) => {
-    window.__LANYARD_SCENARIO__ = s;
-  }, scenario);
-  await page.addInitScript({ path: mockScript });
-  await page.goto(server.url);
+  page = await openMocked(browser, server.url, scenario, { viewport: { width: 1400, height: 900 } });
   return page;
 }
 

@@ -1,7 +1,7 @@
 // The Events page (built UI, mocked IPC): empty state, the list newest first with failures marked.
 import { after, afterEach, before, it } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "./browser.js";
+import { launchChromium, openMocked } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { serveDist } from "./serve.js";
@@ -12,12 +12,7 @@ let server;
 let page;
 
 async function open(scenario) {
-  page = await browser.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(e.message));
-  await page.addInitScript((s) => (window.__LANYARD_SCENARIO__ = s), scenario);
-  await page.addInitScript({ path: join(here, "mock-ipc.js") });
-  await page.goto(server.url);
+  page = await openMocked(browser, server.url, scenario);
   await page.getByTestId("nav-events").click();
 }
 

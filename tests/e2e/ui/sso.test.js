@@ -2,7 +2,7 @@
 // refusals that keep what was saved, the IdP key rollover buttons, and the decoder.
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "./browser.js";
+import { launchChromium, openMocked } from "./browser.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { serveDist } from "./serve.js";
@@ -18,12 +18,10 @@ let server;
 let page;
 
 async function openSso(scenario = {}) {
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, permissions: ["clipboard-read", "clipboard-write"] });
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(e.message));
-  await page.addInitScript((s) => (window.__LANYARD_SCENARIO__ = s), { apps: [APP], ...scenario });
-  await page.addInitScript({ path: join(here, "mock-ipc.js") });
-  await page.goto(server.url);
+  page = await openMocked(browser, server.url, { apps: [APP], ...scenario }, {
+    viewport: { width: 1280, height: 1000 },
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
   await page.getByTestId("app-acme").click();
   await page.getByTestId("app-tab-sso").click();
 }

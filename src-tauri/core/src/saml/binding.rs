@@ -68,7 +68,8 @@ pub fn same(a: &str, b: &str) -> bool {
     a == b || canonical(a) == canonical(b)
 }
 
-/// The Login URLs Lanyard signs for (one per configuration, the active certificate's first).
+/// The Login URLs Lanyard answers for: one per configuration a certificate signs for (the active
+/// certificate's first); the SP's ACS while there is no certificate yet (signing then says so).
 pub fn known_acs(rows: &[IdpCertRow], sp_acs: &str) -> Vec<String> {
     let mut signing: Vec<(u8, &IdpCertRow)> = rows
         .iter()
@@ -82,12 +83,10 @@ pub fn known_acs(rows: &[IdpCertRow], sp_acs: &str) -> Vec<String> {
             out.push(acs.to_owned());
         }
     }
+    if out.is_empty() {
+        out.push(sp_acs.to_owned());
+    }
     out
-}
-
-/// Whether a login request's Login URL is one Lanyard signs for.
-pub fn signs_for(rows: &[IdpCertRow], sp_acs: &str, requested: &str) -> bool {
-    known_acs(rows, sp_acs).iter().any(|a| same(a, requested))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -259,12 +258,15 @@ mod tests {
             acs, spelled,
             "posted to the URL exactly as Salesforce asked"
         );
-        assert!(signs_for(&rows, ACS1, spelled));
-        assert!(!signs_for(
-            &rows,
-            ACS1,
-            "https://acme.my.salesforce.com/?so=00D000000000001&sc=0LE9"
-        ));
+        let known = known_acs(&rows, ACS1);
+        assert!(known.iter().any(|k| same(k, spelled)));
+        let other = "https://acme.my.salesforce.com/?so=00D000000000001&sc=0LE9";
+        assert!(!known.iter().any(|k| same(k, other)));
+        assert_eq!(
+            known_acs(&[], ACS1),
+            vec![ACS1.to_owned()],
+            "no key yet: the SP's ACS"
+        );
         assert_eq!(
             normalized(ACS2),
             "https://acme.my.salesforce.com/?so=00D000000000001&sc=0LE000000000002"

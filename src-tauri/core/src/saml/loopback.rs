@@ -331,13 +331,8 @@ async fn check_request(
             .await
             .unwrap_or_default();
         let known = super::binding::known_acs(&rows, &sp.acs_url);
-        let known_or_sp = if known.is_empty() {
-            vec![sp.acs_url.clone()]
-        } else {
-            known
-        };
-        if !known_or_sp.iter().any(|k| super::binding::same(k, acs)) {
-            return Err(Refused::new("Login request refused", &format!("the request asks for the Login URL {acs:?}; Lanyard signs only for {}. If this Salesforce configuration is new, bind the next certificate to it in Lanyard; if its certificate was retired, delete the configuration in Salesforce.", known_or_sp.join(", "))));
+        if !known.iter().any(|k| super::binding::same(k, acs)) {
+            return Err(Refused::new("Login request refused", &format!("the request asks for the Login URL {acs:?}; Lanyard signs only for {}. If this Salesforce configuration is new, bind the next certificate to it in Lanyard; if its certificate was retired, delete the configuration in Salesforce.", known.join(", "))));
         }
     }
     let id = root

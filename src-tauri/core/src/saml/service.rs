@@ -647,12 +647,8 @@ impl Core {
                 .await
                 .map_err(|e| api(e.into()))?
             {
-                let mut acs_urls = super::binding::known_acs(&rows, &sp.acs_url);
-                if acs_urls.is_empty() {
-                    acs_urls.push(sp.acs_url.clone());
-                }
+                expected.acs_urls = super::binding::known_acs(&rows, &sp.acs_url);
                 expected.sp_entity_id = Some(sp.entity_id);
-                expected.acs_urls = acs_urls;
             }
             for row in rows {
                 if row.status != "retired" {

@@ -192,17 +192,8 @@ impl Rig {
             .saml_response("practice", user, None)
             .await
             .unwrap();
-        let html = self
-            .http
-            .post(&signed.acs_url)
-            .form(&[("SAMLResponse", signed.saml_response.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        heading(&html)
+        let form = [("SAMLResponse", signed.saml_response.as_str())];
+        heading(&post_form(&self.http, &signed.acs_url, &form).await)
     }
 }
 
@@ -259,6 +250,22 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// Submits the auto-post page the way the browser's script does.
+/// Posts a form the way a browser submits it and returns the page.
+pub async fn post_form<T: serde::Serialize + ?Sized>(
+    http: &reqwest::Client,
+    url: &str,
+    form: &T,
+) -> String {
+    http.post(url)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 pub async fn follow_auto_post(http: &reqwest::Client, html: &str) -> String {
     let action = unescape(attr(html, "action", "<form").expect("form action"));
     let response = unescape(attr(html, "value", "name=\"SAMLResponse\"").expect("SAMLResponse"));
@@ -266,14 +273,7 @@ pub async fn follow_auto_post(http: &reqwest::Client, html: &str) -> String {
     if let Some(relay) = attr(html, "value", "name=\"RelayState\"") {
         form.push(("RelayState".to_owned(), unescape(relay)));
     }
-    http.post(action)
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    post_form(http, &action, &form).await
 }
 
 impl Rig {
@@ -297,16 +297,8 @@ impl Rig {
         }
         let key = attr(&chooser, "value", "name=\"key\"").unwrap().to_owned();
         let action = format!("{idp_base}{}", attr(&chooser, "action", "<form").unwrap());
-        let page = self
-            .http
-            .post(&action)
-            .form(&[("key", key.as_str()), ("email", "ada@practice.example.com")])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let form = [("key", key.as_str()), ("email", "ada@practice.example.com")];
+        let page = post_form(&self.http, &action, &form).await;
         heading(&follow_auto_post(&self.http, &page).await)
     }
 }

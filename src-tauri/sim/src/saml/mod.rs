@@ -44,9 +44,10 @@ pub struct ConfigQuery {
     pub sc: Option<String>,
 }
 
-fn unknown_config(sc: Option<&str>) -> Response {
+/// The answer when `sc` names no configuration: 400 in the login flow, 404 on a setup page.
+pub fn unknown_config(sc: Option<&str>, status: StatusCode) -> Response {
     (
-        StatusCode::BAD_REQUEST,
+        status,
         page(
             "Single Sign-On",
             &format!(
@@ -85,7 +86,7 @@ async fn sp_metadata(State(sim): State<SharedSim>, Query(q): Query<ConfigQuery>)
         return missing_keys();
     };
     let Some(config) = org.sso_config(q.sc.as_deref()) else {
-        return unknown_config(q.sc.as_deref());
+        return unknown_config(q.sc.as_deref(), StatusCode::BAD_REQUEST);
     };
     let valid_until = (chrono::Utc::now() + chrono::Duration::days(365))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -125,7 +126,7 @@ struct StartQuery {
 async fn start_login(State(sim): State<SharedSim>, Query(q): Query<StartQuery>) -> Response {
     let mut org = sim.org();
     let Some(config) = org.sso_config(q.sc.as_deref()).cloned() else {
-        return unknown_config(q.sc.as_deref());
+        return unknown_config(q.sc.as_deref(), StatusCode::BAD_REQUEST);
     };
     let idp = config.idp_login_url.clone();
     if !config.enabled || idp.is_empty() {
@@ -184,7 +185,7 @@ async fn consume(
         return (StatusCode::BAD_REQUEST, page("Login", "<p class=\"error\">Configuration Error: the login URL must carry ?so= with this org's id.</p>")).into_response();
     }
     let Some(config) = org.sso_config(q.sc.as_deref()).cloned() else {
-        return unknown_config(q.sc.as_deref());
+        return unknown_config(q.sc.as_deref(), StatusCode::BAD_REQUEST);
     };
     let acs = config_acs_url(&sim.base_url, &org, &config);
     let entity = entity_id(&org);
@@ -268,14 +269,9 @@ async fn login_page(State(sim): State<SharedSim>) -> Response {
                     format!("/saml/login?sc={}", c.id),
                 )
             };
-            let label = if c.name.is_empty() {
-                &c.issuer
-            } else {
-                &c.name
-            };
             format!(
                 "<p><a class=\"primary\" id=\"{id}\" href=\"{href}\">Log In with {}</a></p>",
-                escape(label)
+                escape(c.label())
             )
         })
         .collect();
