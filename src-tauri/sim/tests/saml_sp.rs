@@ -20,13 +20,13 @@ struct Setup {
     entity: String,
 }
 
-async fn setup() -> Setup {
-    let org = common::default_org().await;
-    let idp = Idp::new("Lanyard IdP test");
-    let res = org
-        .http
-        .post(format!("{}/lightning/setup/SingleSignOn/home", org.base))
+/// Saves a Single Sign-On Settings form: `home` (the first configuration) or `new` (another one,
+/// named `name`), trusting `idp`'s certificate.
+async fn sso_form(org: &common::Org, page: &str, name: &str, idp: &Idp) -> reqwest::Response {
+    org.http
+        .post(format!("{}/lightning/setup/SingleSignOn/{page}", org.base))
         .form(&[
+            ("name", name),
             ("enabled", "on"),
             ("issuer", ISSUER),
             ("idp_login_url", "http://127.0.0.1:9/saml2/acme"),
@@ -35,7 +35,13 @@ async fn setup() -> Setup {
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn setup() -> Setup {
+    let org = common::default_org().await;
+    let idp = Idp::new("Lanyard IdP test");
+    let res = sso_form(&org, "home", "", &idp).await;
     assert!(res.status().is_redirection());
     org.create_user("ada@example.com", "Ada", "Lovelace").await;
     let (acs, entity) = {
@@ -473,21 +479,7 @@ async fn sp_metadata_describes_the_org() {
 async fn each_sso_configuration_trusts_its_own_certificate_and_login_url() {
     let s = setup().await;
     let next = Idp::new("Lanyard IdP next");
-    let res = s
-        .org
-        .http
-        .post(format!("{}/lightning/setup/SingleSignOn/new", s.org.base))
-        .form(&[
-            ("name", "Next"),
-            ("enabled", "on"),
-            ("issuer", ISSUER),
-            ("idp_login_url", "http://127.0.0.1:9/saml2/acme"),
-            ("idp_certificate_pem", next.cert_pem.as_str()),
-            ("identity_type", "username"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = sso_form(&s.org, "new", "Next", &next).await;
     assert!(res.status().is_redirection());
     let sc = res.headers()["location"]
         .to_str()
