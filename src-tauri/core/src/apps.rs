@@ -273,9 +273,15 @@ pub async fn get(pool: &SqlitePool, name: &str) -> Result<Application, AppError>
 }
 
 pub async fn delete(pool: &SqlitePool, name: &str) -> Result<(), AppError> {
+    let mut conn = pool.acquire().await?;
+    delete_in(&mut conn, name).await
+}
+
+/// [`delete`] on a connection (inside the caller's transaction).
+pub async fn delete_in(conn: &mut sqlx::SqliteConnection, name: &str) -> Result<(), AppError> {
     let done = sqlx::query("DELETE FROM applications WHERE name = ?")
         .bind(name)
-        .execute(pool)
+        .execute(conn)
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound(name.to_owned()));

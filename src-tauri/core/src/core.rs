@@ -96,10 +96,76 @@ impl Core {
             .map_err(|e| e.to_api())
     }
 
+    /// Deletes an application: its group bindings are recorded as removed in the change feed (in
+    /// the same transaction), then its secrets (IdP keys, SCIM tokens) leave the keyring.
     pub async fn delete_app(&self, name: &str) -> Result<(), ApiError> {
-        apps::delete(self.store.pool(), name)
+        let app = self.get_app(name).await?;
+        let storage = |e: sqlx::Error| crate::store::StoreError::from(e).to_api();
+        let mut tx = self.store.pool().begin().await.map_err(storage)?;
+        let cert_ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM idp_certificates WHERE app_id = ?")
+                .bind(&app.id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(storage)?;
+        let bindings: Vec<(String, String)> = sqlx::query_as(
+            "SELECT g.id, g.name FROM app_group_bindings b JOIN groups g ON g.id = b.group_id
+             WHERE b.app_id = ?",
+        )
+        .bind(&app.id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(storage)?;
+        let feed: Vec<_> = bindings
+            .iter()
+            .map(|(gid, gname)| {
+                crate::directory::changes::Change::binding(
+                    crate::directory::ChangeKind::BindingRemoved,
+                    &app.id,
+                    gid,
+                    gname,
+                )
+            })
+            .collect();
+        crate::directory::changes::record(&mut tx, self.clock.now(), &feed)
             .await
-            .map_err(|e| e.to_api())
+            .map_err(|e| e.to_api())?;
+        apps::delete_in(&mut tx, &app.name)
+            .await
+            .map_err(|e| e.to_api())?;
+        tx.commit().await.map_err(storage)?;
+        let secrets = self.secrets_async();
+        let names = cert_ids
+            .iter()
+            .map(|cert_id| crate::secrets::SecretName::IdpKey {
+                app_id: &app.id,
+                cert_id,
+            })
+            .chain(crate::secrets::SecretName::connection(&app.id));
+        let mut failures = Vec::new();
+        for secret in names {
+            if let Err(e) = secrets.delete(secret).await {
+                failures.push(e.to_string());
+            }
+        }
+        if let Some(first) = failures.first() {
+            tracing::warn!(app = %app.name, failures = failures.len(), "secrets left in the keyring");
+            return Err(ApiError::new(
+                ErrorCode::KeyringUnavailable,
+                format!(
+                    "The application {} was deleted, but {} of its secrets could not be removed from the keyring ({first}). Unlock the keyring and remove the entries under the service \"lanyard\" named app/{}/… by hand.",
+                    app.name,
+                    failures.len(),
+                    app.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The secret store, with async calls.
+    pub fn secrets_async(&self) -> crate::secrets::Secrets {
+        crate::secrets::Secrets(Arc::clone(&self.secrets))
     }
 
     /// Named events, newest first (`before` pages back by id).

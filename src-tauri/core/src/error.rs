@@ -21,6 +21,9 @@ pub enum ErrorCode {
     Storage,
     /// No OS keyring is reachable.
     KeyringUnavailable,
+    /// A remote (Salesforce, a SCIM server, a login host) refused or failed; the message
+    /// carries its own words and what to try.
+    Remote,
     /// Anything else; the message still says what failed.
     Internal,
 }

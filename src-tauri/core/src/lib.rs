@@ -8,6 +8,7 @@ pub mod directory;
 pub mod error;
 pub mod events;
 pub mod paths;
+pub mod provisioning;
 pub mod saml;
 pub mod secrets;
 pub mod store;

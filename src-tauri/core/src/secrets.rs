@@ -32,13 +32,50 @@ impl<T> fmt::Debug for Sensitive<T> {
     }
 }
 
-/// Which secret: an account name inside the [`SERVICE`], such as `app/<id>/idp-signing-key`.
+/// Which secret: an account name inside the [`SERVICE`]. Built only from a [`SecretName`], so
+/// this module owns every key name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SecretKey(String);
 
+/// Every secret Lanyard keeps, by what it is for. Nobody else builds a key name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretName<'a> {
+    /// An IdP signing key (PEM) of one certificate of an application.
+    IdpKey { app_id: &'a str, cert_id: &'a str },
+    /// The OAuth access token of an application's Salesforce connection.
+    OAuthAccessToken { app_id: &'a str },
+    /// The OAuth refresh token of an application's Salesforce connection.
+    OAuthRefreshToken { app_id: &'a str },
+    /// The bearer token of an application's connection to another SCIM server.
+    BearerToken { app_id: &'a str },
+}
+
+impl SecretName<'_> {
+    pub fn key(self) -> SecretKey {
+        SecretKey(match self {
+            SecretName::IdpKey { app_id, cert_id } => format!("app/{app_id}/idp-key/{cert_id}"),
+            SecretName::OAuthAccessToken { app_id } => format!("app/{app_id}/scim/oauth-access"),
+            SecretName::OAuthRefreshToken { app_id } => {
+                format!("app/{app_id}/scim/oauth-refresh")
+            }
+            SecretName::BearerToken { app_id } => format!("app/{app_id}/scim/bearer"),
+        })
+    }
+
+    /// The connection secrets of an application (deleted on disconnect and with the application).
+    pub fn connection(app_id: &str) -> [SecretName<'_>; 3] {
+        [
+            SecretName::OAuthAccessToken { app_id },
+            SecretName::OAuthRefreshToken { app_id },
+            SecretName::BearerToken { app_id },
+        ]
+    }
+}
+
 impl SecretKey {
-    pub fn new(account: impl Into<String>) -> Self {
-        Self(account.into())
+    /// A key outside the product's names, for probing and for tests of a store itself.
+    pub fn scratch(account: impl Into<String>) -> Self {
+        Self(format!("scratch/{}", account.into()))
     }
 
     pub fn account(&self) -> &str {
@@ -77,7 +114,8 @@ pub trait SecretStore: Send + Sync {
 
     /// Checks that the store can be reached at all, without touching any secret.
     fn probe(&self) -> Result<(), SecretError> {
-        self.get(&SecretKey::new("probe/never-stored")).map(|_| ())
+        self.get(&SecretKey::scratch("probe-never-stored"))
+            .map(|_| ())
     }
 }
 
@@ -151,6 +189,49 @@ impl SecretStore for KeyringStore {
     }
 }
 
+/// The store's calls off the async runtime (D-Bus calls block).
+#[derive(Clone)]
+pub struct Secrets(pub std::sync::Arc<dyn SecretStore>);
+
+impl Secrets {
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn SecretStore) -> Result<T, SecretError> + Send + 'static,
+    ) -> Result<T, SecretError> {
+        let store = std::sync::Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .unwrap_or_else(|join| {
+                Err(SecretError::Failed {
+                    account: String::new(),
+                    detail: format!("the keyring call stopped unexpectedly: {join}"),
+                })
+            })
+    }
+
+    pub async fn get(
+        &self,
+        name: SecretName<'_>,
+    ) -> Result<Option<Sensitive<String>>, SecretError> {
+        let key = name.key();
+        self.blocking(move |s| s.get(&key)).await
+    }
+
+    pub async fn set(
+        &self,
+        name: SecretName<'_>,
+        value: Sensitive<String>,
+    ) -> Result<(), SecretError> {
+        let key = name.key();
+        self.blocking(move |s| s.set(&key, &value)).await
+    }
+
+    pub async fn delete(&self, name: SecretName<'_>) -> Result<(), SecretError> {
+        let key = name.key();
+        self.blocking(move |s| s.delete(&key)).await
+    }
+}
+
 /// An in-memory store for unit tests. Never used by the app or the CLI.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
@@ -194,7 +275,7 @@ mod tests {
     #[test]
     fn memory_store_round_trip_and_missing_is_none() {
         let store = MemoryStore::default();
-        let key = SecretKey::new("app/x/token");
+        let key = SecretName::BearerToken { app_id: "x" }.key();
         assert!(store.get(&key).unwrap().is_none(), "nothing stored yet");
         store.set(&key, &Sensitive::new("v1".into())).unwrap();
         assert_eq!(store.get(&key).unwrap().unwrap().expose(), "v1");

@@ -1,7 +1,7 @@
 //! The real OS keyring (Secret Service). Needs a reachable, unlocked keyring: the project's test
 //! command runs these inside a private D-Bus session with gnome-keyring.
 
-use lanyard_core::secrets::{KeyringStore, SecretKey, SecretStore, Sensitive};
+use lanyard_core::secrets::{KeyringStore, SecretName, SecretStore, Sensitive};
 
 #[test]
 #[ignore = "needs a Secret Service; the test command runs it inside a D-Bus session with gnome-keyring"]
@@ -9,7 +9,11 @@ fn real_keyring_round_trip() {
     // A service name of its own, so a developer's real Lanyard secrets are never touched.
     let store = KeyringStore::new(format!("lanyard-test-{}", std::process::id()));
     store.probe().expect("the keyring is reachable");
-    let key = SecretKey::new("app/test/idp-signing-key");
+    let key = SecretName::IdpKey {
+        app_id: "test",
+        cert_id: "c1",
+    }
+    .key();
     assert!(
         store.get(&key).unwrap().is_none(),
         "nothing stored under a fresh service"

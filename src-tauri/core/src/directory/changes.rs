@@ -27,6 +27,19 @@ pub enum ChangeKind {
     BindingRemoved,
 }
 
+/// Who made a change. Provisioning never pushes back what an import from the target just wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+pub enum ChangeSource {
+    /// The admin, in the window or the CLI (the default of every write).
+    Admin,
+    CsvImport,
+    SalesforceImport,
+    Sync,
+}
+
 /// One entry of the feed. `detail` is the email or group name at the time of the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct DirectoryChange {
@@ -37,6 +50,7 @@ pub struct DirectoryChange {
     pub group_id: Option<String>,
     pub app_id: Option<String>,
     pub detail: String,
+    pub source: ChangeSource,
 }
 
 /// A change about to be recorded.
@@ -135,11 +149,27 @@ pub async fn since(
     limit: u32,
 ) -> Result<Vec<DirectoryChange>, DirectoryError> {
     Ok(sqlx::query_as::<_, DirectoryChange>(
-        "SELECT id, at, kind, user_id, group_id, app_id, detail FROM directory_changes
+        "SELECT id, at, kind, user_id, group_id, app_id, detail, source FROM directory_changes
          WHERE id > ? ORDER BY id LIMIT ?",
     )
     .bind(after_id)
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await?)
+}
+
+/// Marks every change after `mark` as made by `source` (call it at the end of the transaction
+/// that made them: an import records its changes through the ordinary writes, then says whose
+/// they were).
+pub async fn attribute_since(
+    conn: &mut SqliteConnection,
+    mark: i64,
+    source: ChangeSource,
+) -> Result<(), DirectoryError> {
+    sqlx::query("UPDATE directory_changes SET source = ? WHERE id > ?")
+        .bind(source)
+        .bind(mark)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

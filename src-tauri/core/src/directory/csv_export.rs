@@ -72,15 +72,11 @@ pub async fn federation(
     app: &str,
 ) -> Result<(String, u32), DirectoryError> {
     let app_id = groups::app_id(&mut *conn, app).await?;
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT u.email, u.federation_id FROM users u
-         WHERE u.id IN (SELECT m.user_id FROM group_members m
-                        JOIN app_group_bindings b ON b.group_id = m.group_id WHERE b.app_id = ?)
-         ORDER BY u.email_key",
-    )
-    .bind(&app_id)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(String, Option<String>)> = super::access::authorized_users(conn, &app_id)
+        .await?
+        .into_iter()
+        .map(|u| (u.email, u.federation_id))
+        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["Username", "FederationIdentifier"])
         .map_err(csv_error)?;

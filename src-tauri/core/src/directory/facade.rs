@@ -295,7 +295,11 @@ impl Core {
             let mut tx = sqlx::Connection::begin(&mut *conn)
                 .await
                 .map_err(|e| api(e.into()))?;
+            let mark = changes::latest_id(&mut *tx).await.map_err(api)?;
             let summary = csv_import::commit(&mut tx, text, self.now())
+                .await
+                .map_err(api)?;
+            changes::attribute_since(&mut tx, mark, changes::ChangeSource::CsvImport)
                 .await
                 .map_err(api)?;
             tx.commit().await.map_err(|e| api(e.into()))?;

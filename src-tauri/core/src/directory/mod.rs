@@ -4,10 +4,12 @@
 //! - [`users`]: one person; email = Salesforce username, unique case-insensitively.
 //! - [`groups`]: groups, members, and application bindings.
 //! - [`csv_import`] / [`csv_export`]: preview-then-commit import, directory and Data Loader exports.
+//! - [`access`]: who is authorized for an application (the one query everybody uses).
 //! - [`changes`]: the change feed provisioning reads and the window polls.
 //! - [`query`]: one sorted, searched, filtered page of users (the users table's source).
 //! - [`facade`]: the [`crate::Core`] methods the GUI and the CLI call.
 
+pub mod access;
 pub mod changes;
 pub mod csv_export;
 pub mod csv_import;
@@ -19,7 +21,8 @@ pub mod validate;
 
 use crate::error::{ErrorCode, HasCode};
 
-pub use changes::{ChangeKind, DirectoryChange};
+pub use access::AuthorizedUser;
+pub use changes::{ChangeKind, ChangeSource, DirectoryChange};
 pub use csv_import::{ImportPreview, ImportSummary, RowError};
 pub use facade::{mark_for_ipc, FederationCsv};
 pub use groups::{AppGroupAccess, Group, GroupInput};

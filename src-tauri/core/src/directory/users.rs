@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 /// A postal address (SCIM `addresses[0]`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Address {
     /// work, home, other…
     #[serde(rename = "type")]
+    #[sqlx(rename = "address_type")]
     pub kind: String,
     pub street_address: String,
     pub locality: String,
@@ -22,12 +23,14 @@ pub struct Address {
 }
 
 /// A phone number (SCIM `phoneNumbers[0]`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Phone {
     /// work, mobile, fax…
     #[serde(rename = "type")]
+    #[sqlx(rename = "phone_type")]
     pub kind: String,
+    #[sqlx(rename = "phone")]
     pub value: String,
 }
 

@@ -29,9 +29,12 @@ impl Core {
         entity: Option<&str>,
     ) -> Result<SpView, ApiError> {
         let r = self.set_sp_metadata_attempt(app, bytes, entity).await;
-        self.saml_event(app, "saml.sp_metadata_saved", &r, |v| {
-            format!("entity ID {}, ACS {}", v.config.entity_id, v.config.acs_url)
-        })
+        self.saml_event(
+            app,
+            crate::events::EventName::SamlSpMetadataSaved,
+            &r,
+            |v| format!("entity ID {}, ACS {}", v.config.entity_id, v.config.acs_url),
+        )
         .await;
         r
     }
@@ -46,18 +49,24 @@ impl Core {
         let r = self
             .set_sp_manual_attempt(app, entity_id, acs_url, cert)
             .await;
-        self.saml_event(app, "saml.sp_settings_entered", &r, |v| {
-            format!("entity ID {}, ACS {}", v.config.entity_id, v.config.acs_url)
-        })
+        self.saml_event(
+            app,
+            crate::events::EventName::SamlSpSettingsEntered,
+            &r,
+            |v| format!("entity ID {}, ACS {}", v.config.entity_id, v.config.acs_url),
+        )
         .await;
         r
     }
 
     pub async fn import_sp_certificate(&self, app: &str, bytes: &[u8]) -> Result<SpView, ApiError> {
         let r = self.import_sp_certificate_attempt(app, bytes).await;
-        self.saml_event(app, "saml.sp_certificate_imported", &r, |v| {
-            format!("{} Salesforce certificate(s) on file", v.certificates.len())
-        })
+        self.saml_event(
+            app,
+            crate::events::EventName::SamlSpCertificateImported,
+            &r,
+            |v| format!("{} Salesforce certificate(s) on file", v.certificates.len()),
+        )
         .await;
         r
     }
@@ -70,9 +79,9 @@ impl Core {
     ) -> Result<Vec<IdpCertView>, ApiError> {
         let r = self.idp_rotate_attempt(app, activate, request).await;
         let name = if activate {
-            "saml.idp_certificate_activated"
+            crate::events::EventName::SamlIdpCertificateActivated
         } else {
-            "saml.idp_key_created"
+            crate::events::EventName::SamlIdpKeyCreated
         };
         self.saml_event(app, name, &r, |v| statuses(v)).await;
         r
@@ -85,20 +94,30 @@ impl Core {
         acs_url: Option<&str>,
     ) -> Result<Vec<IdpCertView>, ApiError> {
         let r = self.idp_bind_next_attempt(app, acs_url).await;
-        self.saml_event(app, "saml.idp_certificate_bound", &r, |_| match acs_url {
-            Some(url) if !url.trim().is_empty() => {
-                format!("next certificate signs for {}", url.trim())
-            }
-            _ => "next certificate signs for the SP metadata's ACS".to_owned(),
-        })
+        self.saml_event(
+            app,
+            crate::events::EventName::SamlIdpCertificateBound,
+            &r,
+            |_| match acs_url {
+                Some(url) if !url.trim().is_empty() => {
+                    format!("next certificate signs for {}", url.trim())
+                }
+                _ => "next certificate signs for the SP metadata's ACS".to_owned(),
+            },
+        )
         .await;
         r
     }
 
     pub async fn idp_retire(&self, app: &str) -> Result<Vec<IdpCertView>, ApiError> {
         let r = self.idp_retire_attempt(app).await;
-        self.saml_event(app, "saml.idp_certificate_retired", &r, |v| statuses(v))
-            .await;
+        self.saml_event(
+            app,
+            crate::events::EventName::SamlIdpCertificateRetired,
+            &r,
+            |v| statuses(v),
+        )
+        .await;
         r
     }
 
@@ -108,7 +127,7 @@ impl Core {
         settings: SamlSettings,
     ) -> Result<SamlSettings, ApiError> {
         let r = self.set_saml_settings_attempt(app, settings).await;
-        self.saml_event(app, "saml.settings_saved", &r, |s| {
+        self.saml_event(app, crate::events::EventName::SamlSettingsSaved, &r, |s| {
             let on = s.attributes.iter().filter(|a| a.enabled).count();
             format!(
                 "lifetime {} s, sign {:?}, {on} attribute(s) on",
@@ -152,9 +171,12 @@ impl Core {
             .as_ref()
             .map(|_| ())
             .map_err(|e| ApiError::new(e.code, format!("{username}: {}", e.message)));
-        self.saml_event(app, "saml.response_signed", &r2, |_| {
-            format!("{flow} response for {username}")
-        })
+        self.saml_event(
+            app,
+            crate::events::EventName::SamlResponseSigned,
+            &r2,
+            |_| format!("{flow} response for {username}"),
+        )
         .await;
         r
     }

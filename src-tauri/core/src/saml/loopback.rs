@@ -237,7 +237,7 @@ async fn refuse(state: &IdpState, app: &str, r: Refused) -> Response {
         state.core.store().pool(),
         now,
         Some(app),
-        "saml.login_request_refused",
+        crate::events::EventName::SamlLoginRequestRefused,
         false,
         &format!("{}: {}", r.title, r.detail),
     )
@@ -499,7 +499,7 @@ async fn choose(
             core.store().pool(),
             core.clock.now(),
             Some(&app),
-            "saml.login_denied",
+            crate::events::EventName::SamlLoginDenied,
             false,
             &detail,
         )

@@ -48,7 +48,11 @@ pub fn idp_entity_id(app: &Application) -> String {
 }
 
 fn key_account(app: &Application, cert_id: &str) -> SecretKey {
-    SecretKey::new(format!("app/{}/idp-key/{cert_id}", app.id))
+    crate::secrets::SecretName::IdpKey {
+        app_id: &app.id,
+        cert_id,
+    }
+    .key()
 }
 
 fn expectation(app: &Application) -> Expectation {
@@ -81,7 +85,7 @@ impl Core {
     pub(crate) async fn saml_event<T>(
         &self,
         app: &str,
-        name: &str,
+        name: crate::events::EventName,
         result: &Result<T, ApiError>,
         ok_detail: impl FnOnce(&T) -> String,
     ) {
