@@ -6,6 +6,7 @@ mod directory;
 mod groups;
 mod output;
 mod saml;
+mod scim;
 mod sim;
 mod users;
 
@@ -65,13 +66,31 @@ enum Command {
     /// The practice org: a local Salesforce simulator.
     #[command(subcommand)]
     Sim(sim::SimCommand),
+    /// The SCIM connection of an application (Salesforce through OAuth, or any SCIM server).
+    #[command(subcommand)]
+    Scim(scim::ScimCommand),
+    /// Provision APP's users and groups to its SCIM target.
+    Sync(scim::SyncArgs),
     /// Named events (every attempt and its outcome), newest first.
     Events {
         /// How many to show.
         #[arg(long, default_value_t = 50)]
         limit: u32,
         #[arg(long)]
+        app: Option<String>,
+        /// An event name, e.g. user_create_provision.
+        #[arg(long)]
+        event: Option<String>,
+        /// ok, failed, skipped or warning.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Only events at or after this time (RFC 3339).
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        #[arg(long)]
+        csv: bool,
     },
     /// Show where Lanyard keeps its state and whether the OS keyring answers.
     Info {
@@ -129,7 +148,11 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             directory::federation_csv(&core, &app, out.as_deref()).await
         }
         Command::Info { json } => info(&core, json).await,
-        Command::Events { limit, json } => events(&core, limit, json).await,
+        Command::Events { limit, app, event, outcome, since, json, csv } => {
+            events(&core, limit, app, event, outcome, since, json, csv).await
+        }
+        Command::Scim(cmd) => scim::run(&core, cmd).await,
+        Command::Sync(args) => scim::sync(&core, args).await,
         Command::Idp(cmd) => saml::idp(&core, cmd).await,
         Command::Saml(cmd) => saml::saml(&core, cmd).await,
         Command::Sim(_) | Command::Metadata(_) => Ok(()),
@@ -163,21 +186,55 @@ async fn info(core: &Core, json: bool) -> Result<(), ApiError> {
     }
 }
 
-async fn events(core: &Core, limit: u32, json: bool) -> Result<(), ApiError> {
-    let list = core.events(limit, None).await?;
+#[allow(clippy::too_many_arguments)]
+async fn events(
+    core: &Core,
+    limit: u32,
+    app: Option<String>,
+    event: Option<String>,
+    outcome: Option<String>,
+    since: Option<String>,
+    json: bool,
+    csv: bool,
+) -> Result<(), ApiError> {
+    let bad = |m: String| ApiError::new(ErrorCode::InvalidInput, m);
+    let filter = lanyard_core::events::EventFilter {
+        app_name: app,
+        name: event.map(|e| e.parse()).transpose().map_err(|e: lanyard_core::events::UnknownEventName| bad(e.to_string()))?,
+        outcome: outcome.map(|o| o.parse()).transpose().map_err(bad)?,
+        since: since
+            .map(|s| chrono::DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&chrono::Utc)))
+            .transpose()
+            .map_err(|e| bad(format!("--since must be an RFC 3339 time such as 2026-12-01T09:00:00Z ({e})")))?,
+        limit,
+        ..Default::default()
+    };
+    let list = core.query_events(&filter).await?;
     if json {
         return output::print_json(&list);
+    }
+    if csv {
+        println!("id,at,app,event,outcome,target,http_status,error_code,attempt,run_id,detail");
+        for e in &list {
+            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            println!("{},{},{},{},{},{},{},{},{},{},{}", e.id, e.at.to_rfc3339(), q(e.app_name.as_deref().unwrap_or("")),
+                e.name, e.outcome.as_str(), q(e.target.as_deref().unwrap_or("")),
+                e.http_status.map(|s| s.to_string()).unwrap_or_default(), q(e.error_code.as_deref().unwrap_or("")),
+                e.attempt.map(|s| s.to_string()).unwrap_or_default(), e.run_id.as_deref().unwrap_or(""), q(&e.detail));
+        }
+        return Ok(());
     }
     if list.is_empty() {
         println!("no events yet");
     }
     for e in &list {
         println!(
-            "{}  {:<6} {:<32} {:<16} {}",
+            "{}  {:<7} {:<32} {:<16} {:<28} {}",
             e.at.format("%Y-%m-%d %H:%M:%S"),
-            e.outcome,
-            e.name,
+            e.outcome.as_str(),
+            e.name.as_str(),
             e.app_name.as_deref().unwrap_or("-"),
+            e.target.as_deref().unwrap_or("-"),
             e.detail
         );
     }
@@ -185,8 +242,13 @@ async fn events(core: &Core, limit: u32, json: bool) -> Result<(), ApiError> {
 }
 
 fn fail(e: &ApiError) -> ExitCode {
-    // One line, whatever the message contained.
-    eprintln!("lanyard: {}", e.message.replace('\n', " "));
+    // One line, whatever the message contained; with --json, the error as {"code","message"}.
+    if std::env::args().any(|a| a == "--json") {
+        let line = serde_json::to_string(e).unwrap_or_default();
+        eprintln!("{line}");
+    } else {
+        eprintln!("lanyard: {}", e.message.replace('\n', " "));
+    }
     match e.code {
         ErrorCode::InvalidInput => ExitCode::from(2),
         _ => ExitCode::from(1),

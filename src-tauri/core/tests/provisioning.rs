@@ -1,0 +1,245 @@
+//! Provisioning against the practice org: the OAuth dance (the test plays the browser's consent
+//! step), a first sync that lists the target once, an unchanged re-sync with no request, a
+//! suspension pushed as a deactivation, dry-run sending no write, the deletion guard, and a
+//! group Salesforce does not have reported instead of created.
+
+mod common;
+
+use lanyard_core::directory::{groups::GroupInput, users::UserInput};
+use lanyard_core::events::{EventFilter, EventName, Outcome};
+use lanyard_core::provisioning::run::Cancel;
+use lanyard_core::provisioning::SyncOptions;
+use lanyard_core::Core;
+use std::time::Duration;
+
+async fn add_users(core: &Core, group: &str, n: usize) {
+    for i in 0..n {
+        core.create_user(UserInput {
+            email: format!("user{i:04}@acme.example"),
+            firstname: format!("First{i}"),
+            lastname: format!("Last{i}"),
+            department: "Sales".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    let emails: Vec<String> = (0..n).map(|i| format!("user{i:04}@acme.example")).collect();
+    core.add_group_members(group, &emails).await.unwrap();
+}
+
+/// Plays the browser: opens the authorize URL, allows access, follows the redirect to Lanyard.
+async fn consent(http: &reqwest::Client, authorize_url: &str) {
+    let page = http.get(authorize_url).send().await.unwrap();
+    assert!(page.status().is_success(), "the consent page opens");
+    let html = page.text().await.unwrap();
+    let consent = common::attr(&html, "value", "name=\"consent\"")
+        .map(str::to_owned)
+        .expect("the consent form carries its token");
+    let base = url::Url::parse(authorize_url).unwrap();
+    let decided = http
+        .post(base.join("/services/oauth2/authorize").unwrap())
+        .form(&[("consent", consent.as_str()), ("decision", "allow")])
+        .send()
+        .await
+        .unwrap();
+    let location = decided
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("allow redirects to the loopback listener")
+        .to_owned();
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    let back = http.get(&location).send().await.unwrap();
+    assert!(back.status().is_success(), "the listener takes the redirect");
+}
+
+async fn connect(rig: &common::Rig) {
+    let login = rig
+        .core
+        .scim_connect_start("practice", None, None)
+        .await
+        .unwrap();
+    let url = login.authorize_url.clone();
+    let http = rig.http.clone();
+    let browser = tokio::spawn(async move { consent(&http, &url).await });
+    let report = rig
+        .core
+        .scim_connect_finish("practice", login, None, None, Duration::from_secs(30))
+        .await
+        .unwrap();
+    browser.await.unwrap();
+    assert_eq!(report.config_endpoint, "ServiceProviderConfigs");
+    assert!(
+        report.profile_id.as_deref().is_some_and(|p| p.starts_with("00e")),
+        "the Standard User profile id was found: {report:?}"
+    );
+}
+
+fn remote_users(rig: &common::Rig) -> Vec<serde_json::Value> {
+    rig.sim.sim.org().users.values().cloned().collect()
+}
+
+#[tokio::test]
+async fn oauth_connect_first_sync_resync_and_deactivation() {
+    let rig = common::rig().await;
+    rig.core
+        .create_group(GroupInput {
+            name: "All Sales".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+    rig.core
+        .set_app_group("practice", "All Sales", true)
+        .await
+        .unwrap();
+    add_users(&rig.core, "All Sales", 60).await;
+    connect(&rig).await;
+    let before = remote_users(&rig).len();
+
+    let dry = rig
+        .core
+        .sync("practice", SyncOptions { dry_run: true, ..Default::default() }, None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(dry.users.len(), 61, "60 users and ada are planned");
+    assert_eq!(remote_users(&rig).len(), before, "a dry run creates nobody");
+    let writes = rig
+        .sim
+        .sim
+        .faults
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET" && r.path.starts_with("/services/scim"))
+        .count();
+    assert_eq!(writes, 0, "no write left the process in the dry run");
+    let body = dry.users[0].body.as_ref().expect("a create shows its body");
+    assert_eq!(body["locale"], "en_US");
+
+    let first = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(first.summary.created, 61, "{:?}", first.summary);
+    assert_eq!(first.summary.failed, 1, "only the group Salesforce lacks: {:?}", first.failures);
+    assert_eq!(remote_users(&rig).len(), before + 61);
+    assert_eq!(first.summary.groups_updated, 1, "All Sales linked: {:?}", first.groups);
+    let group = rig
+        .sim
+        .sim
+        .org()
+        .groups
+        .values()
+        .find(|g| g["displayName"] == "All Sales")
+        .cloned()
+        .unwrap();
+    assert_eq!(group["members"].as_array().unwrap().len(), 60, "the public group got its members");
+
+    let again = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(again.summary.planned, 1, "only the missing group remains: {:?}", again.groups);
+    assert_eq!(again.summary.created + again.summary.updated, 0);
+
+    rig.core
+        .set_users_suspended(&["user0003@acme.example".to_owned()], true)
+        .await
+        .unwrap();
+    let third = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(third.summary.updated, 1, "{:?}", third.summary);
+    let remote = remote_users(&rig)
+        .into_iter()
+        .find(|u| u["userName"] == "user0003@acme.example")
+        .unwrap();
+    assert_eq!(remote["active"], false, "suspended → active=false");
+
+    let events = rig
+        .core
+        .query_events(&EventFilter {
+            name: Some(EventName::UserCreateProvision),
+            outcome: Some(Outcome::Ok),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 61, "one named event per create");
+    assert!(events.iter().all(|e| e.run_id.is_some() && e.target.is_some()));
+    let missing = rig
+        .core
+        .query_events(&EventFilter {
+            name: Some(EventName::GroupUpdateProvision),
+            outcome: Some(Outcome::Failed),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        missing.iter().any(|e| e.detail.contains("Create the public group in Salesforce Setup")),
+        "a group Salesforce lacks is reported with what to do"
+    );
+}
+
+#[tokio::test]
+async fn the_deletion_guard_holds_an_unbinding_until_allowed() {
+    let rig = common::rig().await;
+    rig.core
+        .create_group(GroupInput {
+            name: "Support".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+    rig.core
+        .set_app_group("practice", "Support", true)
+        .await
+        .unwrap();
+    add_users(&rig.core, "Support", 30).await;
+    connect(&rig).await;
+    let first = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(first.summary.created, 31);
+    rig.core
+        .set_app_group("practice", "Support", false)
+        .await
+        .unwrap();
+    let held = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(held.summary.held, 30, "{:?}", held.summary);
+    assert_eq!(held.summary.deactivated, 0);
+    assert!(held.held_reason.as_deref().unwrap_or("").contains("allow"));
+    let active = remote_users(&rig)
+        .iter()
+        .filter(|u| u["active"] == true && u["userName"].as_str().unwrap_or("").ends_with("@acme.example"))
+        .count();
+    assert_eq!(active, 30, "nobody was deactivated while held");
+    let allowed = rig
+        .core
+        .sync(
+            "practice",
+            SyncOptions {
+                allow_deactivations: true,
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(allowed.summary.deactivated, 30, "{:?}", allowed.summary);
+}
