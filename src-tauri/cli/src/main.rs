@@ -148,9 +148,15 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             directory::federation_csv(&core, &app, out.as_deref()).await
         }
         Command::Info { json } => info(&core, json).await,
-        Command::Events { limit, app, event, outcome, since, json, csv } => {
-            events(&core, limit, app, event, outcome, since, json, csv).await
-        }
+        Command::Events {
+            limit,
+            app,
+            event,
+            outcome,
+            since,
+            json,
+            csv,
+        } => events(&core, limit, app, event, outcome, since, json, csv).await,
         Command::Scim(cmd) => scim::run(&core, cmd).await,
         Command::Sync(args) => scim::sync(&core, args).await,
         Command::Idp(cmd) => saml::idp(&core, cmd).await,
@@ -200,12 +206,21 @@ async fn events(
     let bad = |m: String| ApiError::new(ErrorCode::InvalidInput, m);
     let filter = lanyard_core::events::EventFilter {
         app_name: app,
-        name: event.map(|e| e.parse()).transpose().map_err(|e: lanyard_core::events::UnknownEventName| bad(e.to_string()))?,
+        name: event
+            .map(|e| e.parse())
+            .transpose()
+            .map_err(|e: lanyard_core::events::UnknownEventName| bad(e.to_string()))?,
         outcome: outcome.map(|o| o.parse()).transpose().map_err(bad)?,
         since: since
-            .map(|s| chrono::DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&chrono::Utc)))
+            .map(|s| {
+                chrono::DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&chrono::Utc))
+            })
             .transpose()
-            .map_err(|e| bad(format!("--since must be an RFC 3339 time such as 2026-12-01T09:00:00Z ({e})")))?,
+            .map_err(|e| {
+                bad(format!(
+                    "--since must be an RFC 3339 time such as 2026-12-01T09:00:00Z ({e})"
+                ))
+            })?,
         limit,
         ..Default::default()
     };
@@ -217,10 +232,20 @@ async fn events(
         println!("id,at,app,event,outcome,target,http_status,error_code,attempt,run_id,detail");
         for e in &list {
             let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-            println!("{},{},{},{},{},{},{},{},{},{},{}", e.id, e.at.to_rfc3339(), q(e.app_name.as_deref().unwrap_or("")),
-                e.name, e.outcome.as_str(), q(e.target.as_deref().unwrap_or("")),
-                e.http_status.map(|s| s.to_string()).unwrap_or_default(), q(e.error_code.as_deref().unwrap_or("")),
-                e.attempt.map(|s| s.to_string()).unwrap_or_default(), e.run_id.as_deref().unwrap_or(""), q(&e.detail));
+            println!(
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                e.id,
+                e.at.to_rfc3339(),
+                q(e.app_name.as_deref().unwrap_or("")),
+                e.name,
+                e.outcome.as_str(),
+                q(e.target.as_deref().unwrap_or("")),
+                e.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                q(e.error_code.as_deref().unwrap_or("")),
+                e.attempt.map(|s| s.to_string()).unwrap_or_default(),
+                e.run_id.as_deref().unwrap_or(""),
+                q(&e.detail)
+            );
         }
         return Ok(());
     }

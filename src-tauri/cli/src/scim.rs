@@ -14,7 +14,12 @@ pub enum ScimCommand {
     Connect {
         app: String,
         /// Another SCIM 2.0 server: its base URL (ending before /Users).
-        #[arg(long, value_name = "URL", conflicts_with = "salesforce", requires = "token_env")]
+        #[arg(
+            long,
+            value_name = "URL",
+            conflicts_with = "salesforce",
+            requires = "token_env"
+        )]
         base_url: Option<String>,
         /// The environment variable that holds the bearer token (never an argument).
         #[arg(long, value_name = "VAR")]
@@ -77,11 +82,24 @@ fn print_test(r: &TestReport, json: bool) -> Result<(), ApiError> {
         return output::print_json(r);
     }
     println!("SCIM base       {}", r.scim_base);
-    println!("config          {} (patch {}, filter {}{})", r.config_endpoint, r.patch, r.filter,
-        r.max_results.map(|m| format!(", max {m}")).unwrap_or_default());
-    println!("entitlements    {}", if r.entitlements { "yes" } else { "none" });
+    println!(
+        "config          {} (patch {}, filter {}{})",
+        r.config_endpoint,
+        r.patch,
+        r.filter,
+        r.max_results
+            .map(|m| format!(", max {m}"))
+            .unwrap_or_default()
+    );
+    println!(
+        "entitlements    {}",
+        if r.entitlements { "yes" } else { "none" }
+    );
     println!("Standard User   {}", r.profile_id.as_deref().unwrap_or("-"));
-    println!("API usage       {}", r.api_usage.as_deref().unwrap_or("not reported"));
+    println!(
+        "API usage       {}",
+        r.api_usage.as_deref().unwrap_or("not reported")
+    );
     for n in &r.notes {
         println!("note            {n}");
     }
@@ -100,27 +118,53 @@ fn token_from_env(var: &str) -> Result<Sensitive<String>, ApiError> {
 
 pub async fn run(core: &Core, cmd: ScimCommand) -> Result<(), ApiError> {
     match cmd {
-        ScimCommand::Connect { app, base_url, token_env, salesforce, login_host, client_id, no_browser, json } => {
+        ScimCommand::Connect {
+            app,
+            base_url,
+            token_env,
+            salesforce,
+            login_host,
+            client_id,
+            no_browser,
+            json,
+        } => {
             if let Some(base) = base_url {
                 let var = token_env.unwrap_or_default();
-                let report = core.scim_connect_bearer(&app, &base, token_from_env(&var)?).await?;
+                let report = core
+                    .scim_connect_bearer(&app, &base, token_from_env(&var)?)
+                    .await?;
                 return print_test(&report, json);
             }
             if !salesforce {
-                return Err(ApiError::new(ErrorCode::InvalidInput, "Say which target: --salesforce (OAuth) or --base-url URL --token-env VAR."));
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "Say which target: --salesforce (OAuth) or --base-url URL --token-env VAR.",
+                ));
             }
-            let login = core.scim_connect_start(&app, login_host.as_deref(), client_id.as_deref()).await?;
+            let login = core
+                .scim_connect_start(&app, login_host.as_deref(), client_id.as_deref())
+                .await?;
             eprintln!("Open this address in a browser and allow access (waiting up to 5 minutes):");
             println!("{}", login.authorize_url);
             if !no_browser {
                 // The URL carries no secret (PKCE keeps the verifier in this process).
-                if let Err(e) = std::process::Command::new("xdg-open").arg(&login.authorize_url).spawn() {
-                    eprintln!("lanyard: cannot open the browser ({e}); open the address above by hand.");
+                if let Err(e) = std::process::Command::new("xdg-open")
+                    .arg(&login.authorize_url)
+                    .spawn()
+                {
+                    eprintln!(
+                        "lanyard: cannot open the browser ({e}); open the address above by hand."
+                    );
                 }
             }
             let report = core
-                .scim_connect_finish(&app, login, login_host.as_deref(), client_id.as_deref(),
-                    lanyard_core::provisioning::oauth::REDIRECT_TIMEOUT)
+                .scim_connect_finish(
+                    &app,
+                    login,
+                    login_host.as_deref(),
+                    client_id.as_deref(),
+                    lanyard_core::provisioning::oauth::REDIRECT_TIMEOUT,
+                )
                 .await?;
             print_test(&report, json)
         }
@@ -131,12 +175,18 @@ pub async fn run(core: &Core, cmd: ScimCommand) -> Result<(), ApiError> {
                 return output::print_json(&v);
             }
             println!("application     {}", v.app);
-            println!("target          {:?} {}", v.connection.kind, v.connection.scim_base);
+            println!(
+                "target          {:?} {}",
+                v.connection.kind, v.connection.scim_base
+            );
             println!("state           {:?}", v.connection.state);
             if let Some(a) = &v.connection.account {
                 println!("connected as    {a}");
             }
-            println!("linked          {} users, {} groups", v.linked_users, v.linked_groups);
+            println!(
+                "linked          {} users, {} groups",
+                v.linked_users, v.linked_groups
+            );
             if let Some(r) = &v.last_run {
                 println!("last sync       {} {} (created {}, updated {}, deactivated {}, failed {}, held {}) {}",
                     r.started_at.format("%Y-%m-%d %H:%M:%S"), r.status, r.created, r.updated, r.deactivated, r.failed, r.held, r.message);
@@ -170,29 +220,55 @@ pub async fn sync(core: &Core, a: SyncArgs) -> Result<(), ApiError> {
     });
     let progress = (!a.json && !a.dry_run).then(|| {
         Arc::new(|p: Progress| {
-            if p.done % 100 == 0 || p.done == p.total {
-                eprintln!("  {}/{} ({:.0}/s{})", p.done, p.total, p.rate_per_sec,
-                    p.eta_secs.map(|e| format!(", {e:.0} s left")).unwrap_or_default());
+            if p.done.is_multiple_of(100) || p.done == p.total {
+                eprintln!(
+                    "  {}/{} ({:.0}/s{})",
+                    p.done,
+                    p.total,
+                    p.rate_per_sec,
+                    p.eta_secs
+                        .map(|e| format!(", {e:.0} s left"))
+                        .unwrap_or_default()
+                );
             }
         }) as lanyard_core::provisioning::run::ProgressFn
     });
     let report = core.sync(&a.app, opts, progress, cancel).await?;
     print_report(&report, a.json)?;
-    if report.summary.failed > 0 || (!report.summary.message.is_empty() && report.held_reason.is_none()) {
-        return Err(ApiError::new(ErrorCode::Remote, format!("{} operation(s) failed. {}", report.summary.failed, report.summary.message)));
+    if report.summary.failed > 0
+        || (!report.summary.message.is_empty() && report.held_reason.is_none())
+    {
+        return Err(ApiError::new(
+            ErrorCode::Remote,
+            format!(
+                "{} operation(s) failed. {}",
+                report.summary.failed, report.summary.message
+            ),
+        ));
     }
     Ok(())
 }
 
 fn print_report(r: &SyncReport, json: bool) -> Result<(), ApiError> {
     if json {
-        return if r.summary.dry_run { output::print_json(r) } else { output::print_json(&r.summary) };
+        return if r.summary.dry_run {
+            output::print_json(r)
+        } else {
+            output::print_json(&r.summary)
+        };
     }
     if r.summary.dry_run {
         for u in &r.users {
-            println!("{:?} {}{}{}", u.action, u.user_name,
-                u.remote_id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default(),
-                if u.held { " [held]" } else { "" });
+            println!(
+                "{:?} {}{}{}",
+                u.action,
+                u.user_name,
+                u.remote_id
+                    .as_deref()
+                    .map(|i| format!(" ({i})"))
+                    .unwrap_or_default(),
+                if u.held { " [held]" } else { "" }
+            );
             for c in &u.changes {
                 println!("    {}: {:?} -> {:?}", c.attribute, c.before, c.after);
             }
@@ -201,7 +277,13 @@ fn print_report(r: &SyncReport, json: bool) -> Result<(), ApiError> {
             }
         }
         for g in &r.groups {
-            println!("{:?} group {} (+{} -{})", g.action, g.name, g.add.len(), g.remove.len());
+            println!(
+                "{:?} group {} (+{} -{})",
+                g.action,
+                g.name,
+                g.add.len(),
+                g.remove.len()
+            );
             if let Some(b) = &g.body {
                 println!("    body: {b}");
             }

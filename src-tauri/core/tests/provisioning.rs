@@ -51,7 +51,10 @@ async fn consent(http: &reqwest::Client, authorize_url: &str) {
         .to_owned();
     assert!(location.starts_with("http://127.0.0.1:"), "{location}");
     let back = http.get(&location).send().await.unwrap();
-    assert!(back.status().is_success(), "the listener takes the redirect");
+    assert!(
+        back.status().is_success(),
+        "the listener takes the redirect"
+    );
 }
 
 async fn connect(rig: &common::Rig) {
@@ -71,7 +74,10 @@ async fn connect(rig: &common::Rig) {
     browser.await.unwrap();
     assert_eq!(report.config_endpoint, "ServiceProviderConfigs");
     assert!(
-        report.profile_id.as_deref().is_some_and(|p| p.starts_with("00e")),
+        report
+            .profile_id
+            .as_deref()
+            .is_some_and(|p| p.starts_with("00e")),
         "the Standard User profile id was found: {report:?}"
     );
 }
@@ -100,7 +106,15 @@ async fn oauth_connect_first_sync_resync_and_deactivation() {
 
     let dry = rig
         .core
-        .sync("practice", SyncOptions { dry_run: true, ..Default::default() }, None, Cancel::default())
+        .sync(
+            "practice",
+            SyncOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
         .await
         .unwrap();
     assert_eq!(dry.users.len(), 61, "60 users and ada are planned");
@@ -123,9 +137,17 @@ async fn oauth_connect_first_sync_resync_and_deactivation() {
         .await
         .unwrap();
     assert_eq!(first.summary.created, 61, "{:?}", first.summary);
-    assert_eq!(first.summary.failed, 1, "only the group Salesforce lacks: {:?}", first.failures);
+    assert_eq!(
+        first.summary.failed, 1,
+        "only the group Salesforce lacks: {:?}",
+        first.failures
+    );
     assert_eq!(remote_users(&rig).len(), before + 61);
-    assert_eq!(first.summary.groups_updated, 1, "All Sales linked: {:?}", first.groups);
+    assert_eq!(
+        first.summary.groups_updated, 1,
+        "All Sales linked: {:?}",
+        first.groups
+    );
     let group = rig
         .sim
         .sim
@@ -135,14 +157,22 @@ async fn oauth_connect_first_sync_resync_and_deactivation() {
         .find(|g| g["displayName"] == "All Sales")
         .cloned()
         .unwrap();
-    assert_eq!(group["members"].as_array().unwrap().len(), 60, "the public group got its members");
+    assert_eq!(
+        group["members"].as_array().unwrap().len(),
+        60,
+        "the public group got its members"
+    );
 
     let again = rig
         .core
         .sync("practice", SyncOptions::default(), None, Cancel::default())
         .await
         .unwrap();
-    assert_eq!(again.summary.planned, 1, "only the missing group remains: {:?}", again.groups);
+    assert_eq!(
+        again.summary.planned, 1,
+        "only the missing group remains: {:?}",
+        again.groups
+    );
     assert_eq!(again.summary.created + again.summary.updated, 0);
 
     rig.core
@@ -172,7 +202,9 @@ async fn oauth_connect_first_sync_resync_and_deactivation() {
         .await
         .unwrap();
     assert_eq!(events.len(), 61, "one named event per create");
-    assert!(events.iter().all(|e| e.run_id.is_some() && e.target.is_some()));
+    assert!(events
+        .iter()
+        .all(|e| e.run_id.is_some() && e.target.is_some()));
     let missing = rig
         .core
         .query_events(&EventFilter {
@@ -184,7 +216,9 @@ async fn oauth_connect_first_sync_resync_and_deactivation() {
         .await
         .unwrap();
     assert!(
-        missing.iter().any(|e| e.detail.contains("Create the public group in Salesforce Setup")),
+        missing.iter().any(|e| e
+            .detail
+            .contains("Create the public group in Salesforce Setup")),
         "a group Salesforce lacks is reported with what to do"
     );
 }
@@ -225,7 +259,13 @@ async fn the_deletion_guard_holds_an_unbinding_until_allowed() {
     assert!(held.held_reason.as_deref().unwrap_or("").contains("allow"));
     let active = remote_users(&rig)
         .iter()
-        .filter(|u| u["active"] == true && u["userName"].as_str().unwrap_or("").ends_with("@acme.example"))
+        .filter(|u| {
+            u["active"] == true
+                && u["userName"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with("@acme.example")
+        })
         .count();
     assert_eq!(active, 30, "nobody was deactivated while held");
     let allowed = rig

@@ -146,10 +146,13 @@ pub struct PendingLogin {
     server: tokio::task::JoinHandle<()>,
 }
 
+/// The one redirect's query, handed from the listener to the waiting login.
+type Redirected = tokio::sync::oneshot::Sender<HashMap<String, String>>;
+
 #[derive(Clone)]
 struct Listener {
     port: u16,
-    tx: Arc<Mutex<Option<tokio::sync::oneshot::Sender<HashMap<String, String>>>>>,
+    tx: Arc<Mutex<Option<Redirected>>>,
 }
 
 /// Whether a request's Host header names this listener on the loopback (a page of another origin

@@ -108,7 +108,7 @@ impl Counters {
 
 /// A result the writer task stores.
 enum Write {
-    Link(UserLink),
+    Link(Box<UserLink>),
     Unlink(String),
     GroupLink(GroupLink),
     GroupUnlink(String),
@@ -426,7 +426,7 @@ async fn store_batch(
     let mut evs = Vec::new();
     for w in batch {
         match w {
-            Write::Link(l) => link_rows.push(l),
+            Write::Link(l) => link_rows.push(*l),
             Write::Unlink(user_id) => {
                 links::upsert_user_links(&mut tx, app_id, &std::mem::take(&mut link_rows), now)
                     .await?;
@@ -527,11 +527,11 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
     match p.action {
         UserAction::Link | UserAction::Acknowledge => {
             let remote = p.remote_id.clone().unwrap_or_default();
-            ctx.write(Write::Link(UserLink::new(
+            ctx.write(Write::Link(Box::new(UserLink::new(
                 &p.user_id,
                 &remote,
                 p.desired.clone(),
-            )))
+            ))))
             .await;
             if p.action == UserAction::Link {
                 ctx.counters.linked.fetch_add(1, Ordering::Relaxed);
@@ -556,11 +556,11 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
             match r {
                 Ok(a) => match created_id(&a) {
                     Some(id) => {
-                        ctx.write(Write::Link(UserLink::new(
+                        ctx.write(Write::Link(Box::new(UserLink::new(
                             &p.user_id,
                             &id,
                             p.desired.clone(),
-                        )))
+                        ))))
                         .await;
                         ctx.counters.created.fetch_add(1, Ordering::Relaxed);
                         ctx.write(Write::Event(ok_event(
@@ -592,11 +592,11 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
             match r {
                 Ok(a) => {
                     let remote = p.remote_id.clone().unwrap_or_default();
-                    ctx.write(Write::Link(UserLink::new(
+                    ctx.write(Write::Link(Box::new(UserLink::new(
                         &p.user_id,
                         &remote,
                         p.desired.clone(),
-                    )))
+                    ))))
                     .await;
                     let counter = match p.action {
                         UserAction::Deactivate => &ctx.counters.deactivated,
@@ -709,11 +709,11 @@ async fn link_existing(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str, attempts: u
             return false;
         }
     }
-    ctx.write(Write::Link(UserLink::new(
+    ctx.write(Write::Link(Box::new(UserLink::new(
         &p.user_id,
         &id,
         p.desired.clone(),
-    )))
+    ))))
     .await;
     ctx.counters.linked.fetch_add(1, Ordering::Relaxed);
     ctx.write(Write::Event(
