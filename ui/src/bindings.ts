@@ -146,17 +146,23 @@ export type AttributeRule = {
 	enabled: boolean,
 };
 
+/**  An authorized user's row: every field the directory keeps, and the state. */
 export type AuthorizedUser = {
+	id: string,
 	email: string,
-	displayname: string,
 	firstname: string,
 	lastname: string,
-	federation_id: string | null,
+	displayname: string,
+	employee_type: string,
 	job_title: string,
+	employee_identifier: string,
 	department: string,
 	company: string,
-	employee_identifier: string,
-	phone: string,
+	address: Address,
+	phone: Phone,
+	suspended: boolean,
+	password_expired: boolean,
+	federation_id: string | null,
 };
 
 export type CertInfo = {
@@ -227,6 +233,11 @@ export type ErrorCode =
 "storage" | 
 /**  No OS keyring is reachable. */
 "keyring_unavailable" | 
+/**
+ *  A remote (Salesforce, a SCIM server, a login host) refused or failed; the message
+ *  carries its own words and what to try.
+ */
+"remote" | 
 /**  Anything else; the message still says what failed. */
 "internal";
 
@@ -235,12 +246,20 @@ export type Event = {
 	id: number,
 	at: string,
 	app_name: string | null,
-	/**  A stable dotted name, e.g. "saml.idp_key_created". */
-	name: string,
-	/**  "ok" or "failed". */
-	outcome: string,
+	name: EventName,
+	outcome: Outcome,
 	detail: string,
+	/**  The userName or group the attempt was about. */
+	target: string | null,
+	run_id: string | null,
+	http_status: number | null,
+	/**  The target's own error code (Salesforce's `DUPLICATE_USERNAME`, a SCIM `scimType`). */
+	error_code: string | null,
+	attempt: number | null,
 };
+
+/**  Every event Lanyard records. Stable: scripts filter on these names. */
+export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete";
 
 /**  A group as every face shows it. Field names are stable (`--json`). */
 export type Group = {
@@ -352,6 +371,9 @@ export type NewApplication = {
 	/**  Defaults to the environment's login host (or the practice org's address). */
 	login_url: string | null,
 };
+
+/**  How an attempt ended. */
+export type Outcome = "ok" | "failed" | "skipped" | "warning";
 
 /**  A phone number (SCIM `phoneNumbers[0]`). */
 export type Phone = {

@@ -152,7 +152,7 @@ async fn both_salesforce_configurations_keep_working_through_the_switch() {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.name)
+        .map(|e| e.name.as_str().to_owned())
         .collect();
     assert!(
         names.iter().any(|n| n == "saml.idp_certificate_bound"),
