@@ -206,3 +206,21 @@ fn unreachable_keyring_is_explained() {
     );
     assert!(info["storage"]["schema_version"].as_i64().unwrap() >= 1);
 }
+
+#[test]
+fn json_errors_are_code_and_message_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lanyard(dir.path(), &["app", "show", "nope", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "a missing application fails");
+    let err: Value = serde_json::from_str(stderr(&out).trim()).expect("stderr is one JSON object");
+    assert_eq!(err["code"], "not_found");
+    assert!(
+        err["message"].as_str().unwrap_or("").contains("nope"),
+        "{err}"
+    );
+    let plain = lanyard(dir.path(), &["app", "show", "nope"]);
+    assert!(
+        stderr(&plain).starts_with("lanyard: "),
+        "without --json: one plain line"
+    );
+}

@@ -108,6 +108,12 @@ impl Core {
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(storage)?;
+        let connected: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM scim_connections WHERE app_id = ?")
+                .bind(&app.id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(storage)?;
         let bindings: Vec<(String, String)> = sqlx::query_as(
             "SELECT g.id, g.name FROM app_group_bindings b JOIN groups g ON g.id = b.group_id
              WHERE b.app_id = ?",
@@ -141,7 +147,13 @@ impl Core {
                 app_id: &app.id,
                 cert_id,
             })
-            .chain(crate::secrets::SecretName::connection(&app.id));
+            // Only what can exist: the keyring is not asked about an application that never
+            // had a key or a connection.
+            .chain(
+                crate::secrets::SecretName::connection(&app.id)
+                    .into_iter()
+                    .filter(|_| connected > 0),
+            );
         let mut failures = Vec::new();
         for secret in names {
             if let Err(e) = secrets.delete(secret).await {
