@@ -7,9 +7,11 @@
 //! * IdP-initiated: a one-time page on a random port (single use, gone after 60 s) that posts a
 //!   fresh response to the ACS.
 
+use super::authn_request::{self, Arrival, CheckedRequest, Refused, ReplayCache, SpSide};
 use super::authorized::{authorized_user, authorized_users};
-use super::input::{intake, parse, MAX_XML_BYTES};
+use super::input::MAX_XML_BYTES;
 use super::store;
+use super::wire::{base64_lenient, inflate_bounded, param, url_decode};
 use super::xml::escape;
 use crate::{ApiError, Core, ErrorCode};
 use axum::extract::{Form, Path, RawQuery, State};
@@ -17,10 +19,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use base64::Engine;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 const REQUEST_TTL: Duration = Duration::from_secs(300);
 /// How long a one-time IdP-initiated page waits for the browser.
 pub const ONE_TIME_TTL: Duration = Duration::from_secs(60);
-const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 
 struct Pending {
     app: String,
@@ -54,7 +53,9 @@ impl OneTimeLogin {
 #[derive(Clone)]
 struct IdpState {
     core: Core,
+    port: u16,
     pending: Arc<Mutex<HashMap<String, Pending>>>,
+    replays: Arc<Mutex<ReplayCache>>,
 }
 
 /// A running loopback IdP endpoint.
@@ -126,110 +127,6 @@ fn auto_post(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> R
     html(StatusCode::OK, "Signing in", &body, Some(&nonce))
 }
 
-fn raw_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    query.split('&').find_map(|kv| {
-        kv.split_once('=')
-            .filter(|(k, _)| *k == name)
-            .map(|(_, v)| v)
-    })
-}
-
-fn url_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Checks an HTTP-Redirect signature: RSA-SHA256 over the query parts exactly as received.
-fn verify_redirect_signature(query: &str, certs_pem: &[String]) -> Result<(), String> {
-    let sig_alg = raw_param(query, "SigAlg")
-        .map(url_decode)
-        .ok_or("the AuthnRequest is not signed (no SigAlg), but Salesforce signs its requests")?;
-    if sig_alg != RSA_SHA256 {
-        return Err(format!(
-            "signature algorithm {sig_alg} refused: only RSA-SHA256 is accepted"
-        ));
-    }
-    let signature = raw_param(query, "Signature")
-        .map(url_decode)
-        .ok_or("no Signature")?;
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(signature.replace(' ', "+"))
-        .map_err(|_| "the Signature is not base64")?;
-    let mut signed = format!(
-        "SAMLRequest={}",
-        raw_param(query, "SAMLRequest").unwrap_or("")
-    );
-    if let Some(r) = raw_param(query, "RelayState") {
-        signed.push_str(&format!("&RelayState={r}"));
-    }
-    signed.push_str(&format!(
-        "&SigAlg={}",
-        raw_param(query, "SigAlg").unwrap_or("")
-    ));
-    for pem in certs_pem {
-        let Ok(cert) = openssl::x509::X509::from_pem(pem.as_bytes()) else {
-            continue;
-        };
-        let Ok(key) = cert.public_key() else { continue };
-        let Ok(mut v) = openssl::sign::Verifier::new(openssl::hash::MessageDigest::sha256(), &key)
-        else {
-            continue;
-        };
-        if v.update(signed.as_bytes()).is_ok() && v.verify(&signature).unwrap_or(false) {
-            return Ok(());
-        }
-    }
-    Err("the AuthnRequest signature does not verify with Salesforce's certificate".into())
-}
-
-fn inflate_bounded(data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    flate2::read::DeflateDecoder::new(data)
-        .take(MAX_XML_BYTES as u64 + 1)
-        .read_to_end(&mut out)
-        .ok()?;
-    (out.len() <= MAX_XML_BYTES).then_some(out)
-}
-
-struct Request {
-    id: String,
-    /// The Login URL the request asked for (AssertionConsumerServiceURL).
-    acs_url: Option<String>,
-}
-
-/// Why a login request was refused: shown to the admin and recorded as an event.
-struct Refused {
-    title: &'static str,
-    detail: String,
-}
-
-impl Refused {
-    fn new(title: &'static str, detail: &str) -> Self {
-        Self {
-            title,
-            detail: detail.to_owned(),
-        }
-    }
-}
-
 /// Records the refusal and renders the page.
 async fn refuse(state: &IdpState, app: &str, r: Refused) -> Response {
     let now = state.core.clock.now();
@@ -245,13 +142,14 @@ async fn refuse(state: &IdpState, app: &str, r: Refused) -> Response {
     deny(r.title, &r.detail)
 }
 
-/// Reads and checks an AuthnRequest against the application's SP configuration.
+/// Reads and checks an AuthnRequest against the application's SP configuration, and remembers
+/// its ID so it cannot be played again.
 async fn check_request(
     state: &IdpState,
     app_name: &str,
     xml: &[u8],
     redirect_query: Option<&str>,
-) -> Result<Request, Refused> {
+) -> Result<CheckedRequest, Refused> {
     let core = &state.core;
     let not_set_up = |d: &str| Refused::new("Single sign-on is not set up", d);
     let app = crate::apps::get(core.store().pool(), app_name)
@@ -267,88 +165,42 @@ async fn check_request(
                 app.label
             ))
         })?;
-    let certs: Vec<String> = store::sp_certs(core.store().pool(), &app.id)
+    let certs_pem: Vec<String> = store::sp_certs(core.store().pool(), &app.id)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|c| c.cert_pem)
         .collect();
-    let text = intake(xml).map_err(|e| Refused::new("Unreadable login request", &e.to_string()))?;
-    if sp.authn_requests_signed {
-        match redirect_query {
-            Some(q) => verify_redirect_signature(q, &certs)
-                .map_err(|e| Refused::new("Login request refused", &e))?,
-            None => {
-                use samael::crypto::{
-                    AllowedSignatureAlgorithm, CertificateDer, CryptoProvider, ReduceMode, XmlSec,
-                };
-                let ders: Vec<CertificateDer> = certs
-                    .iter()
-                    .filter_map(|p| {
-                        openssl::x509::X509::from_pem(p.as_bytes())
-                            .ok()?
-                            .to_der()
-                            .ok()
-                    })
-                    .map(CertificateDer::from)
-                    .collect();
-                XmlSec::reduce_xml_to_signed_with_allowed_algorithms(&text.text, &ders, ReduceMode::ValidateAndMarkNoAncestors, Some(&[AllowedSignatureAlgorithm::RsaSha256]))
-                    .map_err(|_| Refused::new("Login request refused", "the AuthnRequest signature does not verify with Salesforce's certificate (RSA-SHA256)"))?;
-            }
-        }
-    }
-    let doc =
-        parse(&text.text).map_err(|e| Refused::new("Unreadable login request", &e.to_string()))?;
-    let root = doc.root_element();
-    if root.tag_name().name() != "AuthnRequest" {
-        return Err(Refused::new(
-            "Unreadable login request",
-            "the message is not an AuthnRequest",
-        ));
-    }
-    let issuer = root
-        .children()
-        .find(|c| c.is_element() && c.tag_name().name() == "Issuer")
-        .and_then(|i| i.text())
-        .map(str::trim)
-        .unwrap_or("");
-    if issuer != sp.entity_id {
-        return Err(Refused::new(
-            "Login request refused",
-            &format!(
-                "the request's Issuer {issuer:?} is not this application's SP entity ID {:?}",
-                sp.entity_id
-            ),
-        ));
-    }
-    // Each Salesforce configuration has its own Login URL; Lanyard answers those its published
-    // certificates sign for (see saml::binding).
-    let acs_url = root
-        .attribute("AssertionConsumerServiceURL")
-        .map(str::to_owned);
-    if let Some(acs) = &acs_url {
-        let rows = store::idp_certs(core.store().pool(), &app.id)
-            .await
-            .unwrap_or_default();
-        let known = super::binding::known_acs(&rows, &sp.acs_url);
-        if !known.iter().any(|k| super::binding::same(k, acs)) {
-            return Err(Refused::new("Login request refused", &format!("the request asks for the Login URL {acs:?}; Lanyard signs only for {}. If this Salesforce configuration is new, bind the next certificate to it in Lanyard; if its certificate was retired, delete the configuration in Salesforce.", known.join(", "))));
-        }
-    }
-    let id = root
-        .attribute("ID")
-        .filter(|i| !i.is_empty() && i.len() <= 1024)
-        .ok_or_else(|| Refused::new("Unreadable login request", "the AuthnRequest has no ID"))?;
-    Ok(Request {
-        id: id.to_owned(),
-        acs_url,
-    })
+    let rows = store::idp_certs(core.store().pool(), &app.id)
+        .await
+        .unwrap_or_default();
+    let side = SpSide {
+        known_acs: super::binding::known_acs(&rows, &sp.acs_url),
+        entity_id: sp.entity_id,
+        requests_signed: sp.authn_requests_signed,
+        certs_pem,
+    };
+    let now = core.clock.now();
+    let arrival = Arrival {
+        xml,
+        redirect_query,
+        port: state.port,
+        app: &app.name,
+        now,
+    };
+    let checked = authn_request::check(&side, &arrival)?;
+    state
+        .replays
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remember(&checked, now)?;
+    Ok(checked)
 }
 
 async fn chooser(
     state: &IdpState,
     app_name: &str,
-    request: Request,
+    request: CheckedRequest,
     relay_state: Option<String>,
 ) -> Response {
     let core = &state.core;
@@ -411,15 +263,13 @@ async fn sso_redirect(
     if query.len() > 2 * MAX_XML_BYTES {
         return deny("Login request refused", "the request is too large");
     }
-    let Some(encoded) = raw_param(&query, "SAMLRequest") else {
+    let Some(encoded) = param(&query, "SAMLRequest") else {
         return deny(
             "No login request",
             "This is Lanyard's SAML endpoint: open it through Salesforce's login page.",
         );
     };
-    let Ok(deflated) =
-        base64::engine::general_purpose::STANDARD.decode(url_decode(encoded).replace(' ', "+"))
-    else {
+    let Ok(deflated) = base64_lenient(&url_decode(encoded)) else {
         return deny("Unreadable login request", "SAMLRequest is not base64");
     };
     let Some(xml) = inflate_bounded(&deflated) else {
@@ -428,7 +278,7 @@ async fn sso_redirect(
             "SAMLRequest is not deflated XML of at most 1 MiB",
         );
     };
-    let relay = raw_param(&query, "RelayState").map(url_decode);
+    let relay = param(&query, "RelayState").map(url_decode);
     match check_request(&state, &app, &xml, Some(&query)).await {
         Ok(req) => chooser(&state, &app, req, relay).await,
         Err(r) => refuse(&state, &app, r).await,
@@ -448,9 +298,7 @@ async fn sso_post(
     Path(app): Path<String>,
     Form(f): Form<PostBinding>,
 ) -> Response {
-    let Ok(xml) = base64::engine::general_purpose::STANDARD
-        .decode(f.saml_request.split_whitespace().collect::<String>())
-    else {
+    let Ok(xml) = base64_lenient(&f.saml_request) else {
         return deny("Unreadable login request", "SAMLRequest is not base64");
     };
     match check_request(&state, &app, &xml, None).await {
@@ -542,7 +390,9 @@ impl Core {
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         let state = IdpState {
             core: self.clone(),
+            port: addr.port(),
             pending: Arc::default(),
+            replays: Arc::default(),
         };
         let app = Router::new()
             .route("/saml2/{app}", get(sso_redirect).post(sso_post))

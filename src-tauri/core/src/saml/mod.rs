@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod response;
 pub mod service;
 pub mod store;
+pub mod wire;
 pub mod xml;
 
 /// Salesforce usernames look like email addresses: one @, a dotted domain, no spaces.
@@ -29,6 +30,7 @@ pub fn looks_like_username(s: &str) -> bool {
         && s.len() <= 80
 }
 pub mod audit;
+pub mod authn_request;
 pub mod authorized;
 pub mod decode;
 pub mod loopback;
