@@ -69,6 +69,13 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
         .xml
         .contains("http://www.w3.org/2001/04/xmlenc#sha256"));
     assert!(!signed.xml.contains("#sha1"), "no SHA-1 anywhere");
+    assert!(
+        signed
+            .xml
+            .contains("<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef>")
+            && !signed.xml.contains("PasswordProtectedTransport"),
+        "Lanyard checks no password, so it claims none"
+    );
     assert_eq!(
         signed.xml.matches("<ds:SignatureValue>").count(),
         2,
