@@ -173,6 +173,7 @@ impl Rig {
                 self.base()
             ))
             .form(&[
+                ("_csrf", self.sim.sim.csrf_token()),
                 ("name", name),
                 ("enabled", "on"),
                 ("issuer", issuer.as_str()),
