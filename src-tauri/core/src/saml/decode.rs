@@ -298,6 +298,9 @@ fn response_checks(
     let assertion = el(root, SAML, "Assertion");
     let response_signed = child(root, DS, "Signature").is_some();
     let assertion_signed = assertion.and_then(|a| child(a, DS, "Signature")).is_some();
+    // The document the signature check verified, when it did: Issuer, Audience and Recipient
+    // are read from it, so an unsigned copy beside the signed assertion cannot show through.
+    let mut verified: Option<String> = None;
     let sig = if e.idp_certs_der.is_empty() {
         check(
             "Signature",
@@ -318,15 +321,42 @@ fn response_checks(
             .cloned()
             .map(CertificateDer::from)
             .collect();
-        match XmlSec::reduce_xml_to_signed_with_allowed_algorithms(text, &certs, ReduceMode::ValidateAndMarkNoAncestors, Some(&[AllowedSignatureAlgorithm::RsaSha256])) {
-            Ok(_) => check("Signature", CheckStatus::Pass, format!("verifies with the IdP certificate (response signed: {response_signed}, assertion signed: {assertion_signed})")),
-            Err(_) => check("Signature", CheckStatus::Fail, "does not verify with the IdP certificate using RSA-SHA256"),
+        match XmlSec::reduce_xml_to_signed_with_allowed_algorithms(
+            text,
+            &certs,
+            ReduceMode::ValidateAndMarkNoAncestors,
+            Some(&[AllowedSignatureAlgorithm::RsaSha256]),
+        ) {
+            Ok(reduced) => {
+                verified = Some(reduced);
+                check("Signature", CheckStatus::Pass, format!("verifies with the IdP certificate (response signed: {response_signed}, assertion signed: {assertion_signed}); Issuer, Audience and Recipient below are read from the verified document"))
+            }
+            Err(_) => check(
+                "Signature",
+                CheckStatus::Fail,
+                "does not verify with the IdP certificate using RSA-SHA256",
+            ),
         }
     };
     out.push(sig);
+    let verified_doc = verified.as_deref().and_then(|v| parse(v).ok());
+    let verified_assertion = verified_doc.as_ref().and_then(|d| {
+        let root = d.root_element();
+        if root.tag_name().name() == "Assertion" {
+            Some(root)
+        } else {
+            el(root, SAML, "Assertion")
+        }
+    });
+    // Unverified (no certificate to check with, or the check failed): the document as given.
+    let trusted = if verified.is_some() {
+        verified_assertion
+    } else {
+        assertion
+    };
     out.push(compare(
         "Issuer",
-        assertion
+        trusted
             .and_then(|a| child(a, SAML, "Issuer"))
             .and_then(|n| n.text())
             .map(str::trim),
@@ -334,7 +364,7 @@ fn response_checks(
     ));
     out.push(compare(
         "Audience",
-        assertion
+        trusted
             .and_then(|a| el(a, SAML, "Audience"))
             .and_then(|n| n.text())
             .map(str::trim),
@@ -345,7 +375,7 @@ fn response_checks(
         root.attribute("Destination"),
         &e.acs_urls,
     ));
-    let data = assertion.and_then(|a| el(a, SAML, "SubjectConfirmationData"));
+    let data = trusted.and_then(|a| el(a, SAML, "SubjectConfirmationData"));
     out.push(compare_any(
         "Recipient",
         data.and_then(|d| d.attribute("Recipient")),
