@@ -175,7 +175,13 @@ pub enum IdpCommand {
         json: bool,
     },
     /// Serve the loopback IdP endpoint (SP-initiated logins) at LANYARD_IDP_URL until Ctrl+C.
-    Serve,
+    /// Each login request started on Salesforce's login page is shown here with its code; type
+    /// the email of the directory user who signs in to approve it, or "deny".
+    Serve {
+        /// Refuse every SP-initiated request instead of asking (IdP-initiated test logins only).
+        #[arg(long)]
+        deny_sp_initiated: bool,
+    },
     /// Print the IdP metadata XML.
     Metadata {
         app: String,
@@ -252,7 +258,7 @@ pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
         } => print_certs(&core.idp_bind_next(&app, login_url.as_deref()).await?, json),
         IdpCommand::Retire { app } => print_certs(&core.idp_retire(&app).await?, false),
         IdpCommand::List { app, json } => print_certs(&core.idp_certificates(&app).await?, json),
-        IdpCommand::Serve => serve(core).await,
+        IdpCommand::Serve { deny_sp_initiated } => serve(core, deny_sp_initiated).await,
         IdpCommand::Metadata { app, out } => {
             let xml = core
                 .idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
@@ -451,22 +457,26 @@ async fn decode(core: &Core, file: &Path, app: Option<&str>, json: bool) -> Resu
 
 async fn login(core: &Core, app: &str, user: &str, open: bool) -> Result<(), ApiError> {
     let link = core.idp_initiated_login(app, user).await?;
+    // The file's path only: the one-time secret is inside the file (0600), never on a command
+    // line another local user could read.
     println!("{}", link.url);
     if open {
         if let Err(e) = std::process::Command::new("xdg-open")
-            .arg(&link.url)
+            .arg(&link.path)
             .spawn()
         {
-            eprintln!("lanyard: cannot open the browser ({e}); open the link above by hand");
+            eprintln!("lanyard: cannot open the browser ({e}); open the page above by hand");
         }
     }
-    eprintln!("lanyard: the link works once and for 60 seconds");
+    eprintln!("lanyard: the page works once and for 60 seconds");
     link.wait().await;
     Ok(())
 }
 
-/// `lanyard idp serve`: the SP-initiated endpoint, until Ctrl+C.
-pub async fn serve(core: &Core) -> Result<(), ApiError> {
+/// `lanyard idp serve`: the SP-initiated endpoint, until Ctrl+C. Requests are approved or
+/// denied on this terminal (or all refused with `--deny-sp-initiated`).
+pub async fn serve(core: &Core, deny_sp_initiated: bool) -> Result<(), ApiError> {
+    use lanyard_core::saml::loopback::{IdpOptions, SpInitiated};
     let base = lanyard_core::paths::idp_base_url_from_env();
     let hostport = base
         .trim_start_matches("http://")
@@ -479,14 +489,104 @@ pub async fn serve(core: &Core) -> Result<(), ApiError> {
             format!("LANYARD_IDP_URL must be http://127.0.0.1:PORT, not {base}"),
         )
     })?;
-    let idp = core.serve_idp(addr).await?;
+    let options = IdpOptions {
+        sp_initiated: if deny_sp_initiated {
+            SpInitiated::Refuse
+        } else {
+            SpInitiated::AskAdmin
+        },
+    };
+    let idp = core.serve_idp_with(addr, options).await?;
     println!(
         "IdP endpoint: {}/saml2/<application>  (Ctrl+C to stop)",
         idp.base_url()
     );
-    let _ = tokio::signal::ctrl_c().await;
+    if deny_sp_initiated {
+        println!("SP-initiated login requests are refused.");
+        let _ = tokio::signal::ctrl_c().await;
+    } else {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = ask_on_terminal(core) => {}
+        }
+    }
     idp.stop().await;
     Ok(())
+}
+
+/// Lines typed on standard input, read on a thread of their own.
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if tx.blocking_send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Shows each waiting login request and asks who signs in (an email) or "deny". Ends when
+/// standard input closes.
+async fn ask_on_terminal(core: &Core) {
+    use std::io::Write;
+    let mut changes = core.watch_pending_logins();
+    let mut lines = stdin_lines();
+    let mut asked = std::collections::HashSet::new();
+    println!("Waiting for login requests; each one is shown here to approve or deny.");
+    loop {
+        let next = core
+            .pending_logins()
+            .into_iter()
+            .find(|p| !asked.contains(&p.id));
+        let Some(p) = next else {
+            if changes.changed().await.is_err() {
+                return;
+            }
+            continue;
+        };
+        asked.insert(p.id.clone());
+        println!();
+        println!("Login request for {} ({})", p.app_label, p.app);
+        println!("  Login URL  {}", p.login_url);
+        println!("  received   {}", p.received_at.format("%H:%M:%S UTC"));
+        println!(
+            "  code       {}  (the browser page shows the same code)",
+            p.code
+        );
+        loop {
+            print!("Email of the user who signs in, or \"deny\": ");
+            let _ = std::io::stdout().flush();
+            let Some(answer) = lines.recv().await else {
+                return;
+            };
+            let answer = answer.trim();
+            if answer.is_empty() {
+                continue;
+            }
+            let result = if answer.eq_ignore_ascii_case("deny") {
+                core.deny_login(&p.id).await.map(|()| "denied".to_owned())
+            } else {
+                core.approve_login(&p.id, answer)
+                    .await
+                    .map(|_| format!("approved: {answer} signs in"))
+            };
+            match result {
+                Ok(done) => {
+                    println!("{done} (code {})", p.code);
+                    break;
+                }
+                Err(e) if e.code == ErrorCode::NotFound => {
+                    println!("{}", e.message);
+                    break;
+                }
+                Err(e) => println!("{}", e.message),
+            }
+        }
+    }
 }
 
 async fn show_settings(core: &Core, app: &str, json: bool) -> Result<(), ApiError> {

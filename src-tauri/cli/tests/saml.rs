@@ -199,6 +199,7 @@ async fn idp_flow_through_the_cli_with_the_real_keyring() {
         sim.base_url()
     ))
     .form(&[
+        ("_csrf", sim.sim.csrf_token()),
         ("enabled", "on"),
         ("issuer", "urn:lanyard:idp:acme"),
         ("idp_login_url", "http://127.0.0.1:8766/saml2/acme"),
@@ -280,6 +281,7 @@ async fn idp_flow_through_the_cli_with_the_real_keyring() {
             sim.base_url()
         ))
         .form(&[
+            ("_csrf", sim.sim.csrf_token()),
             ("name", "Next"),
             ("enabled", "on"),
             ("issuer", "urn:lanyard:idp:acme"),

@@ -15,6 +15,8 @@ pub struct Core {
     pub(crate) store: Store,
     pub(crate) secrets: Arc<dyn SecretStore>,
     pub(crate) clock: SharedClock,
+    /// SP-initiated login requests waiting for the admin (see `saml::approval`).
+    pub(crate) approvals: Arc<crate::saml::approval::ApprovalQueue>,
     data_dir: PathBuf,
     practice_url: String,
 }
@@ -49,6 +51,7 @@ impl Core {
             store,
             secrets,
             clock,
+            approvals: Arc::default(),
             data_dir: data_dir.to_path_buf(),
             practice_url: apps::DEFAULT_PRACTICE_URL.to_owned(),
         })

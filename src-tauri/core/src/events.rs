@@ -53,6 +53,8 @@ event_names! {
     SamlResponseSigned => "saml.response_signed",
     SamlLoginRequestRefused => "saml.login_request_refused",
     SamlLoginDenied => "saml.login_denied",
+    SamlLoginRequestWaiting => "saml.login_request_waiting",
+    SamlLoginApproved => "saml.login_approved",
     UserCreateProvision => "user_create_provision",
     UserUpdateProvision => "user_update_provision",
     UserDeprovision => "user_deprovision",

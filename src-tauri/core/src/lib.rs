@@ -7,6 +7,7 @@ pub mod core;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod loopback_host;
 pub mod paths;
 pub mod provisioning;
 pub mod saml;

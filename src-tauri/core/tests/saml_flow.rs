@@ -69,6 +69,13 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
         .xml
         .contains("http://www.w3.org/2001/04/xmlenc#sha256"));
     assert!(!signed.xml.contains("#sha1"), "no SHA-1 anywhere");
+    assert!(
+        signed
+            .xml
+            .contains("<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef>")
+            && !signed.xml.contains("PasswordProtectedTransport"),
+        "Lanyard checks no password, so it claims none"
+    );
     assert_eq!(
         signed.xml.matches("<ds:SignatureValue>").count(),
         2,
@@ -76,6 +83,30 @@ async fn signed_response_is_accepted_by_xmlsec1_and_the_practice_org() {
     );
     let (ok, detail) = xmlsec_verify(&signed.xml, &pem);
     assert!(ok, "xmlsec1 verifies the response: {detail}");
+    let decoded = r
+        .core
+        .decode_saml(&signed.saml_response, Some("practice"))
+        .await
+        .unwrap();
+    for name in ["Signature", "Issuer", "Audience", "Recipient"] {
+        let c = decoded.checks.iter().find(|c| c.name == name).unwrap();
+        assert_eq!(
+            c.status,
+            lanyard_core::saml::decode::CheckStatus::Pass,
+            "{name}: {}",
+            c.detail
+        );
+    }
+    assert!(
+        decoded.checks[0]
+            .detail
+            .contains("read from the verified document")
+            || decoded
+                .checks
+                .iter()
+                .any(|c| c.detail.contains("read from the verified document")),
+        "the decoder says where Issuer, Audience and Recipient come from"
+    );
     let other = lanyard_core::saml::keys::generate(
         &lanyard_core::saml::keys::KeyRequest {
             bits: 2048,
@@ -225,6 +256,27 @@ async fn bad_metadata_keeps_what_was_saved() {
         saved.config,
         "nothing saved before is touched"
     );
+    // An ACS elsewhere than Salesforce or the SP's own domain is refused, by name.
+    let text = String::from_utf8(metadata.clone()).unwrap();
+    let acs = saved.config.acs_url.replace('&', "&amp;");
+    let elsewhere = text.replace(&acs, "https://collector.evil.example/acs");
+    assert_ne!(elsewhere, text, "the ACS was found in the metadata");
+    let err = r
+        .core
+        .set_sp_metadata("practice", elsewhere.as_bytes(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.message.contains("https://collector.evil.example/acs")
+            && err.message.contains("Salesforce domain"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        r.core.sp_config("practice").await.unwrap().config,
+        saved.config
+    );
 }
 
 #[tokio::test]
@@ -327,6 +379,10 @@ async fn salesforce_certificate_must_match_the_metadata_and_tampering_is_caught(
         view.certificates.len(),
         1,
         "the same certificate is not added twice"
+    );
+    assert!(
+        view.config.authn_requests_signed,
+        "importing the certificate after the metadata keeps AuthnRequestsSigned"
     );
     let other = lanyard_core::saml::keys::generate(
         &lanyard_core::saml::keys::KeyRequest {

@@ -204,11 +204,40 @@ fn refusals_name_the_problem() {
         (entity("https://a", "", &cert, ""), "no AssertionConsumerService"),
         (r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp"><md:IDPSSODescriptor/></md:EntityDescriptor>"#.into(), "identity-provider (IdP) metadata"),
         ("<html><body>Login</body></html>".into(), "not SAML metadata"),
-        ("PK\u{3}\u{4}zip".into(), "not XML"),
+        ("PK\u{3}\u{4}zip".into(), "not an XML file (it looks like a ZIP archive"),
+        ("<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE md +AFs-+ADw-!ENTITY x SYSTEM +ACI-file:///etc/passwd+ACI-+AD4-+AF0-+AD4-+ADw-md/+AD4-".into(), "encoding \"UTF-7\""),
         ("<md:EntityDescriptor".into(), "not well-formed"),
     ];
     for (xml, want) in cases {
         let err = parse_sp_metadata(xml.as_bytes(), None, Utc::now(), None).expect_err(want);
         assert!(err.to_string().contains(want), "{want:?} in {err}");
     }
+}
+
+#[test]
+fn a_png_picked_by_mistake_is_named_as_such() {
+    // The first bytes of a real PNG file (signature and IHDR chunk).
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00";
+    let err = parse_sp_metadata(png, None, Utc::now(), None).unwrap_err();
+    assert!(
+        matches!(&err, MetadataError::Input(_)),
+        "refused at intake, before any parser: {err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("not an XML file (it looks like a PNG image)"),
+        "says what the file is, not \"not valid UTF-8\": {err}"
+    );
+}
+
+#[test]
+fn a_utf7_document_with_a_doctype_is_refused_before_any_parser() {
+    // UTF-7 spells "<!DOCTYPE" as "+ADw-!DOCTYPE": the DOCTYPE check cannot see it, but libxml2
+    // (xmlsec) honours the declaration and would. The declaration itself is refused.
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE md +AFs-+ADw-!ENTITY x SYSTEM +ACI-file:///etc/passwd+ACI-+AD4-+AF0-+AD4-+ADw-md:EntityDescriptor xmlns:md=+ACI-urn:oasis:names:tc:SAML:2.0:metadata+ACI- entityID=+ACI-+ACY-x+ADsAIg-/+AD4-";
+    let err = parse_sp_metadata(xml.as_bytes(), None, Utc::now(), None).unwrap_err();
+    assert!(
+        err.to_string().contains("UTF-7") && err.to_string().contains("only UTF-8 and UTF-16"),
+        "{err}"
+    );
 }

@@ -234,7 +234,12 @@ async fn requests(State(sim): State<SharedSim>) -> Json<Vec<RequestRecord>> {
     Json(sim.faults.requests())
 }
 
-async fn reset(State(sim): State<SharedSim>) -> impl IntoResponse {
+/// Takes a JSON body (any): a cross-site form cannot send one without a CORS preflight, which
+/// the practice org never answers.
+async fn reset(
+    State(sim): State<SharedSim>,
+    Json(_): Json<serde_json::Value>,
+) -> impl IntoResponse {
     sim.faults.reset();
     StatusCode::NO_CONTENT
 }

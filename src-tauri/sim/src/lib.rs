@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod faults;
+pub mod guard;
 pub mod ids;
 pub mod oauth;
 pub mod org;
@@ -85,6 +86,10 @@ pub enum SimError {
 pub struct Sim {
     pub config: SimConfig,
     pub base_url: String,
+    /// The port it listens on: requests must name `127.0.0.1:PORT` or `localhost:PORT`.
+    pub port: u16,
+    /// The token every setup form carries (see [`guard`]).
+    csrf_token: String,
     org: Mutex<Org>,
     pub oauth: oauth::TokenStore,
     pub faults: faults::Faults,
@@ -94,6 +99,17 @@ impl Sim {
     /// The org, locked. Never held across an await.
     pub fn org(&self) -> MutexGuard<'_, Org> {
         self.org.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The token the setup pages' forms carry; a POST without it is refused (a web page in the
+    /// admin's browser cannot read it, so it cannot forge one).
+    pub fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    /// Whether a form's token is this org's.
+    pub fn csrf_ok(&self, token: &str) -> bool {
+        guard::same_token(token, &self.csrf_token)
     }
 
     pub fn scim_base(&self) -> String {
@@ -176,6 +192,10 @@ fn router(sim: SharedSim) -> Router {
             sim.clone(),
             faults::middleware,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            guard::host_guard,
+        ))
         .with_state(sim)
 }
 
@@ -210,6 +230,8 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
     })?;
     let sim = Arc::new(Sim {
         base_url: format!("http://{addr}"),
+        port: addr.port(),
+        csrf_token: guard::new_token(),
         faults: faults::Faults::new(config.seed, config.fault_rate),
         oauth: oauth::TokenStore::default(),
         org: Mutex::new(org),

@@ -55,8 +55,9 @@ fn config_list(sim: &SharedSim) -> String {
                 String::new()
             } else {
                 format!(
-                    "<form method=\"post\" action=\"/lightning/setup/SingleSignOn/delete\"><input type=\"hidden\" name=\"sc\" value=\"{id}\"><button type=\"submit\">Delete</button></form>",
-                    id = escape(&c.id)
+                    "<form method=\"post\" action=\"/lightning/setup/SingleSignOn/delete\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"sc\" value=\"{id}\"><button type=\"submit\">Delete</button></form>",
+                    id = escape(&c.id),
+                    csrf = escape(sim.csrf_token()),
                 )
             };
             format!(
@@ -127,7 +128,7 @@ fn sso_page(sim: &SharedSim, sc: Option<&str>, new: bool, error: Option<&str>) -
 <tr><th>Salesforce Login URL (ACS)</th><td><code id=\"sso-acs\">{acs}</code></td></tr>\
 <tr><th>Metadata</th><td><a href=\"{metadata}\">Download Metadata</a></td></tr>\
 <tr><th>Login page</th><td><a href=\"/login\">/login</a></td></tr></table>\
-<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"sc\" value=\"{sc}\">\
+<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"sc\" value=\"{sc}\">\
 <label for=\"name\">Name</label><input type=\"text\" id=\"name\" name=\"name\" value=\"{name}\">\
 <label><input type=\"checkbox\" name=\"enabled\" value=\"on\"{en}> SAML Enabled</label>\
 <label for=\"issuer\">Issuer</label><input type=\"text\" id=\"issuer\" name=\"issuer\" value=\"{issuer}\">\
@@ -144,6 +145,7 @@ fn sso_page(sim: &SharedSim, sc: Option<&str>, new: bool, error: Option<&str>) -
         acs = escape(&acs),
         metadata = escape(&metadata),
         action = escape(&action),
+        csrf = escape(sim.csrf_token()),
         sc = escape(&s.id),
         name = escape(&s.name),
         en = checked(s.enabled),
@@ -176,6 +178,9 @@ async fn show_new(State(sim): State<SharedSim>) -> Response {
 
 #[derive(Deserialize)]
 struct SsoForm {
+    /// The page's CSRF token (see `guard`).
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
     #[serde(default)]
     sc: String,
     #[serde(default)]
@@ -210,6 +215,9 @@ fn apply(config: &mut SsoSettings, f: SsoForm) {
 }
 
 async fn save(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response {
+    if !sim.csrf_ok(&f.csrf) {
+        return crate::guard::csrf_refused();
+    }
     let sc = (!f.sc.is_empty()).then(|| f.sc.clone());
     if !certificate_ok(&f) {
         // Nothing is saved: the admin fixes the certificate and saves again.
@@ -229,6 +237,9 @@ async fn save(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response 
 }
 
 async fn create(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Response {
+    if !sim.csrf_ok(&f.csrf) {
+        return crate::guard::csrf_refused();
+    }
     if !certificate_ok(&f) {
         return sso_page(&sim, None, true, Some(BAD_CERT));
     }
@@ -256,10 +267,15 @@ async fn create(State(sim): State<SharedSim>, Form(f): Form<SsoForm>) -> Respons
 
 #[derive(Deserialize)]
 struct DeleteForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
     sc: String,
 }
 
 async fn delete(State(sim): State<SharedSim>, Form(f): Form<DeleteForm>) -> Response {
+    if !sim.csrf_ok(&f.csrf) {
+        return crate::guard::csrf_refused();
+    }
     let removed = {
         let mut org = sim.org();
         let before = org.sso_more.len();

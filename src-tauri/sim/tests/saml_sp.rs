@@ -26,6 +26,7 @@ async fn sso_form(org: &common::Org, page: &str, name: &str, idp: &Idp) -> reqwe
     org.http
         .post(format!("{}/lightning/setup/SingleSignOn/{page}", org.base))
         .form(&[
+            ("_csrf", org.sim.sim.csrf_token()),
             ("name", name),
             ("enabled", "on"),
             ("issuer", ISSUER),
@@ -544,7 +545,7 @@ async fn each_sso_configuration_trusts_its_own_certificate_and_login_url() {
             "{}/lightning/setup/SingleSignOn/delete",
             s.org.base
         ))
-        .form(&[("sc", sc.as_str())])
+        .form(&[("_csrf", s.org.sim.sim.csrf_token()), ("sc", sc.as_str())])
         .send()
         .await
         .unwrap();

@@ -97,6 +97,7 @@ async fn setup_pages_are_served_and_sso_settings_save() {
         .http
         .post(format!("{}/lightning/setup/SingleSignOn/home", org.base))
         .form(&[
+            ("_csrf", org.sim.sim.csrf_token()),
             ("enabled", "on"),
             ("issuer", "https://idp.lanyard.local/<script>"),
             ("idp_login_url", "http://127.0.0.1:9/saml2/sf"),
@@ -127,6 +128,7 @@ async fn setup_pages_are_served_and_sso_settings_save() {
         .http
         .post(format!("{}/lightning/setup/SingleSignOn/home", org.base))
         .form(&[
+            ("_csrf", org.sim.sim.csrf_token()),
             ("issuer", "changed"),
             ("idp_login_url", ""),
             ("idp_certificate_pem", "not a certificate"),
@@ -173,4 +175,107 @@ async fn setup_pages_are_served_and_sso_settings_save() {
         .await
         .unwrap();
     assert!(history.is_empty());
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_sso_settings_is_refused() {
+    let org = common::default_org().await;
+    let page = org
+        .http
+        .get(format!("{}/lightning/setup/SingleSignOn/home", org.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            "name=\"_csrf\" value=\"{}\"",
+            org.sim.sim.csrf_token()
+        )),
+        "the settings form carries the token"
+    );
+    let evil = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    // What a web page's hidden auto-submitting form sends: everything but the token.
+    for token in [
+        None,
+        Some("0123456789abcdef0123456789abcdef0123456789abcdef"),
+    ] {
+        let mut form = vec![
+            ("enabled", "on"),
+            ("issuer", "https://attacker.example.com"),
+            ("idp_login_url", "https://attacker.example.com/sso"),
+            ("idp_certificate_pem", ""),
+            ("identity_type", "username"),
+        ];
+        if let Some(t) = token {
+            form.push(("_csrf", t));
+        }
+        for path in ["home", "new"] {
+            let res = org
+                .http
+                .post(format!("{}/lightning/setup/SingleSignOn/{path}", org.base))
+                .header("origin", "https://attacker.example.com")
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{path} with token {token:?}");
+        }
+    }
+    let res = org
+        .http
+        .post(format!("{}/lightning/setup/SingleSignOn/delete", org.base))
+        .form(&[("sc", "0LE000000000001")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "delete needs the token too");
+    let after = org
+        .http
+        .get(format!("{}/lightning/setup/SingleSignOn/home", org.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!after.contains("attacker.example.com"), "nothing was saved");
+    assert!(!after.contains(evil));
+    let res = org
+        .http
+        .post(format!("{}/_sim/reset", org.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("x=1")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "/_sim/* takes JSON only");
+}
+
+#[tokio::test]
+async fn a_wrong_host_is_refused_by_the_practice_org() {
+    let org = common::default_org().await;
+    for path in [
+        "/lightning/setup/SingleSignOn/home",
+        "/_sim/saml/metadata",
+        "/_sim/stats",
+    ] {
+        let res = org
+            .http
+            .get(format!("{}{path}", org.base))
+            .header("host", "rebind.attacker.example.com")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 421, "{path}");
+        let ok = org
+            .http
+            .get(format!("{}{path}", org.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200, "{path} at 127.0.0.1:PORT");
+    }
 }

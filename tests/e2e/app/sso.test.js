@@ -102,8 +102,11 @@ it("rolls the IdP certificate over to a second Salesforce configuration in the r
     });
     const next = certs.find((c) => c.status === "next");
     assert.match(next.cert_pem, /^-----BEGIN CERTIFICATE-----/);
+    // The setup page's CSRF token, as the admin's browser would submit it with the form.
+    const setup = await (await fetch(`${simUrl}/lightning/setup/SingleSignOn/new`)).text();
+    const csrf = setup.match(/name="_csrf" value="([0-9a-f]+)"/)[1];
     const form = new URLSearchParams({
-      name: "Lanyard next", enabled: "on", issuer: "urn:lanyard:idp:practice-sso",
+      _csrf: csrf, name: "Lanyard next", enabled: "on", issuer: "urn:lanyard:idp:practice-sso",
       idp_login_url: "http://127.0.0.1:8766/saml2/practice-sso", idp_certificate_pem: next.cert_pem, identity_type: "username",
     });
     const res = await fetch(`${simUrl}/lightning/setup/SingleSignOn/new`, { method: "POST", body: form, redirect: "manual" });

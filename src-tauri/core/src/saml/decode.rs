@@ -3,11 +3,10 @@
 //! the application's configuration. Every step is bounded: 1 MiB in, 1 MiB inflated, no DTD.
 
 use super::input::{parse, MAX_XML_BYTES};
-use base64::Engine;
+use super::wire::{base64_lenient, inflate_bounded, param, url_decode};
 use chrono::{DateTime, Utc};
 use roxmltree::Node;
 use serde::Serialize;
-use std::io::Read;
 
 const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
@@ -67,40 +66,6 @@ pub struct Expected {
     pub idp_certs_der: Vec<Vec<u8>>,
 }
 
-fn percent_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    query.split('&').find_map(|kv| {
-        kv.split_once('=')
-            .filter(|(k, _)| *k == name)
-            .map(|(_, v)| v)
-    })
-}
-
-fn inflate(data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut dec = flate2::read::DeflateDecoder::new(data).take(MAX_XML_BYTES as u64 + 1);
-    dec.read_to_end(&mut out).ok()?;
-    (out.len() <= MAX_XML_BYTES).then_some(out)
-}
-
 fn starts_xml(b: &[u8]) -> bool {
     let trimmed = b
         .iter()
@@ -131,35 +96,28 @@ fn unwrap(
     }
     if text.contains("SAMLResponse=") || text.contains("SAMLRequest=") {
         steps.push("form or query parameters".into());
-        *relay = param(&text, "RelayState").map(percent_decode);
-        *sig_alg = param(&text, "SigAlg").map(percent_decode);
+        *relay = param(&text, "RelayState").map(url_decode);
+        *sig_alg = param(&text, "SigAlg").map(url_decode);
         text = param(&text, "SAMLResponse")
             .or_else(|| param(&text, "SAMLRequest"))
             .unwrap_or("")
             .to_owned();
-        text = percent_decode(&text);
+        text = url_decode(&text);
     } else if text.contains('%') && !text.starts_with('<') {
         steps.push("URL-decoded".into());
-        text = percent_decode(&text);
+        text = url_decode(&text);
     }
     if text.starts_with('<') {
         return Ok(text);
     }
     // base64 has no spaces: a '+' turned into ' ' by form decoding is put back; line breaks go.
-    let compact: String = text
-        .replace(' ', "+")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(&compact)
-        .map_err(|e| DecodeError::NotSaml(format!("base64: {e}")))?;
+    let bytes = base64_lenient(&text).map_err(|e| DecodeError::NotSaml(format!("base64: {e}")))?;
     steps.push("base64".into());
     let xml_bytes = if starts_xml(&bytes) {
         bytes
     } else {
         steps.push("deflate".into());
-        inflate(&bytes).ok_or_else(|| {
+        inflate_bounded(&bytes).ok_or_else(|| {
             DecodeError::NotSaml("the base64 is neither XML nor deflated XML".into())
         })?
     };
@@ -340,6 +298,9 @@ fn response_checks(
     let assertion = el(root, SAML, "Assertion");
     let response_signed = child(root, DS, "Signature").is_some();
     let assertion_signed = assertion.and_then(|a| child(a, DS, "Signature")).is_some();
+    // The document the signature check verified, when it did: Issuer, Audience and Recipient
+    // are read from it, so an unsigned copy beside the signed assertion cannot show through.
+    let mut verified: Option<String> = None;
     let sig = if e.idp_certs_der.is_empty() {
         check(
             "Signature",
@@ -360,15 +321,42 @@ fn response_checks(
             .cloned()
             .map(CertificateDer::from)
             .collect();
-        match XmlSec::reduce_xml_to_signed_with_allowed_algorithms(text, &certs, ReduceMode::ValidateAndMarkNoAncestors, Some(&[AllowedSignatureAlgorithm::RsaSha256])) {
-            Ok(_) => check("Signature", CheckStatus::Pass, format!("verifies with the IdP certificate (response signed: {response_signed}, assertion signed: {assertion_signed})")),
-            Err(_) => check("Signature", CheckStatus::Fail, "does not verify with the IdP certificate using RSA-SHA256"),
+        match XmlSec::reduce_xml_to_signed_with_allowed_algorithms(
+            text,
+            &certs,
+            ReduceMode::ValidateAndMarkNoAncestors,
+            Some(&[AllowedSignatureAlgorithm::RsaSha256]),
+        ) {
+            Ok(reduced) => {
+                verified = Some(reduced);
+                check("Signature", CheckStatus::Pass, format!("verifies with the IdP certificate (response signed: {response_signed}, assertion signed: {assertion_signed}); Issuer, Audience and Recipient below are read from the verified document"))
+            }
+            Err(_) => check(
+                "Signature",
+                CheckStatus::Fail,
+                "does not verify with the IdP certificate using RSA-SHA256",
+            ),
         }
     };
     out.push(sig);
+    let verified_doc = verified.as_deref().and_then(|v| parse(v).ok());
+    let verified_assertion = verified_doc.as_ref().and_then(|d| {
+        let root = d.root_element();
+        if root.tag_name().name() == "Assertion" {
+            Some(root)
+        } else {
+            el(root, SAML, "Assertion")
+        }
+    });
+    // Unverified (no certificate to check with, or the check failed): the document as given.
+    let trusted = if verified.is_some() {
+        verified_assertion
+    } else {
+        assertion
+    };
     out.push(compare(
         "Issuer",
-        assertion
+        trusted
             .and_then(|a| child(a, SAML, "Issuer"))
             .and_then(|n| n.text())
             .map(str::trim),
@@ -376,7 +364,7 @@ fn response_checks(
     ));
     out.push(compare(
         "Audience",
-        assertion
+        trusted
             .and_then(|a| el(a, SAML, "Audience"))
             .and_then(|n| n.text())
             .map(str::trim),
@@ -387,7 +375,7 @@ fn response_checks(
         root.attribute("Destination"),
         &e.acs_urls,
     ));
-    let data = assertion.and_then(|a| el(a, SAML, "SubjectConfirmationData"));
+    let data = trusted.and_then(|a| el(a, SAML, "SubjectConfirmationData"));
     out.push(compare_any(
         "Recipient",
         data.and_then(|d| d.attribute("Recipient")),
@@ -462,6 +450,7 @@ fn response_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
     use flate2::write::DeflateEncoder;
     use std::io::Write;
 

@@ -1,6 +1,12 @@
-//! Hardened intake for XML an admin hands us (metadata files, pasted XML): a size limit, BOM-aware
-//! decoding (UTF-8, UTF-16 LE/BE), DOCTYPE and entity declarations refused before any parser sees
-//! them, and the one repair Salesforce copies need: an unescaped `&` in an attribute value.
+//! Hardened intake for every XML document that reaches a parser (metadata files, pasted XML, the
+//! decoder's input, AuthnRequests arriving at the loopback IdP): one rule in one place.
+//!
+//! In order: a size limit; files that are not text at all recognised by their magic bytes (a PNG
+//! dropped by mistake is "not an XML file (it looks like a PNG image)"); BOM-aware decoding
+//! (UTF-8, UTF-16 LE/BE); an XML declaration naming any encoding other than UTF-8 or UTF-16
+//! refused (libxml2 honours the declaration, so a UTF-7 document would hide its DOCTYPE from
+//! the check below); DOCTYPE and entity declarations refused; and the one repair Salesforce
+//! copies need: an unescaped `&` in an attribute value.
 
 use roxmltree::{Document, ParsingOptions};
 
@@ -17,6 +23,12 @@ pub enum InputError {
     NotXml { start: String },
     #[error("The text is not valid {encoding}. Save the metadata as UTF-8 and try again.")]
     BadEncoding { encoding: &'static str },
+    #[error(
+        "This is not an XML file (it looks like {kind}). Choose the XML file Salesforce gave you."
+    )]
+    NotText { kind: &'static str },
+    #[error("The XML declaration names the encoding {name:?}; Lanyard reads only UTF-8 and UTF-16 (other encodings can hide a DOCTYPE from its checks). Save the document as UTF-8 and try again.")]
+    Encoding { name: String },
     #[error("The XML contains a DOCTYPE or entity declaration, which Lanyard refuses for safety (XML external entity attacks). Metadata from Salesforce has none: download it again.")]
     Dtd,
     #[error("The XML is not well-formed: {detail}. Nothing was saved.")]
@@ -35,7 +47,10 @@ pub fn intake(bytes: &[u8]) -> Result<Intake, InputError> {
     if bytes.len() > MAX_XML_BYTES {
         return Err(InputError::TooLarge { size: bytes.len() });
     }
-    let text = decode(bytes)?;
+    if let Some(kind) = sniff_binary(bytes) {
+        return Err(InputError::NotText { kind });
+    }
+    let (text, utf16) = decode(bytes)?;
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if trimmed.is_empty() {
         return Err(InputError::Empty);
@@ -45,6 +60,7 @@ pub fn intake(bytes: &[u8]) -> Result<Intake, InputError> {
             start: trimmed.chars().take(20).collect(),
         });
     }
+    let trimmed = check_declaration(trimmed, utf16)?;
     if has_dtd(trimmed) {
         return Err(InputError::Dtd);
     }
@@ -55,8 +71,95 @@ pub fn intake(bytes: &[u8]) -> Result<Intake, InputError> {
     })
 }
 
-fn decode(bytes: &[u8]) -> Result<String, InputError> {
-    let utf16 = |data: &[u8], le: bool| -> Result<String, InputError> {
+/// Files that are not text, by their first bytes.
+fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"%PDF-", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive or an Office document"),
+        (b"PK\x05\x06", "a ZIP archive or an Office document"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"BZh", "a bzip2 archive"),
+        (b"\xFD7zXZ\x00", "an xz archive"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+        (b"\x7FELF", "a program (ELF executable)"),
+        (b"MZ", "a Windows program"),
+        (
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            "an old Office document",
+        ),
+        (b"\x30\x82", "a DER certificate or key (binary ASN.1)"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(kind);
+    }
+    if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        return Some("a WebP image");
+    }
+    None
+}
+
+/// The encodings an XML declaration may name: what [`decode`] reads.
+fn encoding_allowed(name: &str) -> bool {
+    matches!(
+        name.to_ascii_uppercase().as_str(),
+        "UTF-8" | "UTF8" | "UTF-16" | "UTF16" | "UTF-16LE" | "UTF-16BE"
+    )
+}
+
+/// Refuses a declaration that names another encoding (UTF-7, say). A UTF-16 document is text
+/// by now: its declaration is dropped so no later parser reads the UTF-8 text as UTF-16.
+fn check_declaration(text: &str, was_utf16: bool) -> Result<&str, InputError> {
+    let Some(after) = text.strip_prefix("<?xml") else {
+        return Ok(text);
+    };
+    if !after.starts_with(|c: char| c.is_ascii_whitespace() || c == '?') {
+        return Ok(text); // a processing instruction such as <?xml-stylesheet …?>
+    }
+    let Some(end) = after.find("?>") else {
+        return Err(InputError::Malformed {
+            detail: "the XML declaration is not closed with ?>".into(),
+        });
+    };
+    let decl = &after[..end];
+    if let Some(at) = decl.find("encoding") {
+        let rest = decl[at + "encoding".len()..].trim_start();
+        let value = rest.strip_prefix('=').map(str::trim_start).and_then(|v| {
+            let quote = v.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            let v = &v[1..];
+            v.find(quote).map(|e| &v[..e])
+        });
+        match value {
+            Some(name) if encoding_allowed(name) => {}
+            Some(name) => {
+                return Err(InputError::Encoding {
+                    name: name.chars().take(40).collect(),
+                })
+            }
+            None => {
+                return Err(InputError::Encoding {
+                    name: rest.chars().take(40).collect(),
+                })
+            }
+        }
+    }
+    if was_utf16 {
+        return Ok(after[end + 2..].trim_start());
+    }
+    Ok(text)
+}
+
+/// The text, and whether it was UTF-16.
+fn decode(bytes: &[u8]) -> Result<(String, bool), InputError> {
+    let utf8 = |data: &[u8]| {
+        std::str::from_utf8(data)
+            .map(|s| (s.to_owned(), false))
+            .map_err(|_| InputError::BadEncoding { encoding: "UTF-8" })
+    };
+    let utf16 = |data: &[u8], le: bool| -> Result<(String, bool), InputError> {
         if !data.len().is_multiple_of(2) {
             return Err(InputError::BadEncoding { encoding: "UTF-16" });
         }
@@ -69,20 +172,17 @@ fn decode(bytes: &[u8]) -> Result<String, InputError> {
         });
         char::decode_utf16(units)
             .collect::<Result<String, _>>()
+            .map(|s| (s, true))
             .map_err(|_| InputError::BadEncoding { encoding: "UTF-16" })
     };
     match bytes {
         [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
         [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
-        [0xEF, 0xBB, 0xBF, rest @ ..] => std::str::from_utf8(rest)
-            .map(str::to_owned)
-            .map_err(|_| InputError::BadEncoding { encoding: "UTF-8" }),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
         // UTF-16 without a BOM: '<' followed by a NUL (LE) or the reverse (BE).
         [b'<', 0, ..] => utf16(bytes, true),
         [0, b'<', ..] => utf16(bytes, false),
-        _ => std::str::from_utf8(bytes)
-            .map(str::to_owned)
-            .map_err(|_| InputError::BadEncoding { encoding: "UTF-8" }),
+        _ => utf8(bytes),
     }
 }
 
@@ -187,6 +287,73 @@ mod tests {
             intake(b"<\xC3\x28/>"),
             Err(InputError::BadEncoding { encoding: "UTF-8" })
         ));
+    }
+
+    #[test]
+    fn a_utf7_document_cannot_hide_its_doctype() {
+        // "<!DOCTYPE" in UTF-7 is "+ADw-!DOCTYPE": no "<!DOCTYPE" in the bytes, but libxml2
+        // would decode the declaration's encoding and see one.
+        let utf7 = b"<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY e SYSTEM +ACI-file:///etc/passwd+ACI-+AD4-+AF0-+AD4-+ADw-x+AD4-+ACY-e+ADs-+ADw-/x+AD4-";
+        assert_eq!(
+            intake(utf7),
+            Err(InputError::Encoding {
+                name: "UTF-7".into()
+            })
+        );
+        for decl in [
+            "<?xml version='1.0' encoding='utf-7'?><a/>",
+            "<?xml version=\"1.0\" encoding = \"ISO-8859-1\" ?><a/>",
+            "<?xml version=\"1.0\" encoding=UTF-7?><a/>",
+            "<?xml encoding=\"EBCDIC-US\"?><a/>",
+        ] {
+            assert!(
+                matches!(intake(decl.as_bytes()), Err(InputError::Encoding { .. })),
+                "{decl}"
+            );
+        }
+        for fine in [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>",
+            "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?><a/>",
+            "<?xml version=\"1.0\"?><a/>",
+            "<?xml-stylesheet href=\"x\"?><a/>",
+        ] {
+            assert!(intake(fine.as_bytes()).is_ok(), "{fine}");
+        }
+        let decl16 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(decl16.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(
+            intake(&le).unwrap().text,
+            "<a/>",
+            "a UTF-16 document is UTF-8 text now: its declaration goes"
+        );
+    }
+
+    #[test]
+    fn files_that_are_not_text_are_named() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+        let err = intake(png).unwrap_err();
+        assert_eq!(
+            err,
+            InputError::NotText {
+                kind: "a PNG image"
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("not an XML file (it looks like a PNG image)"),
+            "{err}"
+        );
+        for (bytes, kind) in [
+            (&b"\xFF\xD8\xFF\xE0\0\x10JFIF"[..], "JPEG"),
+            (b"GIF89a\x01\0", "GIF"),
+            (b"%PDF-1.7\n", "PDF"),
+            (b"PK\x03\x04\x14\0", "ZIP"),
+            (b"\x1F\x8B\x08\0", "gzip"),
+        ] {
+            let err = intake(bytes).unwrap_err().to_string();
+            assert!(err.contains(kind), "{kind}: {err}");
+        }
     }
 
     #[test]

@@ -1,60 +1,94 @@
-//! Test logins through the admin's browser, served on the loopback interface only.
+//! The SP-initiated IdP endpoint `/saml2/<app>` (HTTP-Redirect and HTTP-POST bindings), on the
+//! loopback interface only.
 //!
-//! * SP-initiated: the IdP endpoint `/saml2/<app>` (HTTP-Redirect and HTTP-POST bindings) decodes
-//!   Salesforce's AuthnRequest, verifies its signature with Salesforce's certificate when the SP
-//!   signs requests, checks Issuer and ACS against the configuration, lets the admin choose which
-//!   authorized directory user signs in, and posts the response with InResponseTo.
-//! * IdP-initiated: a one-time page on a random port (single use, gone after 60 s) that posts a
-//!   fresh response to the ACS.
+//! A request is checked ([`super::authn_request`]) and then held in the approval queue
+//! ([`super::approval`]): the browser is sent to a page that shows a short code and waits; the
+//! admin approves it in the Lanyard window (or the terminal of `lanyard idp serve`), choosing
+//! who signs in, or denies it. Only then does the page post the response. Nothing reachable
+//! over HTTP chooses the user.
+//!
+//! Every request must name this listener in its Host header ([`crate::loopback_host`]); what is
+//! kept is bounded (pending requests, remembered IDs, RelayState at 80 bytes); refusals are
+//! recorded as events at most [`REFUSAL_EVENTS_PER_MINUTE`] a minute.
 
-use super::authorized::{authorized_user, authorized_users};
-use super::input::{intake, parse, MAX_XML_BYTES};
+use super::approval::{BrowserView, NewRequest};
+use super::authn_request::{self, Arrival, CheckedRequest, Refused, ReplayCache, SpSide};
+use super::authorized::authorized_users;
+use super::input::MAX_XML_BYTES;
+use super::pages::{auto_post, deny, deny_with, waiting};
 use super::store;
-use super::xml::escape;
+use super::wire::{base64_lenient, inflate_bounded, param, url_decode};
 use crate::{ApiError, Core, ErrorCode};
-use axum::extract::{Form, Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::extract::{Form, Path, RawQuery, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use axum::Router;
-use base64::Engine;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::io::Read;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-const REQUEST_TTL: Duration = Duration::from_secs(300);
-/// How long a one-time IdP-initiated page waits for the browser.
-pub const ONE_TIME_TTL: Duration = Duration::from_secs(60);
-const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+pub use super::test_login::{OneTimeLogin, ONE_TIME_TTL};
 
-struct Pending {
-    app: String,
-    request_id: String,
-    acs_url: Option<String>,
-    relay_state: Option<String>,
-    expires: Instant,
+/// SAML's limit for RelayState (bindings §3.4.3, §3.5.3).
+pub const MAX_RELAY_STATE: usize = 80;
+/// Refused requests recorded as events per minute at most; the rest are counted in one event.
+pub const REFUSAL_EVENTS_PER_MINUTE: u32 = 20;
+
+/// What the endpoint does with SP-initiated requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SpInitiated {
+    /// Hold each for the admin's approval (the window, or `lanyard idp serve`'s terminal).
+    #[default]
+    AskAdmin,
+    /// Refuse them all (`lanyard idp serve --deny-sp-initiated`).
+    Refuse,
 }
 
-/// A one-time login page: its URL, and a handle that ends once it was served or expired.
-pub struct OneTimeLogin {
-    pub url: String,
-    served: tokio::task::JoinHandle<()>,
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdpOptions {
+    pub sp_initiated: SpInitiated,
 }
 
-impl OneTimeLogin {
-    /// Waits until the page was served (or [`ONE_TIME_TTL`] passed).
-    pub async fn wait(self) {
-        let _ = self.served.await;
+/// Counts refusals per minute so a flood of bad requests cannot fill the event log.
+#[derive(Debug, Default)]
+pub(crate) struct RefusalLog {
+    window_start: Option<DateTime<Utc>>,
+    recorded: u32,
+    suppressed: u32,
+}
+
+impl RefusalLog {
+    /// Whether to record this refusal, and how many earlier ones went unrecorded.
+    pub(crate) fn admit(&mut self, now: DateTime<Utc>) -> (bool, u32) {
+        let new_window = self
+            .window_start
+            .is_none_or(|s| now - s >= chrono::Duration::minutes(1));
+        if new_window {
+            let carried = std::mem::take(&mut self.suppressed);
+            self.window_start = Some(now);
+            self.recorded = 1;
+            return (true, carried);
+        }
+        if self.recorded < REFUSAL_EVENTS_PER_MINUTE {
+            self.recorded += 1;
+            (true, 0)
+        } else {
+            self.suppressed += 1;
+            (false, 0)
+        }
     }
 }
 
 #[derive(Clone)]
 struct IdpState {
     core: Core,
-    pending: Arc<Mutex<HashMap<String, Pending>>>,
+    port: u16,
+    options: IdpOptions,
+    replays: Arc<Mutex<ReplayCache>>,
+    refusals: Arc<Mutex<RefusalLog>>,
 }
 
 /// A running loopback IdP endpoint.
@@ -77,187 +111,82 @@ impl LoopbackIdp {
     }
 }
 
-fn html(status: StatusCode, title: &str, body: &str, nonce: Option<&str>) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} · Lanyard</title>\
-<style>body{{font-family:system-ui,sans-serif;max-width:640px;margin:3rem auto;color:#1d2330}}\
-button{{font:inherit;padding:.5rem 1rem;margin:.3rem 0;display:block;width:100%;text-align:left}}\
-.error{{color:#b3261e}}</style></head><body><h1>{t}</h1>{body}</body></html>",
-        t = escape(title)
-    );
-    let mut res = (status, page).into_response();
-    let script = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
-    let csp = format!("default-src 'none'; style-src 'unsafe-inline'; script-src{script}; form-action http: https:; base-uri 'none'; frame-ancestors 'none'");
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+/// Records a refusal as an event (rate-limited).
+pub(crate) async fn record_refusal(
+    core: &Core,
+    log: &Mutex<RefusalLog>,
+    app: Option<&str>,
+    detail: &str,
+) {
+    let now = core.clock.now();
+    let (record, suppressed) = log.lock().unwrap_or_else(|p| p.into_inner()).admit(now);
+    let pool = core.store().pool();
+    if suppressed > 0 {
+        let note = format!("{suppressed} more refused login requests were not recorded (at most {REFUSAL_EVENTS_PER_MINUTE} a minute)");
+        crate::events::record(pool, now, None, crate::events::EventName::SamlLoginRequestRefused, false, &note).await;
     }
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
-fn deny(title: &str, detail: &str) -> Response {
-    html(
-        StatusCode::FORBIDDEN,
-        title,
-        &format!("<p class=\"error\" id=\"result\">{}</p>", escape(detail)),
-        None,
-    )
-}
-
-/// A page that posts the response to the ACS as soon as it loads (with a button without JS).
-fn auto_post(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> Response {
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let relay = relay_state
-        .map(|r| {
-            format!(
-                "<input type=\"hidden\" name=\"RelayState\" value=\"{}\">",
-                escape(r)
-            )
-        })
-        .unwrap_or_default();
-    let body = format!(
-        "<p id=\"result\">Signing in to Salesforce…</p><form method=\"post\" action=\"{acs}\" id=\"saml\">\
-<input type=\"hidden\" name=\"SAMLResponse\" value=\"{resp}\">{relay}<button type=\"submit\">Continue</button></form>\
-<script nonce=\"{nonce}\">document.getElementById('saml').submit();</script>",
-        acs = escape(acs_url),
-        resp = escape(saml_response),
-    );
-    html(StatusCode::OK, "Signing in", &body, Some(&nonce))
-}
-
-fn raw_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    query.split('&').find_map(|kv| {
-        kv.split_once('=')
-            .filter(|(k, _)| *k == name)
-            .map(|(_, v)| v)
-    })
-}
-
-fn url_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Checks an HTTP-Redirect signature: RSA-SHA256 over the query parts exactly as received.
-fn verify_redirect_signature(query: &str, certs_pem: &[String]) -> Result<(), String> {
-    let sig_alg = raw_param(query, "SigAlg")
-        .map(url_decode)
-        .ok_or("the AuthnRequest is not signed (no SigAlg), but Salesforce signs its requests")?;
-    if sig_alg != RSA_SHA256 {
-        return Err(format!(
-            "signature algorithm {sig_alg} refused: only RSA-SHA256 is accepted"
-        ));
-    }
-    let signature = raw_param(query, "Signature")
-        .map(url_decode)
-        .ok_or("no Signature")?;
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(signature.replace(' ', "+"))
-        .map_err(|_| "the Signature is not base64")?;
-    let mut signed = format!(
-        "SAMLRequest={}",
-        raw_param(query, "SAMLRequest").unwrap_or("")
-    );
-    if let Some(r) = raw_param(query, "RelayState") {
-        signed.push_str(&format!("&RelayState={r}"));
-    }
-    signed.push_str(&format!(
-        "&SigAlg={}",
-        raw_param(query, "SigAlg").unwrap_or("")
-    ));
-    for pem in certs_pem {
-        let Ok(cert) = openssl::x509::X509::from_pem(pem.as_bytes()) else {
-            continue;
-        };
-        let Ok(key) = cert.public_key() else { continue };
-        let Ok(mut v) = openssl::sign::Verifier::new(openssl::hash::MessageDigest::sha256(), &key)
-        else {
-            continue;
-        };
-        if v.update(signed.as_bytes()).is_ok() && v.verify(&signature).unwrap_or(false) {
-            return Ok(());
-        }
-    }
-    Err("the AuthnRequest signature does not verify with Salesforce's certificate".into())
-}
-
-fn inflate_bounded(data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    flate2::read::DeflateDecoder::new(data)
-        .take(MAX_XML_BYTES as u64 + 1)
-        .read_to_end(&mut out)
-        .ok()?;
-    (out.len() <= MAX_XML_BYTES).then_some(out)
-}
-
-struct Request {
-    id: String,
-    /// The Login URL the request asked for (AssertionConsumerServiceURL).
-    acs_url: Option<String>,
-}
-
-/// Why a login request was refused: shown to the admin and recorded as an event.
-struct Refused {
-    title: &'static str,
-    detail: String,
-}
-
-impl Refused {
-    fn new(title: &'static str, detail: &str) -> Self {
-        Self {
-            title,
-            detail: detail.to_owned(),
-        }
+    if record {
+        crate::events::record(pool, now, app, crate::events::EventName::SamlLoginRequestRefused, false, detail).await;
     }
 }
 
 /// Records the refusal and renders the page.
 async fn refuse(state: &IdpState, app: &str, r: Refused) -> Response {
-    let now = state.core.clock.now();
-    crate::events::record(
-        state.core.store().pool(),
-        now,
-        Some(app),
-        crate::events::EventName::SamlLoginRequestRefused,
-        false,
-        &format!("{}: {}", r.title, r.detail),
-    )
-    .await;
+    let detail = format!("{}: {}", r.title, r.detail);
+    record_refusal(&state.core, &state.refusals, Some(app), &detail).await;
     deny(r.title, &r.detail)
 }
 
-/// Reads and checks an AuthnRequest against the application's SP configuration.
+/// Refuses any request whose Host header does not name this listener (DNS rebinding).
+async fn host_guard(State(state): State<IdpState>, req: Request, next: Next) -> Response {
+    if crate::loopback_host::host_allowed(req.headers(), state.port) {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("none")
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let detail = format!(
+        "Wrong Host header: a request named {host:?}, not 127.0.0.1:{port} or localhost:{port} (a web page reaching this endpoint through DNS rebinding does that)",
+        port = state.port
+    );
+    record_refusal(&state.core, &state.refusals, None, &detail).await;
+    deny_with(
+        StatusCode::MISDIRECTED_REQUEST,
+        "Wrong address",
+        &format!(
+            "Lanyard's IdP endpoint answers only at http://127.0.0.1:{}/.",
+            state.port
+        ),
+    )
+}
+
+/// A checked request, with what the window shows about it.
+struct Held {
+    request: CheckedRequest,
+    app_label: String,
+    login_url: String,
+}
+
+/// Reads and checks an AuthnRequest against the application's SP configuration, and remembers
+/// its ID so it cannot be played again.
 async fn check_request(
     state: &IdpState,
     app_name: &str,
     xml: &[u8],
     redirect_query: Option<&str>,
-) -> Result<Request, Refused> {
+) -> Result<Held, Refused> {
     let core = &state.core;
+    let pool = core.store().pool();
     let not_set_up = |d: &str| Refused::new("Single sign-on is not set up", d);
-    let app = crate::apps::get(core.store().pool(), app_name)
+    let app = crate::apps::get(pool, app_name)
         .await
         .map_err(|_| not_set_up(&format!("Lanyard has no application named {app_name:?}.")))?;
-    let sp = store::sp_config(core.store().pool(), &app.id)
+    let sp = store::sp_config(pool, &app.id)
         .await
         .ok()
         .flatten()
@@ -267,139 +196,108 @@ async fn check_request(
                 app.label
             ))
         })?;
-    let certs: Vec<String> = store::sp_certs(core.store().pool(), &app.id)
+    let certs_pem: Vec<String> = store::sp_certs(pool, &app.id)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|c| c.cert_pem)
         .collect();
-    let text = intake(xml).map_err(|e| Refused::new("Unreadable login request", &e.to_string()))?;
-    if sp.authn_requests_signed {
-        match redirect_query {
-            Some(q) => verify_redirect_signature(q, &certs)
-                .map_err(|e| Refused::new("Login request refused", &e))?,
-            None => {
-                use samael::crypto::{
-                    AllowedSignatureAlgorithm, CertificateDer, CryptoProvider, ReduceMode, XmlSec,
-                };
-                let ders: Vec<CertificateDer> = certs
-                    .iter()
-                    .filter_map(|p| {
-                        openssl::x509::X509::from_pem(p.as_bytes())
-                            .ok()?
-                            .to_der()
-                            .ok()
-                    })
-                    .map(CertificateDer::from)
-                    .collect();
-                XmlSec::reduce_xml_to_signed_with_allowed_algorithms(&text.text, &ders, ReduceMode::ValidateAndMarkNoAncestors, Some(&[AllowedSignatureAlgorithm::RsaSha256]))
-                    .map_err(|_| Refused::new("Login request refused", "the AuthnRequest signature does not verify with Salesforce's certificate (RSA-SHA256)"))?;
-            }
-        }
-    }
-    let doc =
-        parse(&text.text).map_err(|e| Refused::new("Unreadable login request", &e.to_string()))?;
-    let root = doc.root_element();
-    if root.tag_name().name() != "AuthnRequest" {
+    let rows = store::idp_certs(pool, &app.id).await.unwrap_or_default();
+    let known_acs = super::binding::known_acs(&rows, &sp.acs_url);
+    let side = SpSide {
+        known_acs: known_acs.clone(),
+        entity_id: sp.entity_id,
+        requests_signed: sp.authn_requests_signed,
+        certs_pem,
+    };
+    let now = core.clock.now();
+    let arrival = Arrival {
+        xml,
+        redirect_query,
+        port: state.port,
+        app: &app.name,
+        now,
+    };
+    let request = authn_request::check(&side, &arrival)?;
+    if authorized_users(pool, &app.id)
+        .await
+        .unwrap_or_default()
+        .is_empty()
+    {
         return Err(Refused::new(
-            "Unreadable login request",
-            "the message is not an AuthnRequest",
+            "No one may sign in yet",
+            format!("No active directory user is authorized for {}: in Lanyard, bind a group to it (User groups) and add members.", app.label),
         ));
     }
-    let issuer = root
-        .children()
-        .find(|c| c.is_element() && c.tag_name().name() == "Issuer")
-        .and_then(|i| i.text())
-        .map(str::trim)
-        .unwrap_or("");
-    if issuer != sp.entity_id {
-        return Err(Refused::new(
-            "Login request refused",
-            &format!(
-                "the request's Issuer {issuer:?} is not this application's SP entity ID {:?}",
-                sp.entity_id
-            ),
-        ));
-    }
-    // Each Salesforce configuration has its own Login URL; Lanyard answers those its published
-    // certificates sign for (see saml::binding).
-    let acs_url = root
-        .attribute("AssertionConsumerServiceURL")
-        .map(str::to_owned);
-    if let Some(acs) = &acs_url {
-        let rows = store::idp_certs(core.store().pool(), &app.id)
-            .await
-            .unwrap_or_default();
-        let known = super::binding::known_acs(&rows, &sp.acs_url);
-        if !known.iter().any(|k| super::binding::same(k, acs)) {
-            return Err(Refused::new("Login request refused", &format!("the request asks for the Login URL {acs:?}; Lanyard signs only for {}. If this Salesforce configuration is new, bind the next certificate to it in Lanyard; if its certificate was retired, delete the configuration in Salesforce.", known.join(", "))));
-        }
-    }
-    let id = root
-        .attribute("ID")
-        .filter(|i| !i.is_empty() && i.len() <= 1024)
-        .ok_or_else(|| Refused::new("Unreadable login request", "the AuthnRequest has no ID"))?;
-    Ok(Request {
-        id: id.to_owned(),
-        acs_url,
+    state
+        .replays
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remember(&request, now)?;
+    let login_url = request
+        .acs_url
+        .clone()
+        .or_else(|| known_acs.first().cloned())
+        .unwrap_or(sp.acs_url);
+    Ok(Held {
+        request,
+        app_label: app.label,
+        login_url,
     })
 }
 
-async fn chooser(
+/// Holds a request for the admin and sends the browser to its waiting page.
+async fn hold(
     state: &IdpState,
-    app_name: &str,
-    request: Request,
+    app: &str,
+    xml: &[u8],
+    redirect_query: Option<&str>,
     relay_state: Option<String>,
 ) -> Response {
-    let core = &state.core;
-    let Ok(app) = crate::apps::get(core.store().pool(), app_name).await else {
-        return deny("Unknown application", app_name);
-    };
-    let users = authorized_users(core.store().pool(), &app.id)
-        .await
-        .unwrap_or_default();
-    if users.is_empty() {
-        return deny(
-            "No one may sign in yet",
-            &format!("No active directory user is authorized for {}: in Lanyard, bind a group to it (User groups) and add members.", app.label),
-        );
+    if state.options.sp_initiated == SpInitiated::Refuse {
+        let r = Refused::new("SP-initiated logins are turned off", "This Lanyard IdP endpoint does not answer logins started on Salesforce's login page (lanyard idp serve --deny-sp-initiated). Start a test login from Lanyard instead.");
+        return refuse(state, app, r).await;
     }
-    let key = uuid::Uuid::new_v4().simple().to_string();
+    if relay_state
+        .as_ref()
+        .is_some_and(|r| r.len() > MAX_RELAY_STATE)
     {
-        let mut pending = state.pending.lock().unwrap_or_else(|p| p.into_inner());
-        pending.retain(|_, p| p.expires > Instant::now());
-        pending.insert(
-            key.clone(),
-            Pending {
-                app: app.name.clone(),
-                request_id: request.id,
-                acs_url: request.acs_url,
-                relay_state,
-                expires: Instant::now() + REQUEST_TTL,
-            },
+        let r = Refused::new(
+            "Login request refused",
+            format!("the RelayState is longer than {MAX_RELAY_STATE} bytes, SAML's limit"),
         );
+        return refuse(state, app, r).await;
     }
-    let buttons: String = users
-        .iter()
-        .map(|u| {
-            format!(
-                "<button type=\"submit\" name=\"email\" value=\"{e}\">{d} &lt;{e}&gt;</button>",
-                e = escape(&u.email),
-                d = escape(if u.displayname.is_empty() {
-                    &u.email
-                } else {
-                    &u.displayname
-                })
+    let held = match check_request(state, app, xml, redirect_query).await {
+        Ok(h) => h,
+        Err(r) => return refuse(state, app, r).await,
+    };
+    let new = NewRequest {
+        app: app.to_owned(),
+        app_label: held.app_label,
+        login_url: held.login_url,
+        request_id: held.request.id,
+        requested_acs: held.request.acs_url,
+        relay_state,
+    };
+    match state.core.approvals.add(new, state.core.clock.now()) {
+        Ok((key, view)) => {
+            crate::events::record(
+                state.core.store().pool(),
+                state.core.clock.now(),
+                Some(app),
+                crate::events::EventName::SamlLoginRequestWaiting,
+                true,
+                &format!(
+                    "SP-initiated request for {} waits for approval (code {})",
+                    view.login_url, view.code
+                ),
             )
-        })
-        .collect();
-    let body = format!(
-        "<p id=\"result\">Salesforce ({}) asks Lanyard to sign someone in. Choose the directory user:</p>\
-<form method=\"post\" action=\"/saml2/{}/choose\"><input type=\"hidden\" name=\"key\" value=\"{key}\">{buttons}</form>",
-        escape(&app.label),
-        escape(&app.name)
-    );
-    html(StatusCode::OK, "Choose who signs in", &body, None)
+            .await;
+            Redirect::to(&format!("/saml2/{app}/wait/{key}")).into_response()
+        }
+        Err(r) => refuse(state, app, r).await,
+    }
 }
 
 async fn sso_redirect(
@@ -411,28 +309,33 @@ async fn sso_redirect(
     if query.len() > 2 * MAX_XML_BYTES {
         return deny("Login request refused", "the request is too large");
     }
-    let Some(encoded) = raw_param(&query, "SAMLRequest") else {
+    let Some(encoded) = param(&query, "SAMLRequest") else {
         return deny(
             "No login request",
             "This is Lanyard's SAML endpoint: open it through Salesforce's login page.",
         );
     };
-    let Ok(deflated) =
-        base64::engine::general_purpose::STANDARD.decode(url_decode(encoded).replace(' ', "+"))
-    else {
-        return deny("Unreadable login request", "SAMLRequest is not base64");
+    let Ok(deflated) = base64_lenient(&url_decode(encoded)) else {
+        return refuse(
+            &state,
+            &app,
+            Refused::new("Unreadable login request", "SAMLRequest is not base64"),
+        )
+        .await;
     };
     let Some(xml) = inflate_bounded(&deflated) else {
-        return deny(
-            "Unreadable login request",
-            "SAMLRequest is not deflated XML of at most 1 MiB",
-        );
+        return refuse(
+            &state,
+            &app,
+            Refused::new(
+                "Unreadable login request",
+                "SAMLRequest is not deflated XML of at most 1 MiB",
+            ),
+        )
+        .await;
     };
-    let relay = raw_param(&query, "RelayState").map(url_decode);
-    match check_request(&state, &app, &xml, Some(&query)).await {
-        Ok(req) => chooser(&state, &app, req, relay).await,
-        Err(r) => refuse(&state, &app, r).await,
-    }
+    let relay = param(&query, "RelayState").map(url_decode);
+    hold(&state, &app, &xml, Some(&query), relay).await
 }
 
 #[derive(Deserialize)]
@@ -448,90 +351,69 @@ async fn sso_post(
     Path(app): Path<String>,
     Form(f): Form<PostBinding>,
 ) -> Response {
-    let Ok(xml) = base64::engine::general_purpose::STANDARD
-        .decode(f.saml_request.split_whitespace().collect::<String>())
-    else {
-        return deny("Unreadable login request", "SAMLRequest is not base64");
-    };
-    match check_request(&state, &app, &xml, None).await {
-        Ok(req) => chooser(&state, &app, req, f.relay_state).await,
-        Err(r) => refuse(&state, &app, r).await,
-    }
-}
-
-#[derive(Deserialize)]
-struct Choice {
-    key: String,
-    email: String,
-}
-
-async fn choose(
-    State(state): State<IdpState>,
-    Path(app): Path<String>,
-    Form(c): Form<Choice>,
-) -> Response {
-    let pending = state
-        .pending
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&c.key);
-    let Some(p) = pending.filter(|p| p.app == app && p.expires > Instant::now()) else {
-        return deny(
-            "This login request has expired",
-            "Start again from Salesforce's login page.",
-        );
-    };
-    let core = &state.core;
-    let Ok(application) = crate::apps::get(core.store().pool(), &app).await else {
-        return deny("Unknown application", &app);
-    };
-    if authorized_user(core.store().pool(), &application.id, &c.email)
-        .await
-        .ok()
-        .flatten()
-        .is_none()
-    {
-        let detail = format!(
-            "{} was chosen for an SP-initiated login but is not authorized",
-            c.email
-        );
-        crate::events::record(
-            core.store().pool(),
-            core.clock.now(),
-            Some(&app),
-            crate::events::EventName::SamlLoginDenied,
-            false,
-            &detail,
+    let Ok(xml) = base64_lenient(&f.saml_request) else {
+        return refuse(
+            &state,
+            &app,
+            Refused::new("Unreadable login request", "SAMLRequest is not base64"),
         )
         .await;
-        return deny(
-            "Access denied",
-            &format!(
-                "{} is not authorized for {} (not in a group bound to it, or suspended).",
-                c.email, application.label
-            ),
-        );
-    }
-    match core
-        .saml_response_to(&app, &c.email, Some(&p.request_id), p.acs_url.as_deref())
-        .await
+    };
+    hold(&state, &app, &xml, None, f.relay_state).await
+}
+
+/// The browser's waiting page: the code while the admin decides, then the auto-post (once).
+async fn wait_page(
+    State(state): State<IdpState>,
+    Path((app, key)): Path<(String, String)>,
+) -> Response {
+    match state
+        .core
+        .approvals
+        .for_browser(&app, &key, state.core.clock.now())
     {
-        Ok(signed) => auto_post(
-            &signed.acs_url,
-            &signed.saml_response,
-            p.relay_state.as_deref(),
+        BrowserView::Waiting {
+            code,
+            app_label,
+            seconds_left,
+        } => waiting(&code, &app_label, seconds_left),
+        BrowserView::Post {
+            acs_url,
+            saml_response,
+            relay_state,
+        } => auto_post(&acs_url, &saml_response, relay_state.as_deref()),
+        BrowserView::Denied => deny(
+            "Login denied",
+            "The Lanyard admin denied this login request.",
         ),
-        Err(e) => deny("Lanyard could not sign the response", &e.message),
+        BrowserView::Expired => deny(
+            "This login request has expired",
+            "It was not approved in Lanyard within 2 minutes: start again from Salesforce's login page.",
+        ),
+        BrowserView::Gone => deny_with(
+            StatusCode::NOT_FOUND,
+            "Unknown login request",
+            "This login request is unknown or was already used: start again from Salesforce's login page.",
+        ),
     }
 }
 
 impl Core {
-    /// Serves the SP-initiated endpoint `/saml2/<app>` on `addr` (127.0.0.1 only).
+    /// Serves the SP-initiated endpoint `/saml2/<app>` on `addr` (127.0.0.1 only), holding
+    /// each request for the admin's approval.
     pub async fn serve_idp(&self, addr: SocketAddr) -> Result<LoopbackIdp, ApiError> {
-        if !addr.ip().is_loopback() {
+        self.serve_idp_with(addr, IdpOptions::default()).await
+    }
+
+    pub async fn serve_idp_with(
+        &self,
+        addr: SocketAddr,
+        options: IdpOptions,
+    ) -> Result<LoopbackIdp, ApiError> {
+        if addr.ip() != Ipv4Addr::LOCALHOST {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
-                format!("the IdP endpoint listens on the loopback address only, not {addr}"),
+                format!("the IdP endpoint listens on 127.0.0.1 only, not {addr}"),
             ));
         }
         let listener = tokio::net::TcpListener::bind(addr)
@@ -542,11 +424,18 @@ impl Core {
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         let state = IdpState {
             core: self.clone(),
-            pending: Arc::default(),
+            port: addr.port(),
+            options,
+            replays: Arc::default(),
+            refusals: Arc::default(),
         };
         let app = Router::new()
             .route("/saml2/{app}", get(sso_redirect).post(sso_post))
-            .route("/saml2/{app}/choose", post(choose))
+            .route("/saml2/{app}/wait/{key}", get(wait_page))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                host_guard,
+            ))
             .with_state(state);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -562,65 +451,23 @@ impl Core {
             task,
         })
     }
+}
 
-    /// IdP-initiated test login: signs a response for `user` now and serves it once, on a random
-    /// loopback port, for [`ONE_TIME_TTL`]. Returns the URL to open in the browser.
-    pub async fn idp_initiated_login(
-        &self,
-        app: &str,
-        user: &str,
-    ) -> Result<OneTimeLogin, ApiError> {
-        let signed = self.saml_response(app, user, None).await?;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("cannot open a loopback port: {e}"),
-                )
-            })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        let token = uuid::Uuid::new_v4().simple().to_string();
-        let page = Arc::new(Mutex::new(Some((signed.acs_url, signed.saml_response))));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let tx = Arc::new(Mutex::new(Some(tx)));
-        let want = token.clone();
-        let router = Router::new().route(
-            "/login/{token}",
-            get(move |Path(got): Path<String>| {
-                let page = Arc::clone(&page);
-                let tx = Arc::clone(&tx);
-                async move {
-                    if got != want {
-                        return deny("Unknown link", "This login link is not valid.");
-                    }
-                    let taken = page.lock().unwrap_or_else(|p| p.into_inner()).take();
-                    if let Some(stop) = tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
-                        let _ = stop.send(());
-                    }
-                    match taken {
-                        Some((acs, response)) => auto_post(&acs, &response, None),
-                        None => deny(
-                            "Link already used",
-                            "Each test login link works once: start another test login in Lanyard.",
-                        ),
-                    }
-                }
-            }),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_events_are_rate_limited() {
+        let t0 = Utc::now();
+        let mut log = RefusalLog::default();
+        let recorded = (0..50).filter(|_| log.admit(t0).0).count();
+        assert_eq!(recorded, REFUSAL_EVENTS_PER_MINUTE as usize);
+        let next = t0 + chrono::Duration::seconds(61);
+        assert_eq!(
+            log.admit(next),
+            (true, 30),
+            "the next minute records again, and counts what was left out"
         );
-        let served = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = tokio::time::timeout(ONE_TIME_TTL, rx).await;
-                // Let the page that triggered the stop be written out.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            });
-            let _ = serve.await;
-        });
-        Ok(OneTimeLogin {
-            url: format!("http://{addr}/login/{token}"),
-            served,
-        })
     }
 }

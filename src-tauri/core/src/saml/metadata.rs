@@ -288,3 +288,69 @@ fn salesforce_warnings(entity_id: &str, acs: &[AcsEndpoint], e: &Expectation) ->
     }
     out
 }
+
+/// Salesforce's own domains: an ACS there belongs to some Salesforce org.
+const SALESFORCE_DOMAINS: &[&str] = &["salesforce.com", "force.com", "cloudforce.com"];
+
+fn under(host: &str, domain: &str) -> bool {
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+/// Why an ACS (Login URL) cannot be where Lanyard posts signed assertions, if it cannot: it must
+/// be https (http only on a loopback host, i.e. the practice org) and on the SP entity's domain
+/// or a Salesforce domain (`*.salesforce.com`, `*.force.com`, `*.my.salesforce.com`, sandboxes).
+pub fn acs_problem(acs: &str, entity_id: &str) -> Option<&'static str> {
+    let Ok(url) = url::Url::parse(acs.trim()) else {
+        return Some("it is not a URL");
+    };
+    let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    let loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Some("it is not https (http is accepted only on 127.0.0.1, for the practice org); Salesforce's Login URLs are https"),
+        _ => return Some("it is neither https nor http"),
+    }
+    if loopback || SALESFORCE_DOMAINS.iter().any(|d| under(&host, d)) {
+        return None;
+    }
+    let entity_host = url::Url::parse(entity_id.trim())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    match entity_host {
+        Some(e) if !e.is_empty() && under(&host, &e) => None,
+        _ => Some("it is neither on the SP entity's domain nor on a Salesforce domain (*.salesforce.com, *.force.com): Lanyard would post signed assertions to someone else"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acs_problem;
+
+    #[test]
+    fn acs_must_be_https_on_the_sp_or_salesforce() {
+        let e = "https://acme.my.salesforce.com";
+        for ok in [
+            "https://acme.my.salesforce.com?so=00D1",
+            "https://acme--uat.sandbox.my.salesforce.com?so=00D1&sc=0LE1",
+            "https://login.salesforce.com",
+            "https://acme.lightning.force.com/",
+            "http://127.0.0.1:8080/?so=00D1",
+        ] {
+            assert_eq!(acs_problem(ok, e), None, "{ok}");
+        }
+        assert_eq!(
+            acs_problem("https://sso.acme.example/acs", "https://acme.example"),
+            None
+        );
+        for bad in [
+            "http://acme.my.salesforce.com?so=00D1",
+            "https://evil.example.com/?so=00D1",
+            "https://salesforce.com.evil.example/",
+            "ftp://acme.my.salesforce.com",
+            "not a url",
+        ] {
+            assert!(acs_problem(bad, e).is_some(), "{bad}");
+        }
+    }
+}

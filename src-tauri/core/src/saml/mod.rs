@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod response;
 pub mod service;
 pub mod store;
+pub mod wire;
 pub mod xml;
 
 /// Salesforce usernames look like email addresses: one @, a dotted domain, no spaces.
@@ -28,8 +29,12 @@ pub fn looks_like_username(s: &str) -> bool {
             .any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"'))
         && s.len() <= 80
 }
+pub mod approval;
 pub mod audit;
+pub mod authn_request;
 pub mod authorized;
 pub mod decode;
 pub mod loopback;
+pub mod pages;
 pub mod settings;
+pub mod test_login;

@@ -158,6 +158,13 @@ impl Core {
                 rule: "Salesforce needs an HTTP-POST ACS; this metadata has none",
             })
         })?;
+        if let Some(rule) = super::metadata::acs_problem(&acs.location, &meta.entity_id) {
+            return Err(api(SamlError::Invalid {
+                field: "The metadata's AssertionConsumerService",
+                value: acs.location.clone(),
+                rule,
+            }));
+        }
         let config = SpConfig {
             entity_id: meta.entity_id.clone(),
             acs_url: acs.location.clone(),
@@ -202,6 +209,13 @@ impl Core {
         }
         if !url_ok(acs_url, app.environment) {
             return Err(api(SamlError::Invalid { field: "ACS URL", value: acs_url.into(), rule: "use Salesforce's Login URL, an https:// address such as https://NAME.my.salesforce.com?so=00D…" }));
+        }
+        if let Some(rule) = super::metadata::acs_problem(acs_url, entity_id) {
+            return Err(api(SamlError::Invalid {
+                field: "ACS URL",
+                value: acs_url.into(),
+                rule,
+            }));
         }
         let now = self.clock.now();
         let mut certs = Vec::new();

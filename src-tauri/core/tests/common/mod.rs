@@ -19,6 +19,26 @@ pub struct Rig {
 }
 
 pub async fn rig() -> Rig {
+    rig_with_clock(Arc::new(SystemClock)).await
+}
+
+/// A clock a test moves forward by hand.
+#[derive(Default)]
+pub struct MovableClock(std::sync::Mutex<chrono::Duration>);
+
+impl MovableClock {
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl lanyard_core::clock::Clock for MovableClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + *self.0.lock().unwrap()
+    }
+}
+
+pub async fn rig_with_clock(clock: lanyard_core::clock::SharedClock) -> Rig {
     let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
         .await
         .unwrap();
@@ -27,14 +47,10 @@ pub async fn rig() -> Rig {
         sim.sim.oauth.issue_tool_token(&org_id)
     };
     let dir = tempfile::tempdir().unwrap();
-    let core = Core::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap()
-    .with_practice_url(sim.base_url());
+    let core = Core::open(dir.path(), Arc::new(MemoryStore::default()), clock)
+        .await
+        .unwrap()
+        .with_practice_url(sim.base_url());
     core.create_app(NewApplication {
         name: "practice".into(),
         environment: Environment::Practice,
@@ -173,6 +189,7 @@ impl Rig {
                 self.base()
             ))
             .form(&[
+                ("_csrf", self.sim.sim.csrf_token()),
                 ("name", name),
                 ("enabled", "on"),
                 ("issuer", issuer.as_str()),
@@ -276,11 +293,18 @@ pub async fn follow_auto_post(http: &reqwest::Client, html: &str) -> String {
     post_form(http, &action, &form).await
 }
 
+/// The text of the element with `id` (e.g. the waiting page's code).
+pub fn by_id(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    rest[start..].split('<').next().map(str::to_owned)
+}
+
 impl Rig {
-    /// An SP-initiated login as a browser makes it: Salesforce's login button (`query` picks the
-    /// configuration, e.g. `sc=0LE…`), the redirect to Lanyard's loopback IdP, choosing Ada, and
-    /// the auto-post to the ACS. Returns the practice org's result line, or Lanyard's refusal.
-    pub async fn sp_login(&self, query: &str) -> String {
+    /// Salesforce's login button (`query` picks the configuration, e.g. `sc=0LE…`) and the
+    /// redirect to Lanyard's loopback IdP: the waiting page's URL, or Lanyard's refusal page.
+    pub async fn start_sp_login(&self, query: &str) -> Result<String, String> {
         let res = self
             .http
             .get(format!("{}/saml/login?{query}", self.base()))
@@ -289,16 +313,72 @@ impl Rig {
             .unwrap();
         let to_idp = res.headers()["location"].to_str().unwrap().to_owned();
         let idp_base = to_idp.split("/saml2/").next().unwrap().to_owned();
-        let chooser = self.http.get(&to_idp).send().await.unwrap();
-        let ok = chooser.status().is_success();
-        let chooser = chooser.text().await.unwrap();
-        if !ok {
-            return format!("refused: {chooser}");
+        let res = self.http.get(&to_idp).send().await.unwrap();
+        if !res.status().is_redirection() {
+            return Err(res.text().await.unwrap());
         }
-        let key = attr(&chooser, "value", "name=\"key\"").unwrap().to_owned();
-        let action = format!("{idp_base}{}", attr(&chooser, "action", "<form").unwrap());
-        let form = [("key", key.as_str()), ("email", "ada@practice.example.com")];
-        let page = post_form(&self.http, &action, &form).await;
+        let wait = res.headers()["location"].to_str().unwrap();
+        Ok(format!("{idp_base}{wait}"))
+    }
+
+    /// The request waiting for approval whose code the waiting page at `wait_url` shows.
+    pub async fn pending_for(&self, wait_url: &str) -> lanyard_core::saml::approval::PendingLogin {
+        let page = self
+            .http
+            .get(wait_url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let code = by_id(&page, "code").unwrap_or_else(|| panic!("a code on {page}"));
+        self.core
+            .pending_logins()
+            .into_iter()
+            .find(|p| p.code == code)
+            .expect("the window lists the request with the code the browser shows")
+    }
+
+    /// An SP-initiated login as a browser makes it: the login button, the redirect to Lanyard's
+    /// loopback IdP, the admin approving Ada in the window (the core API), and the auto-post to
+    /// the ACS. Returns the practice org's result line, or Lanyard's refusal.
+    pub async fn sp_login(&self, query: &str) -> String {
+        let wait = match self.start_sp_login(query).await {
+            Ok(w) => w,
+            Err(page) => return format!("refused: {page}"),
+        };
+        let pending = self.pending_for(&wait).await;
+        self.core
+            .approve_login(&pending.id, "ada@practice.example.com")
+            .await
+            .unwrap();
+        let page = self
+            .http
+            .get(&wait)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         heading(&follow_auto_post(&self.http, &page).await)
+    }
+
+    /// Opens an IdP-initiated test login as the browser does: reads the auto-post file and
+    /// posts its token. Returns the page the loopback server answers.
+    pub async fn open_test_login(
+        &self,
+        link: &lanyard_core::saml::loopback::OneTimeLogin,
+    ) -> reqwest::Response {
+        let file = std::fs::read_to_string(&link.path).expect("the auto-post file");
+        let action = unescape(attr(&file, "action", "<form").expect("form action"));
+        let token = unescape(attr(&file, "value", "name=\"token\"").expect("token"));
+        self.http
+            .post(action)
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap()
     }
 }
