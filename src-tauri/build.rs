@@ -50,6 +50,10 @@ fn main() {
             "list_events",
             "saml_settings",
             "save_saml_settings",
+            "pending_logins",
+            "approve_login",
+            "deny_login",
+            "watch_pending_logins",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

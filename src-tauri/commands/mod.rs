@@ -1,6 +1,7 @@
 //! IPC commands, one module per area. Each command is a few lines: take the state, call the
 //! core, return `{code, message}` on error.
 
+mod approvals;
 mod apps;
 mod directory;
 mod events;
@@ -74,5 +75,9 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             events::list_events,
             saml::saml_settings,
             saml::save_saml_settings,
+            approvals::pending_logins,
+            approvals::approve_login,
+            approvals::deny_login,
+            approvals::watch_pending_logins,
         ])
 }

@@ -209,7 +209,7 @@ pub async fn authorized_users(
     state.core()?.authorized_users(&app).await
 }
 
-/// IdP-initiated test login: opens the system browser on a one-time loopback page.
+/// IdP-initiated test login: opens the system browser on a one-time auto-post page.
 #[tauri::command]
 #[specta::specta]
 pub async fn test_login(
@@ -220,16 +220,19 @@ pub async fn test_login(
 ) -> Result<String, ApiError> {
     use tauri_plugin_opener::OpenerExt;
     let link = state.core()?.idp_initiated_login(&app, &user).await?;
-    let url = link.url.clone();
+    // The page is a 0600 file that posts the one-time secret: the secret never appears on a
+    // command line (the opener's), which every local user could read.
+    let path = link.path.display().to_string();
     app_handle
         .opener()
-        .open_url(&url, None::<&str>)
+        .open_path(&path, None::<&str>)
         .map_err(|e| {
             ApiError::new(
                 ErrorCode::Internal,
-                format!("Cannot open the browser ({e}); open {url} by hand within 60 seconds."),
+                format!("Cannot open the browser ({e}); open the file {path} in a browser within 60 seconds."),
             )
         })?;
+    let url = link.url.clone();
     tauri::async_runtime::spawn(link.wait());
     Ok(url)
 }

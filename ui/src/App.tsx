@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { commands, type StartupStatus } from "./bindings";
 import { Nav, type Page } from "./components/Nav";
+import { PendingLogins } from "./components/approvals/PendingLogins";
 import { ApplicationsPage } from "./pages/ApplicationsPage";
 import { DirectoryPage } from "./pages/DirectoryPage";
 import { EventsPage } from "./pages/EventsPage";
@@ -37,6 +38,7 @@ export function App() {
     <div className="shell">
       <Nav page={page} onNavigate={setPage} />
       <main className="content">
+        <PendingLogins />
         {page === "applications" && <ApplicationsPage practiceUrl={startup.practice_url} />}
         {page === "directory" && <DirectoryPage />}
         {page === "events" && <EventsPage />}

@@ -73,7 +73,7 @@ export const commands = {
 	 */
 	exportIdpFile: (app: string, what: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("export_idp_file", { app, what })),
 	authorizedUsers: (app: string) => typedError<AuthorizedUser[], ApiError>(__TAURI_INVOKE("authorized_users", { app })),
-	/**  IdP-initiated test login: opens the system browser on a one-time loopback page. */
+	/**  IdP-initiated test login: opens the system browser on a one-time auto-post page. */
 	testLogin: (app: string, user: string) => typedError<string, ApiError>(__TAURI_INVOKE("test_login", { app, user })),
 	decodeSaml: (input: string, app: string | null) => typedError<Decoded, ApiError>(__TAURI_INVOKE("decode_saml", { input, app })),
 	idpEndpoint: () => __TAURI_INVOKE<IdpEndpoint>("idp_endpoint"),
@@ -81,6 +81,11 @@ export const commands = {
 	listEvents: (limit: number, before: number | null) => typedError<Event[], ApiError>(__TAURI_INVOKE("list_events", { limit, before })),
 	samlSettings: (app: string) => typedError<SamlSettings, ApiError>(__TAURI_INVOKE("saml_settings", { app })),
 	saveSamlSettings: (app: string, settings: SamlSettings) => typedError<SamlSettings, ApiError>(__TAURI_INVOKE("save_saml_settings", { app, settings })),
+	pendingLogins: () => typedError<PendingLogin[], ApiError>(__TAURI_INVOKE("pending_logins")),
+	approveLogin: (id: string, user: string) => typedError<PendingLogin, ApiError>(__TAURI_INVOKE("approve_login", { id, user })),
+	denyLogin: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("deny_login", { id })),
+	/**  Starts telling the window about the queue (once); a new request also asks for attention. */
+	watchPendingLogins: () => typedError<null, ApiError>(__TAURI_INVOKE("watch_pending_logins")),
 };
 
 /* Types */
@@ -259,7 +264,7 @@ export type Event = {
 };
 
 /**  Every event Lanyard records. Stable: scripts filter on these names. */
-export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete";
+export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete";
 
 /**  A group as every face shows it. Field names are stable (`--json`). */
 export type Group = {
@@ -374,6 +379,21 @@ export type NewApplication = {
 
 /**  How an attempt ended. */
 export type Outcome = "ok" | "failed" | "skipped" | "warning";
+
+/**  A login request waiting for the admin, as the window and the terminal show it. */
+export type PendingLogin = {
+	/**  What approve and deny take. */
+	id: string,
+	/**  The application's name and label. */
+	app: string,
+	app_label: string,
+	/**  The Salesforce Login URL the response will be posted to. */
+	login_url: string,
+	/**  The code the browser page shows, e.g. `K7P-3QD`. */
+	code: string,
+	received_at: string,
+	expires_at: string,
+};
 
 /**  A phone number (SCIM `phoneNumbers[0]`). */
 export type Phone = {

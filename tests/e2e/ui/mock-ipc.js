@@ -474,6 +474,23 @@
       return path;
     },
     authorized_users: () => scenario.authorizedUsers || [],
+    // ---- SP-initiated requests waiting for the admin (approvals) ----
+    pending_logins: () => scenario.pendingLogins || [],
+    approve_login: ({ id, user }) => {
+      const list = scenario.pendingLogins || [];
+      const found = list.find((p) => p.id === id);
+      if (!found) return fail("not_found", "This login request expired or was already answered.");
+      if (!(scenario.authorizedUsers || []).some((u) => u.email === user)) {
+        return fail("forbidden", `${user} is not authorized for ${found.app}.`);
+      }
+      scenario.pendingLogins = list.filter((p) => p.id !== id);
+      return found;
+    },
+    deny_login: ({ id }) => {
+      scenario.pendingLogins = (scenario.pendingLogins || []).filter((p) => p.id !== id);
+      return null;
+    },
+    watch_pending_logins: () => null,
     test_login: () => "http://127.0.0.1:5555/login/once",
     idp_endpoint: () => ({ url: "http://127.0.0.1:8766", error: null }),
     decode_saml: ({ input }) => {

@@ -123,10 +123,26 @@ pub(crate) async fn record_refusal(
     let pool = core.store().pool();
     if suppressed > 0 {
         let note = format!("{suppressed} more refused login requests were not recorded (at most {REFUSAL_EVENTS_PER_MINUTE} a minute)");
-        crate::events::record(pool, now, None, crate::events::EventName::SamlLoginRequestRefused, false, &note).await;
+        crate::events::record(
+            pool,
+            now,
+            None,
+            crate::events::EventName::SamlLoginRequestRefused,
+            false,
+            &note,
+        )
+        .await;
     }
     if record {
-        crate::events::record(pool, now, app, crate::events::EventName::SamlLoginRequestRefused, false, detail).await;
+        crate::events::record(
+            pool,
+            now,
+            app,
+            crate::events::EventName::SamlLoginRequestRefused,
+            false,
+            detail,
+        )
+        .await;
     }
 }
 
