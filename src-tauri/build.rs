@@ -54,6 +54,18 @@ fn main() {
             "approve_login",
             "deny_login",
             "watch_pending_logins",
+            "scim_status",
+            "scim_connect_bearer",
+            "scim_connect_salesforce",
+            "scim_test",
+            "scim_settings",
+            "scim_disconnect",
+            "sync_plan",
+            "sync_run",
+            "sync_cancel",
+            "provision_user",
+            "payload_preview",
+            "query_events",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

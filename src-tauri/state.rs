@@ -34,6 +34,10 @@ pub struct AppState {
     pub started: Instant,
     /// The SP-initiated IdP endpoint (kept here: dropping it stops it), or why it did not start.
     idp: std::sync::Mutex<Result<lanyard_core::saml::loopback::LoopbackIdp, String>>,
+    /// The running sync of each application, so Cancel can reach it.
+    syncs: std::sync::Mutex<
+        std::collections::HashMap<String, lanyard_core::provisioning::run::Cancel>,
+    >,
 }
 
 impl AppState {
@@ -42,6 +46,7 @@ impl AppState {
             opened,
             started,
             idp: std::sync::Mutex::new(Err("starting".into())),
+            syncs: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -68,6 +73,39 @@ impl AppState {
     /// The core, or the error that kept it from opening (every command reports the same one).
     pub fn core(&self) -> Result<&Core, ApiError> {
         self.opened.core.as_ref().map_err(Clone::clone)
+    }
+
+    /// Registers a sync of `app`; answers its cancel handle.
+    pub fn start_sync(&self, app: &str) -> lanyard_core::provisioning::run::Cancel {
+        let cancel = lanyard_core::provisioning::run::Cancel::default();
+        self.syncs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(app.to_owned(), cancel.clone());
+        cancel
+    }
+
+    pub fn end_sync(&self, app: &str) {
+        self.syncs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(app);
+    }
+
+    /// Cancels the running sync of `app`; false when none runs.
+    pub fn cancel_sync(&self, app: &str) -> bool {
+        match self
+            .syncs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(app)
+        {
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn data_dir(&self) -> Option<&PathBuf> {

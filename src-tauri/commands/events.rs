@@ -13,3 +13,13 @@ pub async fn list_events(
 ) -> Result<Vec<Event>, ApiError> {
     state.core()?.events(limit, before.map(i64::from)).await
 }
+
+/// Events a filter selects (application, name, outcome, time, run), newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn query_events(
+    state: State<'_, AppState>,
+    filter: lanyard_core::events::EventFilter,
+) -> Result<Vec<Event>, ApiError> {
+    state.core()?.query_events(&filter).await
+}

@@ -6,6 +6,7 @@ mod apps;
 mod directory;
 mod events;
 mod files;
+mod provisioning;
 mod saml;
 mod system;
 
@@ -79,5 +80,17 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             approvals::approve_login,
             approvals::deny_login,
             approvals::watch_pending_logins,
+            provisioning::scim_status,
+            provisioning::scim_connect_bearer,
+            provisioning::scim_connect_salesforce,
+            provisioning::scim_test,
+            provisioning::scim_settings,
+            provisioning::scim_disconnect,
+            provisioning::sync_plan,
+            provisioning::sync_run,
+            provisioning::sync_cancel,
+            provisioning::provision_user,
+            provisioning::payload_preview,
+            events::query_events,
         ])
 }

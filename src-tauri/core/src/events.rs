@@ -279,7 +279,9 @@ pub async fn insert(
 }
 
 /// Which events to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct EventFilter {
     pub app_name: Option<String>,
     pub name: Option<EventName>,
@@ -287,7 +289,7 @@ pub struct EventFilter {
     pub since: Option<DateTime<Utc>>,
     pub run_id: Option<String>,
     /// Newest first; `before` pages back by id.
-    pub before: Option<i64>,
+    pub before: Option<u32>,
     pub limit: u32,
 }
 
@@ -299,7 +301,7 @@ pub async fn list(pool: &SqlitePool, limit: u32, before: Option<i64>) -> sqlx::R
     query(
         pool,
         &EventFilter {
-            before,
+            before: before.and_then(|b| u32::try_from(b).ok()),
             limit,
             ..Default::default()
         },
@@ -327,7 +329,7 @@ pub async fn query(pool: &SqlitePool, f: &EventFilter) -> sqlx::Result<Vec<Event
         q.push(" AND run_id = ").push_bind(run.clone());
     }
     if let Some(before) = f.before {
-        q.push(" AND id < ").push_bind(before);
+        q.push(" AND id < ").push_bind(i64::from(before));
     }
     q.push(" ORDER BY id DESC LIMIT ")
         .push_bind(i64::from(f.limit.clamp(1, 100_000)));

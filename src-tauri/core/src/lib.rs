@@ -7,6 +7,8 @@ pub mod core;
 pub mod directory;
 pub mod error;
 pub mod events;
+#[cfg(feature = "specta")]
+pub mod json_type;
 pub mod loopback_host;
 pub mod paths;
 pub mod provisioning;

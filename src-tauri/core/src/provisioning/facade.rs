@@ -50,6 +50,20 @@ pub struct RunView {
     pub message: String,
 }
 
+/// The exact bodies a create and an update would send for one directory user.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PayloadPreview {
+    pub user_name: String,
+    #[cfg_attr(feature = "specta", specta(type = crate::json_type::JsonValue))]
+    pub create: Value,
+    /// The PatchOp of an update that sets every managed attribute (create-only ones left out).
+    #[cfg_attr(feature = "specta", specta(type = crate::json_type::JsonValue))]
+    pub update: Value,
+    /// The attributes as they would be after the push.
+    pub attributes: Vec<super::mapping::AttributeChange>,
+}
+
 /// What "Test connection" found.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -591,6 +605,38 @@ impl Core {
         r.map_err(api)
     }
 
+    /// The create and update bodies for one authorized directory user (the mapping, applied).
+    pub async fn payload_preview(
+        &self,
+        app: &str,
+        email: &str,
+    ) -> Result<PayloadPreview, ApiError> {
+        let app = self.prov_app(app).await?;
+        let user = crate::directory::access::authorized_user(self.store().pool(), &app.id, email)
+            .await
+            .map_err(|e| api(e.into()))?
+            .ok_or_else(|| api(ProvisioningError::UserNotInScope(email.to_owned())))?;
+        let profile = match self.connection_of(&app).await {
+            Ok(c) => c.profile_id,
+            Err(_) => None,
+        };
+        let desired = super::mapping::managed(&user);
+        let opts = super::mapping::BodyOptions::default();
+        let blank = super::mapping::Managed {
+            email: desired.email.clone(),
+            user_name: desired.user_name.clone(),
+            active: !desired.active,
+            ..Default::default()
+        };
+        let update = super::mapping::update(&blank, &desired, opts);
+        Ok(PayloadPreview {
+            user_name: desired.user_name.clone(),
+            create: super::mapping::create_body(&desired, profile.as_deref(), None, opts),
+            update: update.body.unwrap_or(Value::Null),
+            attributes: super::mapping::diff(&super::mapping::Managed::default(), &desired),
+        })
+    }
+
     /// Events matching a filter, newest first.
     pub async fn query_events(
         &self,
@@ -686,4 +732,14 @@ async fn test_target(
         api_usage: client.limit_info(),
         notes,
     })
+}
+
+#[cfg(test)]
+mod send_check {
+    /// The shell runs these futures on a multi-threaded runtime: they must be Send.
+    #[allow(dead_code)]
+    fn futures_are_send(core: &crate::Core) {
+        fn is_send<T: Send>(_: &T) {}
+        is_send(&core.sync("a", Default::default(), None, Default::default()));
+    }
 }

@@ -28,7 +28,7 @@ pub mod sync;
 
 use crate::error::{ErrorCode, HasCode};
 
-pub use facade::{ConnectionView, TestReport};
+pub use facade::{ConnectionView, PayloadPreview, RunView, TestReport};
 pub use sync::{SyncOptions, SyncReport, SyncSummary};
 
 #[derive(Debug, thiserror::Error)]

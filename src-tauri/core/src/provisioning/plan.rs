@@ -47,6 +47,7 @@ pub struct PlannedUser {
     /// Attribute-level before → after (before: what was last pushed, or what the target has).
     pub changes: Vec<AttributeChange>,
     /// The exact request body (none for a link or a delete).
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::json_type::JsonValue>))]
     pub body: Option<Value>,
     /// Held by the deletion guard.
     pub held: bool,
@@ -250,6 +251,7 @@ pub struct PlannedGroup {
     /// Directory user ids to add and remove.
     pub add: Vec<String>,
     pub remove: Vec<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::json_type::JsonValue>))]
     pub body: Option<Value>,
 }
 

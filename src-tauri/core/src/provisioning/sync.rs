@@ -175,10 +175,14 @@ async fn match_unlinked(
         return Ok(out);
     }
     use futures_util::StreamExt;
-    let found: Vec<_> = futures_util::stream::iter(unlinked.iter())
+    // Owned names: a future that borrowed one would not be Send for every lifetime.
+    let found: Vec<_> = futures_util::stream::iter(unlinked.to_vec())
         .map(|name| {
             let client = Arc::clone(&t.client);
-            async move { (name.clone(), remote::user_by_name(&client, name).await) }
+            async move {
+                let r = remote::user_by_name(&client, &name).await;
+                (name, r)
+            }
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
