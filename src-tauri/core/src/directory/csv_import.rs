@@ -3,22 +3,18 @@
 //! checks again inside one transaction and writes everything or nothing. A file with any bad row
 //! is refused as a whole, naming the rows, so nothing is ever half-imported.
 
-use super::changes::{self, Change, ChangeKind};
-use super::users::{self, UserInput, UserRow, ValidUser};
-use super::{email_key, group_key, groups, validate, DirectoryError};
+use super::import::{self, Read, SourceRow};
+pub use super::import::{ImportPreview, ImportSummary, RowAction, RowError, RowPlan};
+use super::users::{UserInput, UserRow};
+use super::{email_key, group_key, validate, DirectoryError};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use std::collections::{HashMap, HashSet};
+use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
 /// The largest CSV text accepted (50 MiB).
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 /// The most data rows accepted.
 pub const MAX_ROWS: usize = 200_000;
-/// Row errors listed in a preview (all are counted).
-const MAX_LISTED_ERRORS: usize = 1000;
-/// Rows shown in a preview's sample.
-const SAMPLE_ROWS: usize = 200;
 
 /// A column Lanyard reads, with its header name (the name the export writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,72 +126,6 @@ impl Column {
     }
 }
 
-/// One bad row: its line in the file (1 is the header) and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RowError {
-    pub line: u32,
-    /// The row's email as written (may be empty or invalid).
-    pub email: String,
-    pub message: String,
-}
-
-/// What importing would do to one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum RowAction {
-    Create,
-    Update,
-    Unchanged,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RowPlan {
-    pub line: u32,
-    pub email: String,
-    pub action: RowAction,
-}
-
-/// What an import would do; nothing has been written. Field names are stable (`--json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ImportPreview {
-    /// Data rows read (blank rows not counted).
-    pub rows: u32,
-    pub blank_rows: u32,
-    pub creates: u32,
-    pub updates: u32,
-    pub unchanged: u32,
-    pub new_groups: Vec<String>,
-    pub memberships_added: u32,
-    pub memberships_removed: u32,
-    /// Recognised columns, by their canonical names, in file order.
-    pub columns: Vec<String>,
-    /// Header cells that match no attribute (their values are not imported).
-    pub ignored_columns: Vec<String>,
-    /// How many rows are bad; the import is refused while this is not 0.
-    pub error_count: u32,
-    /// The bad rows (the first 1,000).
-    pub errors: Vec<RowError>,
-    /// The first 200 rows and what would happen to each.
-    pub sample: Vec<RowPlan>,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ImportSummary {
-    pub created: u32,
-    pub updated: u32,
-    pub unchanged: u32,
-    pub groups_created: u32,
-    pub memberships_added: u32,
-    pub memberships_removed: u32,
-}
-
 /// Refuses text over the size limit before anything reads it.
 pub fn check_size(bytes: u64) -> Result<(), DirectoryError> {
     if bytes > MAX_BYTES {
@@ -205,38 +135,6 @@ pub fn check_size(bytes: u64) -> Result<(), DirectoryError> {
         });
     }
     Ok(())
-}
-
-/// Who a membership change is for.
-#[derive(Debug, Clone)]
-enum Member {
-    Existing {
-        id: String,
-        email: String,
-    },
-    /// The n-th entry of `Plan::creates`.
-    New(usize),
-}
-
-#[derive(Debug, Default)]
-struct Plan {
-    rows: usize,
-    blank_rows: usize,
-    columns: Vec<String>,
-    ignored: Vec<String>,
-    errors: Vec<RowError>,
-    creates: Vec<ValidUser>,
-    updates: Vec<(String, ValidUser)>,
-    unchanged: usize,
-    /// Group display names to create, in order of first appearance.
-    new_groups: Vec<String>,
-    /// (group key, member, add?)
-    memberships: Vec<(String, Member, bool)>,
-    sample: Vec<RowPlan>,
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn line_of(record: &csv::StringRecord) -> u32 {
@@ -293,8 +191,9 @@ fn parse_groups(cell: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// Reads and checks every row against the database as it is on `conn`. Writes nothing.
-async fn plan(conn: &mut SqliteConnection, text: &str) -> Result<Plan, DirectoryError> {
+/// Reads every row of `text` and checks it on its own and against earlier rows (the existing
+/// users, by email key, are what a row's cells change).
+fn read(text: &str, existing: &HashMap<String, &UserRow>) -> Result<Read, DirectoryError> {
     check_size(text.len() as u64)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -311,7 +210,7 @@ async fn plan(conn: &mut SqliteConnection, text: &str) -> Result<Plan, Directory
             "the file is empty or its first line is blank; the first line must name the columns, for example: email,firstname,lastname,groups".into(),
         ));
     }
-    let mut plan = Plan::default();
+    let mut plan = Read::default();
     let mut map: Vec<Option<Column>> = Vec::with_capacity(headers.len());
     for cell in headers.iter() {
         match Column::from_header(cell) {
@@ -339,40 +238,7 @@ async fn plan(conn: &mut SqliteConnection, text: &str) -> Result<Plan, Directory
     };
     let groups_at = map.iter().position(|c| *c == Some(Column::Groups));
 
-    // The database as it is.
-    let existing_rows = users::all_rows(&mut *conn).await?;
-    let existing: HashMap<String, &UserRow> = existing_rows
-        .iter()
-        .map(|r| (email_key(&r.email), r))
-        .collect();
-    let group_ids = groups::existing_ids(&mut *conn).await?;
-    let group_of_id: HashMap<&str, &str> = group_ids
-        .iter()
-        .map(|(k, id)| (id.as_str(), k.as_str()))
-        .collect();
-    let mut current: HashMap<String, HashSet<String>> = HashMap::new();
-    if groups_at.is_some() {
-        let pairs: Vec<(String, String)> =
-            sqlx::query_as("SELECT user_id, group_id FROM group_members")
-                .fetch_all(&mut *conn)
-                .await?;
-        for (user_id, group_id) in pairs {
-            if let Some(key) = group_of_id.get(group_id.as_str()) {
-                current
-                    .entry(user_id)
-                    .or_default()
-                    .insert((*key).to_owned());
-            }
-        }
-    }
-
     // First pass: every row read, checked on its own, and checked against earlier rows.
-    struct Parsed {
-        line: u32,
-        email: String,
-        result: Result<(ValidUser, Option<Vec<String>>), String>,
-    }
-    let mut parsed: Vec<Parsed> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -389,11 +255,11 @@ async fn plan(conn: &mut SqliteConnection, text: &str) -> Result<Plan, Directory
         }
         let line = line_of(&record);
         if record.iter().all(|c| c.trim().is_empty()) {
-            plan.blank_rows += 1;
+            plan.blank += 1;
             continue;
         }
-        plan.rows += 1;
-        if plan.rows > MAX_ROWS {
+        plan.count += 1;
+        if plan.count > MAX_ROWS {
             return Err(DirectoryError::CsvTooManyRows { limit: MAX_ROWS });
         }
         let email_cell = record.get(email_at).unwrap_or("").trim().to_owned();
@@ -440,120 +306,15 @@ async fn plan(conn: &mut SqliteConnection, text: &str) -> Result<Plan, Directory
                 Err(problems.join("; "))
             }
         };
-        parsed.push(Parsed {
+        plan.rows.push(SourceRow {
             line,
             email: email_cell,
             result,
         });
     }
 
-    // Federation IDs must stay unique: those of users the file does not mention stay as they are.
-    let mut fed_owner: HashMap<String, String> = existing_rows
-        .iter()
-        .filter(|r| !seen.contains_key(&email_key(&r.email)))
-        .filter_map(|r| r.federation_id.clone().map(|f| (f, r.email.clone())))
-        .collect();
-
-    let mut new_group_keys: HashSet<String> = HashSet::new();
-    for row in parsed {
-        let mut result = row.result;
-        if let Ok((valid, _)) = &result {
-            if let Some(fed) = &valid.fields.federation_id {
-                match fed_owner.get(fed) {
-                    Some(owner) if email_key(owner) != valid.email_key => {
-                        result = Err(format!(
-                            "the Federation ID {fed:?} already belongs to {owner}; each user needs its own"
-                        ));
-                    }
-                    _ => {
-                        fed_owner.insert(fed.clone(), valid.fields.email.clone());
-                    }
-                }
-            }
-        }
-        let action = match result {
-            Err(message) => {
-                plan.errors.push(RowError {
-                    line: row.line,
-                    email: row.email.clone(),
-                    message,
-                });
-                RowAction::Error
-            }
-            Ok((valid, wanted)) => {
-                let old = existing.get(&valid.email_key);
-                let member = match old {
-                    Some(r) => Member::Existing {
-                        id: r.id.clone(),
-                        email: valid.fields.email.clone(),
-                    },
-                    None => Member::New(plan.creates.len()),
-                };
-                if let Some(wanted) = wanted {
-                    let have = old
-                        .and_then(|r| current.get(&r.id))
-                        .cloned()
-                        .unwrap_or_default();
-                    let want: HashSet<String> = wanted.iter().map(|n| group_key(n)).collect();
-                    for name in &wanted {
-                        let k = group_key(name);
-                        if !group_ids.contains_key(&k) && new_group_keys.insert(k.clone()) {
-                            plan.new_groups.push(name.clone());
-                        }
-                        if !have.contains(&k) {
-                            plan.memberships.push((k, member.clone(), true));
-                        }
-                    }
-                    for k in have.difference(&want) {
-                        plan.memberships.push((k.clone(), member.clone(), false));
-                    }
-                }
-                match old {
-                    None => {
-                        plan.creates.push(valid);
-                        RowAction::Create
-                    }
-                    Some(r) if r.input() == valid.fields => {
-                        plan.unchanged += 1;
-                        RowAction::Unchanged
-                    }
-                    Some(r) => {
-                        plan.updates.push((r.id.clone(), valid));
-                        RowAction::Update
-                    }
-                }
-            }
-        };
-        if plan.sample.len() < SAMPLE_ROWS {
-            plan.sample.push(RowPlan {
-                line: row.line,
-                email: row.email,
-                action,
-            });
-        }
-    }
+    plan.has_groups = groups_at.is_some();
     Ok(plan)
-}
-
-impl Plan {
-    fn preview(self) -> ImportPreview {
-        let added = self.memberships.iter().filter(|m| m.2).count();
-        ImportPreview {
-            rows: count(self.rows),
-            blank_rows: count(self.blank_rows),
-            creates: count(self.creates.len()),
-            updates: count(self.updates.len()),
-            unchanged: count(self.unchanged),
-            new_groups: self.new_groups,
-            memberships_added: count(added),
-            memberships_removed: count(self.memberships.len() - added),
-            columns: self.columns,
-            ignored_columns: self.ignored,
-            error_count: count(self.errors.len()),
-            errors: self.errors.into_iter().take(MAX_LISTED_ERRORS).collect(),
-            sample: self.sample,
-        }
-    }
 }
 
 /// What importing `text` would do. Writes nothing.
@@ -561,85 +322,19 @@ pub async fn preview(
     conn: &mut SqliteConnection,
     text: &str,
 ) -> Result<ImportPreview, DirectoryError> {
-    Ok(plan(conn, text).await?.preview())
+    Ok(import::plan(conn, |existing| read(text, existing)).await?.preview())
 }
 
 /// Imports `text` on `conn`, which must be inside a transaction: the caller commits only when
-/// this returns Ok, so a failure anywhere leaves the database as it was.
+/// this returns Ok, so a failure anywhere leaves the database as it was. A file with any bad row
+/// is refused whole.
 pub async fn commit(
     conn: &mut SqliteConnection,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, DirectoryError> {
-    let plan = plan(&mut *conn, text).await?;
-    if let Some(first) = plan.errors.first() {
-        return Err(DirectoryError::CsvHasErrors {
-            count: plan.errors.len(),
-            first_line: u64::from(first.line),
-            first_message: first.message.clone(),
-        });
-    }
-    let (group_ids, groups_created) = groups::ensure(&mut *conn, &plan.new_groups, now).await?;
-    let new_ids = users::insert_many(&mut *conn, &plan.creates, now).await?;
-    users::update_many(&mut *conn, &plan.updates, now).await?;
-
-    let mut adds: Vec<(&str, String, String)> = Vec::new(); // (group id, user id, email)
-    let mut feed: Vec<Change> = Vec::new();
-    let mut removed = 0usize;
-    for (key, member, add) in &plan.memberships {
-        let Some(group_id) = group_ids.get(key) else {
-            continue;
-        };
-        let (user_id, email) = match member {
-            Member::Existing { id, email } => (id.clone(), email.clone()),
-            Member::New(i) => match (new_ids.get(*i), plan.creates.get(*i)) {
-                (Some(id), Some(u)) => (id.clone(), u.fields.email.clone()),
-                _ => continue,
-            },
-        };
-        if *add {
-            feed.push(Change::member(
-                ChangeKind::MemberAdded,
-                group_id,
-                &user_id,
-                &email,
-            ));
-            adds.push((group_id.as_str(), user_id, email));
-        } else {
-            sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
-                .bind(group_id)
-                .bind(&user_id)
-                .execute(&mut *conn)
-                .await?;
-            feed.push(Change::member(
-                ChangeKind::MemberRemoved,
-                group_id,
-                &user_id,
-                &email,
-            ));
-            removed += 1;
-        }
-    }
-    for chunk in adds.chunks(3000) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO group_members (group_id, user_id, added_at) ");
-        q.push_values(chunk, |mut row, (group_id, user_id, _)| {
-            row.push_bind(*group_id)
-                .push_bind(user_id.as_str())
-                .push_bind(now);
-        });
-        q.push(" ON CONFLICT DO NOTHING");
-        q.build().execute(&mut *conn).await?;
-    }
-    changes::record(&mut *conn, now, &feed).await?;
-    Ok(ImportSummary {
-        created: count(plan.creates.len()),
-        updated: count(plan.updates.len()),
-        unchanged: count(plan.unchanged),
-        groups_created: count(groups_created),
-        memberships_added: count(adds.len()),
-        memberships_removed: count(removed),
-    })
+    let plan = import::plan(&mut *conn, |existing| read(text, existing)).await?;
+    import::commit_plan(conn, plan, now, true).await
 }
 
 #[cfg(test)]

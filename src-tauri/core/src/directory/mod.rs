@@ -3,6 +3,7 @@
 //!
 //! - [`users`]: one person; email = Salesforce username, unique case-insensitively.
 //! - [`groups`]: groups, members, and application bindings.
+//! - [`import`]: the import pipeline any source shares (plan → preview → commit).
 //! - [`csv_import`] / [`csv_export`]: preview-then-commit import, directory and Data Loader exports.
 //! - [`access`]: who is authorized for an application (the one query everybody uses).
 //! - [`changes`]: the change feed provisioning reads and the window polls.
@@ -15,6 +16,7 @@ pub mod csv_export;
 pub mod csv_import;
 mod facade;
 pub mod groups;
+pub mod import;
 pub mod query;
 pub mod users;
 pub mod validate;
