@@ -4,6 +4,7 @@
 mod apps;
 mod directory;
 mod groups;
+mod import;
 mod output;
 mod saml;
 mod scim;
@@ -71,6 +72,8 @@ enum Command {
     Scim(scim::ScimCommand),
     /// Provision APP's users and groups to its SCIM target.
     Sync(scim::SyncArgs),
+    /// Import the target's existing users into the directory (list them first with --list).
+    Import(import::ImportArgs),
     /// Named events (every attempt and its outcome), newest first.
     Events {
         /// How many to show.
@@ -159,6 +162,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         } => events(&core, limit, app, event, outcome, since, json, csv).await,
         Command::Scim(cmd) => scim::run(&core, cmd).await,
         Command::Sync(args) => scim::sync(&core, args).await,
+        Command::Import(args) => import::run(&core, args).await,
         Command::Idp(cmd) => saml::idp(&core, cmd).await,
         Command::Saml(cmd) => saml::saml(&core, cmd).await,
         Command::Sim(_) | Command::Metadata(_) => Ok(()),

@@ -67,6 +67,7 @@ event_names! {
     IdmIntegrationUpdate => "idm_integration_update",
     IdmIntegrationReauth => "idm_integration_reauth",
     IdmIntegrationDelete => "idm_integration_delete",
+    DirectoryImportFromTarget => "directory.import_from_target",
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

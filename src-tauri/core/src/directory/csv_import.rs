@@ -322,7 +322,9 @@ pub async fn preview(
     conn: &mut SqliteConnection,
     text: &str,
 ) -> Result<ImportPreview, DirectoryError> {
-    Ok(import::plan(conn, |existing| read(text, existing)).await?.preview())
+    Ok(import::plan(conn, |existing| read(text, existing))
+        .await?
+        .preview())
 }
 
 /// Imports `text` on `conn`, which must be inside a transaction: the caller commits only when

@@ -367,4 +367,3 @@ pub(crate) async fn commit_plan(
         memberships_removed: count(removed),
     })
 }
-

@@ -10,6 +10,7 @@
 //! - [`plan`]: desired vs last pushed; the deletion guard.
 //! - [`remote`]: listing and lookups on the target.
 //! - [`run`]: concurrency, retries, events, progress, cancel.
+//! - [`import`]: the target's existing users into the directory (the manual import).
 //! - [`sync`] / [`facade`]: the orchestration and the [`crate::Core`] methods.
 
 pub mod auth;
@@ -17,6 +18,8 @@ pub mod checks;
 pub mod client;
 pub mod connection;
 mod facade;
+pub mod import;
+mod import_facade;
 pub mod links;
 pub mod mapping;
 pub mod oauth;

@@ -39,9 +39,15 @@ impl lanyard_core::clock::Clock for MovableClock {
 }
 
 pub async fn rig_with_clock(clock: lanyard_core::clock::SharedClock) -> Rig {
-    let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
-        .await
-        .unwrap();
+    rig_with(lanyard_sim::SimConfig::default(), clock).await
+}
+
+/// A rig whose practice org starts as `config` says (preloaded users, latency, faults).
+pub async fn rig_with(
+    config: lanyard_sim::SimConfig,
+    clock: lanyard_core::clock::SharedClock,
+) -> Rig {
+    let sim = lanyard_sim::start(config).await.unwrap();
     let token = {
         let org_id = sim.sim.org().org_id.clone();
         sim.sim.oauth.issue_tool_token(&org_id)
@@ -381,4 +387,64 @@ impl Rig {
             .await
             .unwrap()
     }
+}
+
+/// Plays the browser: opens the authorize URL, allows access, follows the redirect to Lanyard.
+pub async fn consent(http: &reqwest::Client, authorize_url: &str) {
+    let page = http.get(authorize_url).send().await.unwrap();
+    assert!(page.status().is_success(), "the consent page opens");
+    let html = page.text().await.unwrap();
+    let consent = attr(&html, "value", "name=\"consent\"")
+        .map(str::to_owned)
+        .expect("the consent form carries its token");
+    let base = url::Url::parse(authorize_url).unwrap();
+    let decided = http
+        .post(base.join("/services/oauth2/authorize").unwrap())
+        .form(&[("consent", consent.as_str()), ("decision", "allow")])
+        .send()
+        .await
+        .unwrap();
+    let location = decided
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("allow redirects to the loopback listener")
+        .to_owned();
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    let back = http.get(&location).send().await.unwrap();
+    assert!(
+        back.status().is_success(),
+        "the listener takes the redirect"
+    );
+}
+
+pub async fn connect_practice(rig: &Rig) {
+    let login = rig
+        .core
+        .scim_connect_start("practice", None, None)
+        .await
+        .unwrap();
+    let url = login.authorize_url.clone();
+    let http = rig.http.clone();
+    let browser = tokio::spawn(async move { consent(&http, &url).await });
+    let report = rig
+        .core
+        .scim_connect_finish(
+            "practice",
+            login,
+            None,
+            None,
+            std::time::Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    browser.await.unwrap();
+    assert_eq!(report.config_endpoint, "ServiceProviderConfigs");
+    assert!(
+        report
+            .profile_id
+            .as_deref()
+            .is_some_and(|p| p.starts_with("00e")),
+        "the Standard User profile id was found: {report:?}"
+    );
 }

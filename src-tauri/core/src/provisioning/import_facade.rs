@@ -1,0 +1,193 @@
+//! The manual import's [`Core`] methods: list the target's users with their status, a page at a
+//! time or all at once, and import a selection.
+
+use super::import::{self, ImportRequest, ImportResult, ImportStatus, RemotePage, RemoteRow};
+use super::remote::{self, Cursor};
+use super::run::{Cancel, Progress, ProgressFn};
+use super::ProvisioningError;
+use crate::error::{ApiError, HasCode};
+use crate::events::{EventName, NewEvent, Outcome};
+use crate::Core;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::time::Instant;
+
+fn api(e: ProvisioningError) -> ApiError {
+    e.to_api()
+}
+
+/// Usernames up to this many are looked up one by one; more, and the target is listed.
+const LOOKUP_AT_MOST: usize = 25;
+
+impl Core {
+    /// One page (200) of the target's users with their import status; pass `next` back for more.
+    pub async fn import_page(
+        &self,
+        app: &str,
+        cursor: Option<&str>,
+    ) -> Result<RemotePage, ApiError> {
+        let app = self.get_app(app).await?;
+        let c = self.connection_of(&app).await?;
+        let client = self
+            .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
+            .await?;
+        let mut conn = self
+            .store()
+            .pool()
+            .acquire()
+            .await
+            .map_err(|e| api(e.into()))?;
+        let known = import::known(&mut conn, &app.id).await.map_err(api)?;
+        drop(conn);
+        let caps = c.capabilities();
+        let cursor = import::parse_cursor(cursor, caps);
+        let (rows, _, next) = import::page(&client, caps, &cursor, &known)
+            .await
+            .map_err(api)?;
+        Ok(RemotePage { rows, next })
+    }
+
+    /// Every remote user with its status (`new_only`: the New ones).
+    pub async fn import_list(&self, app: &str, new_only: bool) -> Result<Vec<RemoteRow>, ApiError> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self.import_page(app, cursor.as_deref()).await?;
+            out.extend(
+                page.rows
+                    .into_iter()
+                    .filter(|r| !new_only || r.status == ImportStatus::New),
+            );
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Imports remote users into the directory (see [`ImportRequest`]); per-row errors are listed
+    /// and the good rows imported, in one transaction.
+    pub async fn import_users(
+        &self,
+        app: &str,
+        req: ImportRequest,
+        progress: Option<ProgressFn>,
+        cancel: Cancel,
+    ) -> Result<ImportResult, ApiError> {
+        let started = Instant::now();
+        let app = self.get_app(app).await?;
+        let c = self.connection_of(&app).await?;
+        let client = self
+            .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
+            .await?;
+        let caps = c.capabilities();
+        let mut chosen: Vec<Value> = Vec::new();
+        let mut not_found = Vec::new();
+        let report = |done: usize, total: usize| {
+            if let Some(p) = &progress {
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                let rate = done as f64 / secs;
+                p(Progress {
+                    done: u32::try_from(done).unwrap_or(u32::MAX),
+                    total: u32::try_from(total.max(done)).unwrap_or(u32::MAX),
+                    rate_per_sec: rate,
+                    eta_secs: (rate > 0.0).then(|| total.saturating_sub(done) as f64 / rate),
+                });
+            }
+        };
+        match &req.usernames {
+            Some(names) if names.len() <= LOOKUP_AT_MOST => {
+                for n in names {
+                    match remote::user_by_name(&client, n)
+                        .await
+                        .map_err(|e| api(e.into()))?
+                    {
+                        Some(r) => chosen.push(r),
+                        None => not_found.push(n.clone()),
+                    }
+                }
+            }
+            wanted => {
+                let keep: Option<HashSet<String>> = wanted
+                    .as_ref()
+                    .map(|l| l.iter().map(|n| n.to_lowercase()).collect());
+                let mut seen = HashSet::new();
+                let mut cursor = Some(Cursor::first(caps));
+                while let Some(cur) = cursor {
+                    if cancel.is_cancelled() {
+                        return Err(ApiError::new(
+                            crate::ErrorCode::Conflict,
+                            "The import was cancelled before anything was written.",
+                        ));
+                    }
+                    let (list, next) = remote::users_page(&client, caps, &cur)
+                        .await
+                        .map_err(|e| api(e.into()))?;
+                    for r in list {
+                        let name = r
+                            .get("userName")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_lowercase();
+                        if keep.as_ref().is_none_or_has(&name) {
+                            seen.insert(name);
+                            chosen.push(r);
+                        }
+                    }
+                    report(
+                        chosen.len(),
+                        keep.as_ref().map_or(chosen.len(), HashSet::len),
+                    );
+                    cursor = next;
+                }
+                if let Some(k) = keep {
+                    not_found = k.into_iter().filter(|n| !seen.contains(n)).collect();
+                    not_found.sort();
+                }
+            }
+        }
+        let mut tx = self
+            .store()
+            .pool()
+            .begin()
+            .await
+            .map_err(|e| api(e.into()))?;
+        let mut result = import::import(&mut tx, &app.id, &app.name, &chosen, &req, self.now())
+            .await
+            .map_err(api)?;
+        tx.commit().await.map_err(|e| api(e.into()))?;
+        report(chosen.len(), chosen.len());
+        result.not_found = not_found;
+        let outcome = if result.errors.is_empty() && result.not_found.is_empty() {
+            Outcome::Ok
+        } else {
+            Outcome::Warning
+        };
+        crate::events::record_event(
+            self.store().pool(),
+            self.now(),
+            NewEvent::new(Some(&app.name), EventName::DirectoryImportFromTarget, outcome).detail(format!(
+                "imported from the target: {} created, {} updated, {} linked, {} already imported, {} inactive skipped, {} refused{}",
+                result.created, result.updated, result.linked, result.already_imported, result.skipped_inactive,
+                result.errors.len(),
+                result.errors.first().map(|e| format!(" (first: {}: {})", e.email, e.message)).unwrap_or_default()
+            )),
+        )
+        .await;
+        Ok(result)
+    }
+}
+
+trait KeepSet {
+    fn is_none_or_has(&self, name: &str) -> bool;
+}
+
+impl KeepSet for Option<&HashSet<String>> {
+    fn is_none_or_has(&self, name: &str) -> bool {
+        match self {
+            None => true,
+            Some(k) => k.contains(name),
+        }
+    }
+}

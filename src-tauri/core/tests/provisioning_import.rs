@@ -1,0 +1,138 @@
+//! The manual import against the practice org with more than 2,000 users, so the listing pages
+//! with `id gt` (a deep startIndex is refused there, as Salesforce refuses it): statuses New and
+//! Matches with differences, import with a group bound to the application, then a sync that
+//! creates nobody and changes none of the imported users.
+
+mod common;
+
+use lanyard_core::clock::SystemClock;
+use lanyard_core::directory::users::UserInput;
+use lanyard_core::events::{EventFilter, EventName};
+use lanyard_core::provisioning::import::{ImportRequest, ImportStatus};
+use lanyard_core::provisioning::run::Cancel;
+use lanyard_core::provisioning::SyncOptions;
+use std::sync::Arc;
+
+#[tokio::test]
+async fn import_more_than_two_thousand_users_then_sync_changes_nothing() {
+    let rig = common::rig_with(
+        lanyard_sim::SimConfig {
+            users: 2_150,
+            ..Default::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await;
+    common::connect_practice(&rig).await;
+    let remote_total = rig.sim.sim.org().users.len();
+    assert!(
+        remote_total > 2_000,
+        "enough users that startIndex paging would be refused"
+    );
+    let some: serde_json::Value = rig.sim.sim.org().users.values().nth(10).cloned().unwrap();
+    let matched = some["userName"].as_str().unwrap().to_owned();
+    rig.core
+        .create_user(UserInput {
+            email: matched.clone(),
+            firstname: "Local".into(),
+            lastname: "Person".into(),
+            job_title: "Directory title".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let list = rig.core.import_list("practice", false).await.unwrap();
+    assert_eq!(
+        list.len(),
+        remote_total,
+        "every remote user is listed once, across pages"
+    );
+    let mut names: Vec<&str> = list.iter().map(|r| r.username.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), remote_total, "no user listed twice");
+    let m = list.iter().find(|r| r.username == matched).unwrap();
+    assert_eq!(m.status, ImportStatus::Matches);
+    assert!(
+        m.differences
+            .iter()
+            .any(|d| d.attribute == "name.givenName"),
+        "the differences are shown: {:?}",
+        m.differences
+    );
+    let new_only = rig.core.import_list("practice", true).await.unwrap();
+    assert_eq!(new_only.len(), remote_total - 1);
+
+    let result = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                usernames: None,
+                skip_inactive: false,
+                take_values: Vec::new(),
+                group: Some("Imported from Salesforce".into()),
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        result.errors,
+        vec![],
+        "the practice org's users are all valid directory users"
+    );
+    assert_eq!(result.created as usize, remote_total - 1);
+    assert_eq!(
+        result.linked, 1,
+        "the existing user is linked, not duplicated"
+    );
+    assert_eq!(result.group_members_added as usize, remote_total);
+    let local = rig.core.get_user(&matched).await.unwrap();
+    assert_eq!(
+        local.job_title, "Directory title",
+        "a Matches row keeps the directory's values"
+    );
+
+    let again = rig.core.import_list("practice", false).await.unwrap();
+    assert!(again.iter().all(|r| r.status == ImportStatus::Imported));
+
+    let sync = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    let created: Vec<&str> = sync
+        .users
+        .iter()
+        .filter(|u| u.action == lanyard_core::provisioning::plan::UserAction::Create)
+        .map(|u| u.user_name.as_str())
+        .collect();
+    assert_eq!(
+        created,
+        vec!["ada@practice.example.com"],
+        "only the rig's own directory user, never in the target, is created; no imported user is"
+    );
+    assert_eq!(
+        sync.summary.updated,
+        1,
+        "only the linked Matches user gets the directory's values: {:?}",
+        sync.users
+            .iter()
+            .filter(|u| u.body.is_some())
+            .map(|u| &u.user_name)
+            .collect::<Vec<_>>()
+    );
+    let events = rig
+        .core
+        .query_events(&EventFilter {
+            name: Some(EventName::DirectoryImportFromTarget),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1, "the import is in the event log");
+}
