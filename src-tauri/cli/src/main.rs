@@ -8,6 +8,7 @@ mod import;
 mod output;
 mod saml;
 mod scim;
+mod setup;
 mod sim;
 mod users;
 
@@ -74,6 +75,9 @@ enum Command {
     Sync(scim::SyncArgs),
     /// Import the target's existing users into the directory (list them first with --list).
     Import(import::ImportArgs),
+    /// The guided setup checklist of an application.
+    #[command(subcommand)]
+    Setup(setup::SetupCommand),
     /// Named events (every attempt and its outcome), newest first.
     Events {
         /// How many to show.
@@ -163,6 +167,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Scim(cmd) => scim::run(&core, cmd).await,
         Command::Sync(args) => scim::sync(&core, args).await,
         Command::Import(args) => import::run(&core, args).await,
+        Command::Setup(cmd) => setup::run(&core, cmd).await,
         Command::Idp(cmd) => saml::idp(&core, cmd).await,
         Command::Saml(cmd) => saml::saml(&core, cmd).await,
         Command::Sim(_) | Command::Metadata(_) => Ok(()),

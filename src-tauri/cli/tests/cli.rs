@@ -224,3 +224,48 @@ fn json_errors_are_code_and_message_on_stderr() {
         "without --json: one plain line"
     );
 }
+
+#[test]
+fn setup_status_lists_every_step_and_refuses_marking_a_derived_one_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lanyard(dir.path(), &["app", "create", "sf", "--practice"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = lanyard(dir.path(), &["setup", "status", "sf", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    let ids: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"prerequisites"));
+    assert!(ids.contains(&"identity_management") && ids.contains(&"validate_sso"));
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["action"].is_string() && f["step"].is_string()));
+    let refused = lanyard(
+        dir.path(),
+        &["setup", "mark", "sf", "import_metadata", "done"],
+    );
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a derived step is not the admin's to mark done"
+    );
+    let ok = lanyard(dir.path(), &["setup", "mark", "sf", "my_domain", "done"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let after = json(&lanyard(dir.path(), &["setup", "status", "sf", "--json"]));
+    let my_domain = after["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "my_domain")
+        .unwrap();
+    assert_eq!(
+        my_domain["status"], "done",
+        "the mark is kept in the data folder"
+    );
+}

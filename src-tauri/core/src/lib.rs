@@ -14,6 +14,7 @@ pub mod paths;
 pub mod provisioning;
 pub mod saml;
 pub mod secrets;
+pub mod setup;
 pub mod store;
 
 pub use crate::core::Core;

@@ -1,0 +1,91 @@
+//! The setup checklist: derived steps follow the state, admin steps follow the admin's marks,
+//! derived steps cannot be marked done by hand, and the marks survive a restart.
+
+mod common;
+
+use lanyard_core::clock::SystemClock;
+use lanyard_core::secrets::MemoryStore;
+use lanyard_core::setup::{Mark, StepId, StepStatus};
+use lanyard_core::Core;
+use std::sync::Arc;
+
+fn status_of(s: &lanyard_core::setup::SetupStatus, id: StepId) -> StepStatus {
+    s.steps
+        .iter()
+        .find(|x| x.id == id)
+        .map(|x| x.status)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn derived_steps_follow_the_state_and_marks_persist() {
+    let rig = common::rig().await;
+    let fresh = rig.core.setup_status("practice").await.unwrap();
+    assert_eq!(fresh.steps.len(), StepId::ALL.len(), "every step, in order");
+    assert_eq!(status_of(&fresh, StepId::ImportMetadata), StepStatus::Todo);
+    assert!(
+        fresh
+            .findings
+            .iter()
+            .any(|f| f.step == StepId::ImportMetadata),
+        "the missing metadata is a finding that names its step"
+    );
+    assert_eq!(
+        status_of(&fresh, StepId::AuthorizeGroups),
+        StepStatus::Done,
+        "the rig binds Sales with Ada"
+    );
+
+    let err = rig
+        .core
+        .setup_mark("practice", StepId::ImportMetadata, Mark::Done)
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("cannot be marked done by hand"),
+        "{}",
+        err.message
+    );
+
+    rig.ready().await;
+    let ready = rig.core.setup_status("practice").await.unwrap();
+    for id in [
+        StepId::ImportMetadata,
+        StepId::SalesforceCertificate,
+        StepId::DownloadCertificate,
+        StepId::IdpSettings,
+    ] {
+        assert_eq!(
+            status_of(&ready, id),
+            StepStatus::Done,
+            "{id} is derived from the imported metadata and the key"
+        );
+    }
+    rig.core
+        .setup_mark("practice", StepId::MyDomain, Mark::Done)
+        .await
+        .unwrap();
+    rig.core
+        .setup_mark("practice", StepId::ImportUsers, Mark::Skipped)
+        .await
+        .unwrap();
+
+    // Reopen the same data folder: the admin's marks were stored.
+    let dir = rig._dir.path().to_path_buf();
+    let again = Core::open(
+        &dir,
+        Arc::new(MemoryStore::default()),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let after = again.setup_status("practice").await.unwrap();
+    assert_eq!(status_of(&after, StepId::MyDomain), StepStatus::Done);
+    assert_eq!(status_of(&after, StepId::ImportUsers), StepStatus::Skipped);
+    again
+        .setup_mark("practice", StepId::MyDomain, Mark::Todo)
+        .await
+        .unwrap();
+    let undone = again.setup_status("practice").await.unwrap();
+    assert_eq!(status_of(&undone, StepId::MyDomain), StepStatus::Todo);
+}
