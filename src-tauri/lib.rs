@@ -29,6 +29,11 @@ fn data_dir_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
 pub fn run() {
     let started = std::time::Instant::now();
     let data_dir = lanyard_core::paths::data_dir_from_env(data_dir_arg(std::env::args().skip(1)));
+    // Diagnostics to <data folder>/logs (and stderr with LANYARD_VERBOSE=1); kept until exit.
+    let _log = lanyard_core::diagnostics::init(
+        data_dir.as_deref(),
+        std::env::var_os("LANYARD_VERBOSE").is_some(),
+    );
     let opened = tauri::async_runtime::block_on(state::open_core(
         data_dir,
         Arc::new(KeyringStore::default()),

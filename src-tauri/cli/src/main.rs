@@ -31,6 +31,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = lanyard_core::paths::DATA_DIR_ENV)]
     data_dir: Option<PathBuf>,
 
+    /// Print diagnostics on standard error too (they always go to the data folder's logs/).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -139,6 +143,8 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             "cannot find the OS data folder: pass --data-dir DIR or set LANYARD_DATA_DIR",
         )
     })?;
+    let _log = lanyard_core::diagnostics::init(Some(&data_dir), cli.verbose);
+    tracing::info!(command = ?std::env::args().nth(1), "lanyard started");
     let core = Core::open(
         &data_dir,
         Arc::new(KeyringStore::default()),

@@ -4,6 +4,7 @@
 pub mod apps;
 pub mod clock;
 pub mod core;
+pub mod diagnostics;
 pub mod directory;
 pub mod error;
 pub mod events;

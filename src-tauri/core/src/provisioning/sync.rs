@@ -501,6 +501,21 @@ pub async fn sync(
     .execute(t.pool)
     .await?;
     let failures = run::failures(t.pool, &run_id).await?;
+    tracing::info!(
+        app = t.app_name,
+        run = %run_id,
+        status,
+        created = summary.created,
+        updated = summary.updated,
+        deactivated = summary.deactivated,
+        failed = summary.failed,
+        requests = summary.requests,
+        seconds = summary.seconds,
+        "sync finished"
+    );
+    for f in failures.iter().take(20) {
+        tracing::warn!(app = t.app_name, target = %f.target, status = ?f.http_status, code = ?f.error_code, message = %f.message, "provisioning failed");
+    }
     Ok(SyncReport {
         summary,
         users,
