@@ -362,7 +362,7 @@ export type EventFilter = {
 };
 
 /**  Every event Lanyard records. Stable: scripts filter on these names. */
-export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete";
+export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete" | "directory.import_from_target";
 
 /**  A failed operation, with the target's own message. */
 export type Failure = {
@@ -557,6 +557,11 @@ export type PlannedUser = {
 	/**  Held by the deletion guard. */
 	held: boolean,
 	warning: string | null,
+	/**
+	 *  The directory user (deleted, or out of scope) whose link to the same remote user this one
+	 *  takes over.
+	 */
+	replaces: string | null,
 };
 
 /**  Progress of a run, for a progress bar. */

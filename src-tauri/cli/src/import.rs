@@ -118,9 +118,9 @@ pub async fn run(core: &Core, a: ImportArgs) -> Result<(), ApiError> {
         }
         match &r.group {
             Some(g) => println!("{} added to the group {g}, which is bound to {}", r.group_members_added, a.app),
-            None if r.created > 0 => println!(
-                "Imported users are managed only while they are members of a group bound to {}: add them to one (lanyard group members add GROUP …, then lanyard group bind {} GROUP), or import again with --group GROUP.",
-                a.app, a.app
+            None if r.not_in_scope > 0 => println!(
+                "{} imported user(s) are not in a group bound to {}, so they are not managed (nor linked) yet: add them to one (lanyard group members add GROUP …, lanyard group bind {} GROUP), or import again with --group GROUP.",
+                r.not_in_scope, a.app, a.app
             ),
             None => {}
         }

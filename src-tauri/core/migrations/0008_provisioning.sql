@@ -1,7 +1,9 @@
 -- SCIM provisioning: one connection per application, the links between directory users / groups
 -- and the target's resources (with what was last pushed), the runs, and the outbox.
 -- Plain SQL that PostgreSQL also runs (no STRICT, AUTOINCREMENT or WITHOUT ROWID here): a
--- headless server mode on a shared PostgreSQL is planned. Timestamps are RFC 3339 text.
+-- headless server mode on a shared PostgreSQL is planned. Flags are BOOLEAN. Timestamps are
+-- RFC 3339 text here; the PostgreSQL mode will declare them TIMESTAMPTZ (the one SQLite-only
+-- choice, with the queries that bind them, in this file and links.rs / outbox.rs / sync.rs).
 -- Tokens are never here: they live in the OS keyring (see src/secrets.rs).
 
 CREATE TABLE scim_connections (
@@ -17,13 +19,13 @@ CREATE TABLE scim_connections (
     state            TEXT NOT NULL CHECK (state IN ('connected', 'reauth_needed', 'deactivated')),
     -- what leaving scope does on targets that can delete users
     deprovision      TEXT NOT NULL DEFAULT 'deactivate' CHECK (deprovision IN ('deactivate', 'delete')),
-    auto_push        INTEGER NOT NULL DEFAULT 1 CHECK (auto_push IN (0, 1)),
+    auto_push        BOOLEAN NOT NULL DEFAULT TRUE,
     -- found by "Test connection": the Standard User profile's id (NULL: the target has no Entitlements)
     profile_id       TEXT,
-    has_entitlements INTEGER NOT NULL DEFAULT 0 CHECK (has_entitlements IN (0, 1)),
+    has_entitlements BOOLEAN NOT NULL DEFAULT FALSE,
     -- the prerequisites say Salesforce's state and country picklists are on: addresses with a
     -- state or country would be refused, so such users are stopped before any request
-    picklists_on     INTEGER NOT NULL DEFAULT 0 CHECK (picklists_on IN (0, 1)),
+    picklists_on     BOOLEAN NOT NULL DEFAULT FALSE,
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL
 );
@@ -38,7 +40,7 @@ CREATE TABLE scim_user_links (
     -- what was last pushed (canonical JSON of the managed attributes) and its SHA-256
     pushed      TEXT NOT NULL,
     pushed_hash TEXT NOT NULL,
-    active      INTEGER NOT NULL CHECK (active IN (0, 1)),
+    active      BOOLEAN NOT NULL,
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (app_id, user_id)
 );
@@ -49,6 +51,8 @@ CREATE TABLE scim_group_links (
     group_id     TEXT NOT NULL,
     remote_id    TEXT NOT NULL,
     display_name TEXT NOT NULL,
+    -- Lanyard created the remote group (only such a group is ever deleted); false: matched by name
+    created      BOOLEAN NOT NULL DEFAULT FALSE,
     updated_at   TEXT NOT NULL,
     PRIMARY KEY (app_id, group_id)
 );
@@ -80,6 +84,16 @@ CREATE TABLE sync_runs (
     message        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX sync_runs_app ON sync_runs (app_id, started_at);
+
+-- One sync at a time per application, across processes (the window and the CLI): the holder's
+-- process id and host, refreshed while it runs; a row whose holder is gone or silent is taken over.
+CREATE TABLE sync_locks (
+    app_id       TEXT PRIMARY KEY NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    run_id       TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    host         TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+);
 
 -- Every operation is written here before it is sent and marked after, so a crash resumes with
 -- nothing lost and nothing duplicated. The body never holds a password.

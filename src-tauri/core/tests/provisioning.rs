@@ -232,3 +232,119 @@ async fn the_deletion_guard_holds_an_unbinding_until_allowed() {
         .unwrap();
     assert_eq!(allowed.summary.deactivated, 30, "{:?}", allowed.summary);
 }
+
+async fn bound_group(rig: &common::Rig, name: &str) {
+    rig.core
+        .create_group(GroupInput {
+            name: name.into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+    rig.core
+        .set_app_group("practice", name, true)
+        .await
+        .unwrap();
+}
+
+async fn sync(rig: &common::Rig) -> lanyard_core::provisioning::SyncReport {
+    rig.core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn leaving_scope_removes_the_user_from_the_remote_group_and_deactivates_it() {
+    let rig = common::rig().await;
+    bound_group(&rig, "All Sales").await;
+    add_users(&rig.core, "All Sales", 3).await;
+    connect(&rig).await;
+    sync(&rig).await;
+    let members = |rig: &common::Rig| {
+        rig.sim
+            .sim
+            .org()
+            .groups
+            .values()
+            .find(|g| g["displayName"] == "All Sales")
+            .unwrap()["members"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(members(&rig), 3);
+    rig.core
+        .remove_group_members("All Sales", &["user0001@acme.example".to_owned()])
+        .await
+        .unwrap();
+    let r = sync(&rig).await;
+    assert_eq!(r.summary.deactivated, 1, "{:?}", r.summary);
+    assert_eq!(
+        members(&rig),
+        2,
+        "the user who left scope left the public group too: {:?}",
+        r.groups
+    );
+}
+
+#[tokio::test]
+async fn a_user_deleted_and_added_again_takes_over_the_remote_user() {
+    let rig = common::rig().await;
+    bound_group(&rig, "Support").await;
+    add_users(&rig.core, "Support", 1).await;
+    connect(&rig).await;
+    assert_eq!(sync(&rig).await.summary.created, 2);
+    let before = remote_users(&rig).len();
+    rig.core
+        .delete_users(&["user0000@acme.example".to_owned()])
+        .await
+        .unwrap();
+    add_users(&rig.core, "Support", 1).await;
+    let r = sync(&rig).await;
+    assert_eq!(
+        (r.summary.created, r.summary.deactivated),
+        (0, 0),
+        "{:?}",
+        r.summary
+    );
+    assert_eq!(
+        r.summary.linked, 1,
+        "the new directory user is linked to the same remote user"
+    );
+    assert_eq!(remote_users(&rig).len(), before, "nobody was created");
+    let remote = remote_users(&rig)
+        .into_iter()
+        .find(|u| u["userName"] == "user0000@acme.example")
+        .unwrap();
+    assert_eq!(
+        remote["active"], true,
+        "the remote user was not deactivated on the way"
+    );
+    assert_eq!(
+        sync(&rig).await.summary.planned,
+        1,
+        "then it is settled (only the missing Sales group remains)"
+    );
+}
+
+#[tokio::test]
+async fn one_sync_at_a_time_per_application() {
+    let rig = common::rig().await;
+    let app = rig.core.get_app("practice").await.unwrap();
+    let pool = rig.core.store().pool();
+    let now = chrono::Utc::now();
+    let first = lanyard_core::provisioning::lock::acquire(pool, &app.id, "practice", "run-1", now)
+        .await
+        .unwrap();
+    let second =
+        lanyard_core::provisioning::lock::acquire(pool, &app.id, "practice", "run-2", now).await;
+    let Err(e) = second else {
+        panic!("a second sync of the same application is refused")
+    };
+    assert!(e.to_string().contains("already running"), "{e}");
+    first.release().await;
+    lanyard_core::provisioning::lock::acquire(pool, &app.id, "practice", "run-3", now)
+        .await
+        .expect("free again once the first ended");
+}

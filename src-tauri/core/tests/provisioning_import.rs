@@ -136,3 +136,61 @@ async fn import_more_than_two_thousand_users_then_sync_changes_nothing() {
         .unwrap();
     assert_eq!(events.len(), 1, "the import is in the event log");
 }
+
+#[tokio::test]
+async fn users_imported_without_a_group_are_not_deactivated_by_the_next_sync() {
+    let rig = common::rig_with(
+        lanyard_sim::SimConfig {
+            users: 5,
+            ..Default::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await;
+    common::connect_practice(&rig).await;
+    let names: Vec<String> = rig
+        .sim
+        .sim
+        .org()
+        .users
+        .values()
+        .take(2)
+        .map(|u| u["userName"].as_str().unwrap().to_owned())
+        .collect();
+    let r = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                usernames: Some(names.clone()),
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.created, r.not_in_scope),
+        (2, 2),
+        "imported, but not linked: not in scope"
+    );
+    let sync = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(sync.summary.deactivated, 0, "{:?}", sync.summary);
+    for n in &names {
+        let remote = rig
+            .sim
+            .sim
+            .org()
+            .users
+            .values()
+            .find(|u| u["userName"] == n.as_str())
+            .cloned()
+            .unwrap();
+        assert_eq!(remote["active"], true, "{n} stays active in the target");
+    }
+}

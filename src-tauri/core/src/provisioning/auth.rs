@@ -82,7 +82,11 @@ impl Auth {
                 Ok(())
             }
             Err(e) => {
-                self.reauth_needed.store(true, Ordering::Relaxed);
+                // Only Salesforce's own refusal (invalid_grant, a revoked token) needs the admin;
+                // a network failure is tried again by the next request or run.
+                if matches!(e, oauth::OAuthError::TokenRefused { .. }) {
+                    self.reauth_needed.store(true, Ordering::Relaxed);
+                }
                 Err(e.to_string())
             }
         }

@@ -285,10 +285,22 @@ impl Core {
             .acquire()
             .await
             .map_err(|e| api(e.into()))?;
-        let existed = connection::get(&mut conn, &app.id)
-            .await
-            .map_err(api)?
-            .is_some();
+        let before = connection::get(&mut conn, &app.id).await.map_err(api)?;
+        let existed = before.is_some();
+        // Another target (a sandbox replaced by production, another server): the links name
+        // users of the old one, so they go; the next sync matches users by userName again.
+        let moved = before
+            .as_ref()
+            .is_some_and(|b| b.scim_base != new.scim_base || b.kind != new.kind);
+        if moved {
+            for table in ["scim_user_links", "scim_group_links", "scim_group_members"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE app_id = ?"))
+                    .bind(&app.id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| api(e.into()))?;
+            }
+        }
         connection::upsert(&mut conn, new, self.now())
             .await
             .map_err(api)?;
@@ -307,8 +319,11 @@ impl Core {
             EventName::IdmIntegrationActivate
         };
         self.prov_event(
-            NewEvent::new(Some(&app.name), name, Outcome::Ok)
-                .detail(format!("connected to {}", new.scim_base)),
+            NewEvent::new(Some(&app.name), name, Outcome::Ok).detail(if moved {
+                format!("connected to {} (another target than before: its links were dropped, and the next sync matches users by userName)", new.scim_base)
+            } else {
+                format!("connected to {}", new.scim_base)
+            }),
         )
         .await;
         Ok(())
@@ -688,10 +703,22 @@ async fn test_target(
         .and_then(|f| f.get("maxResults"))
         .and_then(Value::as_u64)
         .and_then(|n| u32::try_from(n).ok());
-    let (entitlements, profile_id, profile_name) = match client
-        .get("Entitlements", &[("count", "200")])
+    // Looked up by name first (an org has more profiles than the 200 a list returns), then listed.
+    let by_name = format!("displayName eq \"{STANDARD_USER}\"");
+    let lookup = match client
+        .get("Entitlements", &[("filter", by_name.as_str())])
         .await
     {
+        Ok(l)
+            if l.get("Resources")
+                .and_then(Value::as_array)
+                .is_some_and(|r| !r.is_empty()) =>
+        {
+            Ok(l)
+        }
+        _ => client.get("Entitlements", &[("count", "200")]).await,
+    };
+    let (entitlements, profile_id, profile_name) = match lookup {
         Ok(list) => {
             let standard = list
                 .get("Resources")

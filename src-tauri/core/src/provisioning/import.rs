@@ -85,6 +85,8 @@ pub struct ImportResult {
     pub errors: Vec<RowError>,
     pub group: Option<String>,
     pub group_members_added: u32,
+    /// Imported but not in a group bound to the application, so not linked (not managed yet).
+    pub not_in_scope: u32,
 }
 
 fn cursor_text(c: &Cursor) -> String {
@@ -313,34 +315,17 @@ pub async fn import(
     result.created = summary.created;
     result.updated = summary.updated;
 
-    // Link each good row to its remote id, with what provisioning would push now.
     let after = known_users(&mut *conn).await?;
-    let mut new_links = Vec::new();
-    let mut member_ids = Vec::new();
-    for (key, remote_id, r, status) in &selected {
-        if bad.contains(key) {
-            continue;
-        }
-        let Some((uid, input)) = after.get(key) else {
-            continue;
-        };
-        let mine = mapping::managed(&as_authorized(uid, input));
-        let pushed: Managed = if *status == ImportStatus::Matches && !take.contains(key) {
-            // Linked only: the directory's values are pushed by the next sync.
-            mapping::comparable(&mapping::from_remote(r), &mine)
-        } else {
-            mine
-        };
-        if *status == ImportStatus::Matches {
-            result.linked += 1;
-        }
-        let mut link = UserLink::new(uid, remote_id, pushed);
-        link.user_name = key.clone();
-        new_links.push(link);
-        member_ids.push((uid.clone(), input.email.clone()));
-    }
-    links::upsert_user_links(&mut *conn, app_id, &new_links, now).await?;
-
+    // The directory users of the good rows (for the group and the links).
+    let member_ids: Vec<(String, String)> = selected
+        .iter()
+        .filter(|(key, ..)| !bad.contains(key))
+        .filter_map(|(key, ..)| {
+            after
+                .get(key)
+                .map(|(uid, i)| (uid.clone(), i.email.clone()))
+        })
+        .collect();
     if let Some(name) = &req.group {
         let (ids, _) = groups::ensure(&mut *conn, std::slice::from_ref(name), now)
             .await
@@ -379,6 +364,55 @@ pub async fn import(
             .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
         result.group = Some(name.clone());
     }
+    // Link each good row to its remote id, with what provisioning would push now.
+    // Only users in scope (in a group bound to the application) are linked: a link outside
+    // scope would be deactivated by the next sync. The others are linked by the sync that
+    // first finds them in scope (it matches by userName), so nobody is created twice.
+    let in_scope: HashSet<String> = crate::directory::access::authorized_users(&mut *conn, app_id)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let existing_links = links::user_links(&mut *conn, app_id).await?;
+    let mut new_links = Vec::new();
+    for (key, remote_id, r, status) in &selected {
+        if bad.contains(key) {
+            continue;
+        }
+        let Some((uid, input)) = after.get(key) else {
+            continue;
+        };
+        if !in_scope.contains(uid) {
+            result.not_in_scope += 1;
+            continue;
+        }
+        if let Some(other) = existing_links
+            .get(uid)
+            .filter(|l| &l.remote_id != remote_id)
+        {
+            result.errors.push(RowError {
+                line: 0,
+                email: input.email.clone(),
+                message: format!("{} is already linked to the target's user {}; it was not linked to {remote_id} too.", input.email, other.remote_id),
+            });
+            continue;
+        }
+        let mine = mapping::managed(&as_authorized(uid, input));
+        let pushed: Managed = if *status == ImportStatus::Matches && !take.contains(key) {
+            // Linked only: the directory's values are pushed by the next sync.
+            mapping::comparable(&mapping::from_remote(r), &mine)
+        } else {
+            mine
+        };
+        if *status == ImportStatus::Matches {
+            result.linked += 1;
+        }
+        let mut link = UserLink::new(uid, remote_id, pushed);
+        link.user_name = key.clone();
+        new_links.push(link);
+    }
+    links::upsert_user_links(&mut *conn, app_id, &new_links, now).await?;
+
     changes::attribute_since(&mut *conn, mark, ChangeSource::SalesforceImport)
         .await
         .map_err(|e| ProvisioningError::Internal(e.to_string()))?;

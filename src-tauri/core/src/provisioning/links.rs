@@ -94,8 +94,8 @@ pub async fn upsert_user_links(
     Ok(())
 }
 
-/// Forgets a user's link (after a remote delete). Another directory user linked to the same
-/// remote id is replaced by the caller first.
+/// Forgets a user's link (after a remote delete, or when another directory user takes the
+/// remote user over: the caller unlinks the old one before linking the new one).
 pub async fn delete_user_link(
     conn: &mut SqliteConnection,
     app_id: &str,
@@ -119,27 +119,30 @@ pub struct GroupLink {
     pub group_id: String,
     pub remote_id: String,
     pub display_name: String,
+    /// Lanyard created the remote group (so it may delete it); false: found by name.
+    pub created: bool,
 }
 
 pub async fn group_links(
     conn: &mut SqliteConnection,
     app_id: &str,
 ) -> Result<HashMap<String, GroupLink>, ProvisioningError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT group_id, remote_id, display_name FROM scim_group_links WHERE app_id = ?",
+    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT group_id, remote_id, display_name, created FROM scim_group_links WHERE app_id = ?",
     )
     .bind(app_id)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(group_id, remote_id, display_name)| {
+        .map(|(group_id, remote_id, display_name, created)| {
             (
                 group_id.clone(),
                 GroupLink {
                     group_id,
                     remote_id,
                     display_name,
+                    created,
                 },
             )
         })
@@ -153,7 +156,7 @@ pub async fn upsert_group_link(
     now: DateTime<Utc>,
 ) -> Result<(), ProvisioningError> {
     sqlx::query(
-        "INSERT INTO scim_group_links (app_id, group_id, remote_id, display_name, updated_at) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO scim_group_links (app_id, group_id, remote_id, display_name, created, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (app_id, group_id) DO UPDATE SET remote_id = excluded.remote_id,
            display_name = excluded.display_name, updated_at = excluded.updated_at",
     )
@@ -161,6 +164,7 @@ pub async fn upsert_group_link(
     .bind(&l.group_id)
     .bind(&l.remote_id)
     .bind(&l.display_name)
+    .bind(l.created)
     .bind(now)
     .execute(conn)
     .await?;

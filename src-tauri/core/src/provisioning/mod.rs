@@ -21,6 +21,7 @@ mod facade;
 pub mod import;
 mod import_facade;
 pub mod links;
+pub mod lock;
 pub mod mapping;
 pub mod oauth;
 pub mod outbox;
@@ -64,6 +65,8 @@ pub enum ProvisioningError {
         "There is no directory user {0:?} authorized for this application, nor one linked to it."
     )]
     UserNotInScope(String),
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl From<sqlx::Error> for ProvisioningError {
@@ -77,7 +80,7 @@ impl HasCode for ProvisioningError {
         use ProvisioningError::*;
         match self {
             NotConnected(_) | UserNotInScope(_) => ErrorCode::NotFound,
-            Deactivated(_) | ReauthNeeded(_) | MissingToken { .. } => ErrorCode::Conflict,
+            Deactivated(_) | ReauthNeeded(_) | MissingToken { .. } | Busy(_) => ErrorCode::Conflict,
             BadBaseUrl(_) | TokenEnv(_) | BadConcurrency(_) => ErrorCode::InvalidInput,
             OAuth(oauth::OAuthError::BadLoginHost(_)) => ErrorCode::InvalidInput,
             OAuth(_) | Target(_) => ErrorCode::Remote,

@@ -152,16 +152,14 @@ type Redirected = tokio::sync::oneshot::Sender<HashMap<String, String>>;
 #[derive(Clone)]
 struct Listener {
     port: u16,
+    /// The state this login sent; a redirect without it is refused and does not use the listener up.
+    state: Arc<String>,
     tx: Arc<Mutex<Option<Redirected>>>,
 }
 
-/// Whether a request's Host header names this listener on the loopback (a page of another origin
-/// reaching the port through DNS rebinding carries its own host name).
-fn host_allowed(headers: &HeaderMap, port: u16) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
+/// Compares without stopping at the first difference.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn callback(
@@ -169,8 +167,18 @@ async fn callback(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if !host_allowed(&headers, l.port) {
+    if !crate::loopback_host::host_allowed(&headers, l.port) {
         return (StatusCode::MISDIRECTED_REQUEST, "wrong Host").into_response();
+    }
+    let state_ok = params
+        .get("state")
+        .is_some_and(|s| same(s.as_bytes(), l.state.as_bytes()));
+    if !state_ok {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html("<p>This redirect is not from the login Lanyard started. Return to Lanyard.</p>"),
+        )
+            .into_response();
     }
     let Some(tx) = l.tx.lock().unwrap_or_else(|p| p.into_inner()).take() else {
         return (
@@ -219,6 +227,7 @@ pub async fn start_login(login_host: &str, client_id: &str) -> Result<PendingLog
         .route("/callback", get(callback))
         .with_state(Listener {
             port,
+            state: Arc::new(state.secret().clone()),
             tx: Arc::new(Mutex::new(Some(tx))),
         });
     let server = tokio::spawn(async move {
@@ -262,7 +271,7 @@ impl PendingLogin {
         };
         let state_ok = params
             .get("state")
-            .is_some_and(|s| s.as_bytes() == self.state.secret().as_bytes());
+            .is_some_and(|s| same(s.as_bytes(), self.state.secret().as_bytes()));
         if !state_ok {
             return Err(OAuthError::StateMismatch);
         }
@@ -378,6 +387,16 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(foreign.status(), 421, "a rebinding page's Host is refused");
+        let forged = http
+            .get(format!("{redirect}?code=x&state=not-the-state"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            forged.status(),
+            400,
+            "a redirect without this login's state is refused"
+        );
         let denied = http
             .get(format!("{redirect}?error=access_denied&state={state}"))
             .send()

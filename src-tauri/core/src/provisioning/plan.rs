@@ -1,6 +1,7 @@
 //! The plan: the difference between what should be (the users and groups in scope) and what was
 //! last pushed (the links). Pure: the run fetches what it needs, this decides.
 
+use super::checks::UserProblem;
 use super::links::{GroupLink, UserLink};
 use super::mapping::{self, AttributeChange, BodyOptions, Managed};
 use crate::directory::access::AuthorizedUser;
@@ -52,6 +53,9 @@ pub struct PlannedUser {
     /// Held by the deletion guard.
     pub held: bool,
     pub warning: Option<String>,
+    /// The directory user (deleted, or out of scope) whose link to the same remote user this one
+    /// takes over.
+    pub replaces: Option<String>,
     #[serde(skip)]
     pub desired: Managed,
 }
@@ -76,6 +80,7 @@ fn planned(u: &Managed, action: UserAction) -> PlannedUser {
         body: None,
         held: false,
         warning: None,
+        replaces: None,
         desired: u.clone(),
     }
 }
@@ -86,12 +91,21 @@ fn email_warning(change: &Option<(String, String)>) -> Option<String> {
     })
 }
 
-/// What to do for each user: in scope (create, link, update) and out of scope (deactivate or delete).
-pub fn plan_users(i: &UserPlanInput<'_>) -> Vec<PlannedUser> {
+/// What to do for each user: in scope (create, link, update) and out of scope (deactivate or
+/// delete); and the users that cannot be planned (their remote user is linked to another one).
+pub fn plan_users(i: &UserPlanInput<'_>) -> (Vec<PlannedUser>, Vec<UserProblem>) {
     let mut out = Vec::new();
-    let mut seen = HashSet::with_capacity(i.in_scope.len());
+    let mut problems = Vec::new();
+    let seen: HashSet<&str> = i.in_scope.iter().map(|u| u.id.as_str()).collect();
+    let by_remote: HashMap<&str, &UserLink> = i
+        .links
+        .values()
+        .map(|l| (l.remote_id.as_str(), l))
+        .collect();
+    // Links of users who left scope whose remote user a new directory user takes over (the
+    // same person deleted and added again): moved, never deactivated.
+    let mut taken_over: HashSet<&str> = HashSet::new();
     for u in i.in_scope {
-        seen.insert(u.id.as_str());
         let desired = mapping::managed(u);
         if let Some(link) = i.links.get(&u.id) {
             if link.pushed_hash == mapping::hash(&desired) {
@@ -111,6 +125,21 @@ pub fn plan_users(i: &UserPlanInput<'_>) -> Vec<PlannedUser> {
                 ..planned(&desired, action)
             });
         } else if let Some(remote) = i.matches.get(&desired.user_name) {
+            let replaces = match by_remote.get(remote.id.as_str()) {
+                Some(other) if seen.contains(other.user_id.as_str()) => {
+                    problems.push(UserProblem {
+                        user_id: u.id.clone(),
+                        email: u.email.clone(),
+                        message: format!("{} matches the target's user {} by username, but that user is linked to another directory user ({}). Change one of the two emails.", u.email, remote.id, other.user_name),
+                    });
+                    continue;
+                }
+                Some(other) => {
+                    taken_over.insert(other.user_id.as_str());
+                    Some(other.user_id.clone())
+                }
+                None => None,
+            };
             let up = mapping::update(
                 &mapping::comparable(&remote.managed, &desired),
                 &desired,
@@ -125,6 +154,7 @@ pub fn plan_users(i: &UserPlanInput<'_>) -> Vec<PlannedUser> {
                 remote_id: Some(remote.id.clone()),
                 changes: up.changes,
                 body: up.body,
+                replaces,
                 ..planned(&desired, action)
             });
         } else {
@@ -138,7 +168,7 @@ pub fn plan_users(i: &UserPlanInput<'_>) -> Vec<PlannedUser> {
     let mut gone: Vec<&UserLink> = i
         .links
         .values()
-        .filter(|l| !seen.contains(l.user_id.as_str()))
+        .filter(|l| !seen.contains(l.user_id.as_str()) && !taken_over.contains(l.user_id.as_str()))
         .collect();
     gone.sort_by(|a, b| a.user_name.cmp(&b.user_name));
     for link in gone {
@@ -158,7 +188,7 @@ pub fn plan_users(i: &UserPlanInput<'_>) -> Vec<PlannedUser> {
             });
         }
     }
-    out
+    (out, problems)
 }
 
 /// The deletion guard: a run that would deactivate or delete more than this holds those
@@ -267,8 +297,15 @@ pub struct GroupPlanInput<'a> {
     pub bound: &'a [BoundGroup],
     pub links: &'a HashMap<String, GroupLink>,
     pub pushed: &'a HashMap<String, HashSet<String>>,
-    /// Remote ids of the provisioned users, by directory user id.
+    /// Remote ids of every linked user (in scope or not), by directory user id: what a member
+    /// to add or remove is called in the target.
     pub remote_ids: &'a HashMap<String, String>,
+    /// Users who may be members now (in scope, pushable, not being deactivated).
+    pub eligible: &'a HashSet<String>,
+    /// Users left as they are: held by the deletion guard, or with a problem this run.
+    pub frozen: &'a HashSet<String>,
+    /// Plan groups that are no longer bound too (not when pushing one user).
+    pub include_unbound: bool,
     /// Remote groups of the unlinked bound groups, by lower-cased display name.
     pub remote_groups: &'a HashMap<String, String>,
     pub can_create: bool,
@@ -322,7 +359,7 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
         let mut desired: Vec<String> = g
             .members
             .iter()
-            .filter(|u| i.remote_ids.contains_key(*u))
+            .filter(|u| i.eligible.contains(*u) && i.remote_ids.contains_key(*u))
             .cloned()
             .collect();
         desired.sort();
@@ -335,7 +372,9 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
         let want: HashSet<&String> = desired.iter().collect();
         let mut remove: Vec<String> = pushed
             .iter()
-            .filter(|u| !want.contains(u))
+            .filter(|u| {
+                !want.contains(u) && !i.frozen.contains(*u) && i.remote_ids.contains_key(*u)
+            })
             .cloned()
             .collect();
         remove.sort();
@@ -392,17 +431,24 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
     let mut unbound: Vec<&GroupLink> = i
         .links
         .values()
-        .filter(|l| !bound_ids.contains(l.group_id.as_str()))
+        .filter(|l| i.include_unbound && !bound_ids.contains(l.group_id.as_str()))
         .collect();
     unbound.sort_by(|a, b| a.display_name.cmp(&b.display_name));
     for link in unbound {
         let mut remove: Vec<String> = i
             .pushed
             .get(&link.group_id)
-            .map(|s| s.iter().cloned().collect())
+            .map(|s| {
+                s.iter()
+                    .filter(|u| i.remote_ids.contains_key(*u))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         remove.sort();
-        let (action, body) = if i.can_create {
+        // Only a group Lanyard created is deleted; one it found by name keeps existing, with
+        // the members Lanyard added taken out.
+        let (action, body) = if i.can_create && link.created {
             (GroupAction::Delete, None)
         } else {
             (
@@ -445,7 +491,7 @@ mod tests {
             .into_iter()
             .map(|l| (l.user_id.clone(), l))
             .collect();
-        let plan = plan_users(&UserPlanInput {
+        let (plan, _) = plan_users(&UserPlanInput {
             in_scope: &[],
             links: &links,
             matches: &HashMap::new(),
@@ -490,6 +536,7 @@ mod tests {
                 group_id: "g".into(),
                 remote_id: "00G1".into(),
                 display_name: "Sales".into(),
+                created: false,
             },
         )]
         .into();
@@ -507,6 +554,9 @@ mod tests {
             remote_groups: &HashMap::new(),
             can_create: false,
             wrapped_members: false,
+            eligible: &["a", "c"].iter().map(|s| s.to_string()).collect(),
+            frozen: &HashSet::new(),
+            include_unbound: true,
         });
         assert_eq!(plan.len(), 1);
         assert_eq!(plan[0].add, vec!["c".to_string()]);
@@ -531,6 +581,9 @@ mod tests {
             remote_groups: &HashMap::new(),
             can_create: false,
             wrapped_members: false,
+            eligible: &["a", "c"].iter().map(|s| s.to_string()).collect(),
+            frozen: &HashSet::new(),
+            include_unbound: true,
         });
         assert_eq!(plan[0].action, GroupAction::Missing);
     }

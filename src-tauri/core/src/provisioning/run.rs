@@ -141,6 +141,8 @@ pub struct Ctx {
     pub password: Option<Sensitive<String>>,
     pub counters: Counters,
     stop: AtomicBool,
+    /// Why the result writer failed, if it did (the run stops: results must not be lost).
+    writer_error: std::sync::Mutex<Option<String>>,
     started: Instant,
     tx: tokio::sync::Mutex<Option<tokio::sync::mpsc::UnboundedSender<Write>>>,
 }
@@ -172,6 +174,7 @@ impl Ctx {
             password,
             counters: Counters::default(),
             stop: AtomicBool::new(false),
+            writer_error: std::sync::Mutex::new(None),
             started: Instant::now(),
             tx: tokio::sync::Mutex::new(None),
         }
@@ -179,6 +182,14 @@ impl Ctx {
 
     /// Why the run stopped early, if it did.
     pub fn stopped(&self) -> Option<String> {
+        if let Some(e) = self
+            .writer_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            return Some(format!("Stopped: the results could not be stored ({e}). What was sent is found and linked by the next sync."));
+        }
         if self.stop.load(Ordering::Relaxed) {
             let a = Counters::get(&self.counters.attempted);
             let f = Counters::get(&self.counters.failed);
@@ -213,14 +224,20 @@ impl Ctx {
         self.counters.total.fetch_add(n, Ordering::Relaxed);
     }
 
-    fn finished_one(&self, ok: bool) {
-        let attempted = self.counters.attempted.fetch_add(1, Ordering::Relaxed) + 1;
+    /// One operation ended; `sent`: it made requests (only those count towards the early stop).
+    fn finished_one(&self, ok: bool, sent: bool) {
+        let attempted = if sent {
+            self.counters.attempted.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            Counters::get(&self.counters.attempted)
+        };
         let failed = if ok {
             Counters::get(&self.counters.failed)
         } else {
             self.counters.failed.fetch_add(1, Ordering::Relaxed) + 1
         };
-        if attempted >= FAILURE_MIN_ATTEMPTS
+        if sent
+            && attempted >= FAILURE_MIN_ATTEMPTS
             && f64::from(failed) > f64::from(attempted) * FAILURE_SHARE_STOP
         {
             self.stop.store(true, Ordering::Relaxed);
@@ -276,7 +293,11 @@ impl Ctx {
                     .attempt(attempt),
             ))
             .await;
-            tokio::time::sleep(wait).await;
+            // Waits in short steps, so Cancel does not wait for a long Retry-After.
+            let until = Instant::now() + wait;
+            while Instant::now() < until && !self.cancel.is_cancelled() {
+                tokio::time::sleep((until - Instant::now()).min(Duration::from_millis(200))).await;
+            }
         }
     }
 
@@ -389,6 +410,7 @@ pub async fn start_writer(
     let pool = ctx.pool.clone();
     let clock = ctx.clock.clone();
     let app_id = ctx.app_id.clone();
+    let owner = Arc::clone(ctx);
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
             let mut batch = vec![first];
@@ -398,7 +420,12 @@ pub async fn start_writer(
                     Err(_) => break,
                 }
             }
-            store_batch(&pool, &clock, &app_id, batch).await?;
+            if let Err(e) = store_batch(&pool, &clock, &app_id, batch).await {
+                tracing::error!(error = %e, "provisioning results could not be stored; the run stops");
+                *owner.writer_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+                owner.stop.store(true, Ordering::Relaxed);
+                return Err(e);
+            }
         }
         Ok(())
     })
@@ -477,7 +504,7 @@ pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(PlannedUser, String)>, concurre
                     return;
                 }
                 let ok = user(&ctx, &p, &op_id).await;
-                ctx.finished_one(ok);
+                ctx.finished_one(ok, p.action.sends());
             }
         })
         .await;
@@ -527,6 +554,9 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
     match p.action {
         UserAction::Link | UserAction::Acknowledge => {
             let remote = p.remote_id.clone().unwrap_or_default();
+            if let Some(old) = &p.replaces {
+                ctx.write(Write::Unlink(old.clone())).await;
+            }
             ctx.write(Write::Link(Box::new(UserLink::new(
                 &p.user_id,
                 &remote,
@@ -578,7 +608,16 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
                         false
                     }
                 },
-                Err(ScimError::Conflict { .. }) => link_existing(ctx, p, op_id, attempts).await,
+                // Only a duplicate is looked up and linked; another 409 (Salesforce's missing
+                // profile, say) is the failure it says.
+                Err(ScimError::Conflict { code, .. })
+                    if matches!(
+                        code.as_deref(),
+                        None | Some("DUPLICATE_USERNAME" | "uniqueness")
+                    ) =>
+                {
+                    link_existing(ctx, p, op_id, attempts).await
+                }
                 Err(e) => {
                     ctx.fail(op_id, name, target, &e, attempts, "").await;
                     false
@@ -592,6 +631,9 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
             match r {
                 Ok(a) => {
                     let remote = p.remote_id.clone().unwrap_or_default();
+                    if let Some(old) = &p.replaces {
+                        ctx.write(Write::Unlink(old.clone())).await;
+                    }
                     ctx.write(Write::Link(Box::new(UserLink::new(
                         &p.user_id,
                         &remote,
@@ -739,7 +781,7 @@ pub async fn run_groups(ctx: &Arc<Ctx>, ops: Vec<(PlannedGroup, String)>, concur
                     return;
                 }
                 let ok = group(&ctx, &g, &op_id).await;
-                ctx.finished_one(ok);
+                ctx.finished_one(ok, g.body.is_some() || g.action == GroupAction::Delete);
             }
         })
         .await;
@@ -823,6 +865,7 @@ async fn group(ctx: &Arc<Ctx>, g: &PlannedGroup, op_id: &str) -> bool {
                         group_id: g.group_id.clone(),
                         remote_id: remote_id.clone(),
                         display_name: g.name.clone(),
+                        created: g.action == GroupAction::Create,
                     }))
                     .await;
                     ctx.write(Write::Members {

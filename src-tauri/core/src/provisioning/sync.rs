@@ -225,6 +225,11 @@ pub async fn sync(
     let started = Instant::now();
     let run_id = uuid::Uuid::new_v4().to_string();
     let now = t.clock.now();
+    let lock = if opts.dry_run {
+        None
+    } else {
+        Some(super::lock::acquire(t.pool, t.app_id, t.app_name, &run_id, now).await?)
+    };
     let mut conn = t.pool.acquire().await?;
     if !opts.dry_run {
         // What an interrupted run left: settled by planning again from the links (a create that
@@ -255,6 +260,7 @@ pub async fn sync(
         }
     }
     let (ok_users, problems) = checks::check(in_scope, t.connection.picklists_on);
+    let problems: Vec<UserProblem> = problems;
     for p in &problems {
         // A user with a problem keeps its link untouched: not deactivated for being unpushable.
         links.remove(&p.user_id);
@@ -266,7 +272,7 @@ pub async fn sync(
         .collect();
     let matches = match_unlinked(&t, &unlinked, opts.concurrency).await?;
     let opts_body = BodyOptions::default();
-    let mut users = plan::plan_users(&plan::UserPlanInput {
+    let (mut users, conflicts) = plan::plan_users(&plan::UserPlanInput {
         in_scope: &ok_users,
         links: &links,
         matches: &matches,
@@ -274,6 +280,8 @@ pub async fn sync(
         deletes: t.connection.deletes_users(),
         opts: opts_body,
     });
+    let mut problems = problems;
+    problems.extend(conflicts);
     let held_reason = plan::guard(
         &mut users,
         links.len(),
@@ -290,7 +298,16 @@ pub async fn sync(
         ..Default::default()
     };
 
-    // The groups, as they would be once the users are pushed.
+    // The groups, as they would be once the users are pushed. Members are named by the remote
+    // id of any link (a user who left scope is removed by it); users held by the guard or with a
+    // problem are neither added nor removed.
+    let scope: HashSet<&str> = ok_users.iter().map(|u| u.id.as_str()).collect();
+    let frozen: HashSet<String> = users
+        .iter()
+        .filter(|u| u.held)
+        .map(|u| u.user_id.clone())
+        .chain(problems.iter().map(|p| p.user_id.clone()))
+        .collect();
     let group_plan = |links_now: &HashMap<String, UserLink>,
                       planned: &[PlannedUser],
                       bound: &[BoundGroup],
@@ -299,13 +316,17 @@ pub async fn sync(
                       remote_groups| {
         let mut remote_ids: HashMap<String, String> = links_now
             .iter()
-            .filter(|(_, l)| l.active || ok_users.iter().any(|u| u.id == l.user_id))
             .map(|(u, l)| (u.clone(), l.remote_id.clone()))
+            .collect();
+        let mut eligible: HashSet<String> = links_now
+            .keys()
+            .filter(|u| scope.contains(u.as_str()))
+            .cloned()
             .collect();
         for p in planned {
             match p.action {
                 UserAction::Deactivate | UserAction::Delete => {
-                    remote_ids.remove(&p.user_id);
+                    eligible.remove(&p.user_id);
                 }
                 _ => {
                     let id = p
@@ -313,16 +334,19 @@ pub async fn sync(
                         .clone()
                         .unwrap_or_else(|| format!("(new: {})", p.user_name));
                     remote_ids.entry(p.user_id.clone()).or_insert(id);
+                    eligible.insert(p.user_id.clone());
                 }
             }
         }
-        let scope: HashSet<&str> = ok_users.iter().map(|u| u.id.as_str()).collect();
-        remote_ids.retain(|u, _| scope.contains(u.as_str()));
+        eligible.retain(|u| !frozen.contains(u));
         plan::plan_groups(&plan::GroupPlanInput {
             bound,
             links: glinks,
             pushed,
             remote_ids: &remote_ids,
+            eligible: &eligible,
+            frozen: &frozen,
+            include_unbound: opts.only_user.is_none(),
             remote_groups,
             can_create: caps.group_create_delete,
             wrapped_members: caps.id_paging,
@@ -501,6 +525,9 @@ pub async fn sync(
     .execute(t.pool)
     .await?;
     let failures = run::failures(t.pool, &run_id).await?;
+    if let Some(l) = lock {
+        l.release().await;
+    }
     tracing::info!(
         app = t.app_name,
         run = %run_id,

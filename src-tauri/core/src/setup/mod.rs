@@ -202,7 +202,7 @@ impl Core {
                 },
                 StepId::IdpSettings => (
                     status(f.sp.is_some() && active.is_some()),
-                    format!("IdP entity ID urn:lanyard:idp:{}", app.name),
+                    format!("IdP entity ID {}", crate::saml::service::idp_entity_id(&app)),
                 ),
                 StepId::DownloadCertificate => match active {
                     Some(c) if c.info.days_left <= 30 => (
@@ -216,18 +216,21 @@ impl Core {
                     status(f.bound_groups > 0 && f.bound_members > 0),
                     format!("{} group(s) bound, {} member(s).", f.bound_groups, f.bound_members),
                 ),
-                StepId::ValidateSso => match f.last_login {
-                    Some(at) => (
+                StepId::ValidateSso => match (f.last_login, f.sp_initiated) {
+                    (Some(at), true) => (
                         StepStatus::Done,
-                        format!("Last signed login {}{}.", at.format("%Y-%m-%d %H:%M UTC"),
-                            if f.sp_initiated { "; an SP-initiated login was approved" } else { "; no SP-initiated login yet" }),
+                        format!("Test logins signed, the last {}; an SP-initiated login was approved.", at.format("%Y-%m-%d %H:%M UTC")),
                     ),
-                    None => (StepStatus::Todo, "No test login yet.".to_owned()),
+                    (Some(at), false) => (
+                        StepStatus::Todo,
+                        format!("A login was signed {}; run an SP-initiated one too (Salesforce's login page → the Lanyard button, then approve it here).", at.format("%Y-%m-%d %H:%M UTC")),
+                    ),
+                    _ => (StepStatus::Todo, "No test login yet.".to_owned()),
                 },
                 StepId::IdentityManagement => match &f.connection {
                     Some(c) => match c.connection.state {
                         ConnectionState::Connected => (StepStatus::Done, format!("Connected to {}.", c.connection.scim_base)),
-                        ConnectionState::ReauthNeeded => (StepStatus::NeedsAttention, "Salesforce refused the refresh token: re-authorize.".to_owned()),
+                        ConnectionState::ReauthNeeded => (StepStatus::NeedsAttention, "The target refused the stored credentials: re-authorize (or connect with a new token).".to_owned()),
                         ConnectionState::Deactivated => (StepStatus::Todo, "The connection is deactivated.".to_owned()),
                     },
                     None => (StepStatus::Todo, "Not connected.".to_owned()),
@@ -362,7 +365,7 @@ fn health(f: &Facts, active: Option<&crate::saml::service::IdpCertView>) -> Vec<
             };
             if let Some(s) = severity {
                 out.push(finding(s, StepId::DownloadCertificate,
-                    if days < 0 { "The IdP signing certificate has expired: Salesforce refuses every login.".to_owned() }
+                    if c.info.expired { "The IdP signing certificate has expired: Salesforce refuses every login.".to_owned() }
                     else { format!("The IdP signing certificate expires in {days} days.") },
                     "Rotate it: create the next certificate, add it to a second Salesforce SSO configuration, bind and activate it."));
             }
