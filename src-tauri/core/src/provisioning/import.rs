@@ -339,25 +339,31 @@ pub async fn import(
         groups::set_binding(&mut *conn, app_name, &group_id, true, now)
             .await
             .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-        let mut feed = Vec::new();
-        for (uid, email) in &member_ids {
-            let done = sqlx::query(
-                "INSERT INTO group_members (group_id, user_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            )
-            .bind(&group_id)
-            .bind(uid)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-            if done.rows_affected() > 0 {
-                feed.push(Change::member(
-                    ChangeKind::MemberAdded,
-                    &group_id,
-                    uid,
-                    email,
-                ));
-            }
+        // Who is in the group already, then the others in batches (an import is often large).
+        let present: HashSet<String> =
+            sqlx::query_scalar::<_, String>("SELECT user_id FROM group_members WHERE group_id = ?")
+                .bind(&group_id)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .collect();
+        let joining: Vec<&(String, String)> = member_ids
+            .iter()
+            .filter(|(uid, _)| !present.contains(uid))
+            .collect();
+        for chunk in joining.chunks(3000) {
+            let mut q: sqlx::QueryBuilder<sqlx::Sqlite> =
+                sqlx::QueryBuilder::new("INSERT INTO group_members (group_id, user_id, added_at) ");
+            q.push_values(chunk, |mut row, (uid, _)| {
+                row.push_bind(&group_id).push_bind(uid).push_bind(now);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
+            q.build().execute(&mut *conn).await?;
         }
+        let feed: Vec<Change> = joining
+            .iter()
+            .map(|(uid, email)| Change::member(ChangeKind::MemberAdded, &group_id, uid, email))
+            .collect();
         result.group_members_added = u32::try_from(feed.len()).unwrap_or(u32::MAX);
         changes::record(&mut *conn, now, &feed)
             .await

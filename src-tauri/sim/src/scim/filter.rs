@@ -732,3 +732,28 @@ mod tests {
         assert!(parsed > 100, "only {parsed} inputs parsed");
     }
 }
+
+/// A filter simple enough to answer from an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Simple {
+    /// `id gt "<id>"`
+    IdGt(String),
+    /// `userName eq "<name>"` (usernames compare without regard to case)
+    UserNameEq(String),
+}
+
+/// Recognises the two filters clients page and look up users with.
+pub fn simple(filter: Option<&str>) -> Option<Simple> {
+    let parsed = parse(filter?.trim()).ok()?;
+    let Filter::Compare(path, op, CompValue::Str(v)) = parsed else {
+        return None;
+    };
+    if path.schema.is_some() || path.names.len() != 1 {
+        return None;
+    }
+    match (path.names[0].to_ascii_lowercase().as_str(), op) {
+        ("id", CompareOp::Gt) => Some(Simple::IdGt(v)),
+        ("username", CompareOp::Eq) => Some(Simple::UserNameEq(v)),
+        _ => None,
+    }
+}

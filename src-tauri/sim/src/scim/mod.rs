@@ -83,6 +83,26 @@ pub fn begin_write(
     Ok((projection, users::parse_body(body)?))
 }
 
+/// A ListResponse of a page already chosen (filtered and cut to `count` by the caller, who
+/// knows `total`), with the projection applied.
+pub fn list_page(q: &ListQuery, total: usize, page: Vec<Value>) -> Response {
+    let projection = match q.projection() {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let page: Vec<Value> = page.into_iter().map(|i| projection.apply(i)).collect();
+    error::scim_json(
+        axum::http::StatusCode::OK,
+        &json!({
+            "schemas": [LIST_SCHEMA],
+            "totalResults": total,
+            "startIndex": 1,
+            "itemsPerPage": page.len(),
+            "Resources": page,
+        }),
+    )
+}
+
 /// A ListResponse page of `items` after filtering and paging.
 pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
     let parsed = match q.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
