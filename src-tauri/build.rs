@@ -66,6 +66,10 @@ fn main() {
             "provision_user",
             "payload_preview",
             "query_events",
+            "setup_status",
+            "setup_mark",
+            "import_page",
+            "import_users",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

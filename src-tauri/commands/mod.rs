@@ -6,8 +6,10 @@ mod apps;
 mod directory;
 mod events;
 mod files;
+mod import;
 mod provisioning;
 mod saml;
+mod setup;
 mod system;
 
 pub use saml::IdpEndpoint;
@@ -92,5 +94,9 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             provisioning::provision_user,
             provisioning::payload_preview,
             events::query_events,
+            setup::setup_status,
+            setup::setup_mark,
+            import::import_page,
+            import::import_users,
         ])
 }
