@@ -66,6 +66,9 @@ fn main() {
             "provision_user",
             "payload_preview",
             "query_events",
+            "export_events",
+            "scim_mapping",
+            "autopush_state",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

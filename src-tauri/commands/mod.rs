@@ -92,5 +92,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             provisioning::provision_user,
             provisioning::payload_preview,
             events::query_events,
+            events::export_events,
+            provisioning::scim_mapping,
+            provisioning::autopush_state,
         ])
 }

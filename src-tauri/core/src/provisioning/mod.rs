@@ -19,6 +19,7 @@ pub mod connection;
 mod facade;
 pub mod links;
 pub mod mapping;
+pub mod mapping_table;
 pub mod oauth;
 pub mod outbox;
 pub mod plan;
