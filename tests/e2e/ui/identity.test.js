@@ -46,6 +46,20 @@ describe("address", () => {
     await page.waitForURL(/#\/applications\/acme\/sso$/);
   });
 
+  it("is reachable by keyboard with a visible focus: arrow keys move between tabs, Enter opens one", async () => {
+    page = await openMocked(browser, `${server.url}#/applications/acme/overview`, { apps: [PRACTICE_APP] }, { viewport: { width: 1280, height: 800 } });
+    await page.getByTestId("app-tab-overview").focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Shift+Tab");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    const focused = page.getByTestId("app-tab-identity");
+    assert.equal(await focused.evaluate((el) => el === document.activeElement), true);
+    assert.notEqual(await focused.evaluate((el) => getComputedStyle(el).outlineStyle), "none", "the focus is visible");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#\/applications\/acme\/identity$/);
+    await page.getByTestId("connect-form").waitFor();
+  });
+
   it("shows the error and a way to try again when the connection cannot be read", async () => {
     await openTab({ scimStatusError: "The database is locked." });
     assert.match(await page.getByTestId("idm-error").innerText(), /database is locked/);
