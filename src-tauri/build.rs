@@ -70,6 +70,9 @@ fn main() {
             "setup_mark",
             "import_page",
             "import_users",
+            "export_events",
+            "scim_mapping",
+            "autopush_state",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

@@ -1,6 +1,7 @@
 //! The desktop shell: opens the core, registers the commands and shows the window. Everything
 //! else lives in `lanyard-core`.
 
+mod autopush;
 mod commands;
 mod rendering;
 mod state;
@@ -48,6 +49,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::new(opened, started))
         .setup(move |app| {
             use tauri::Manager;
@@ -63,6 +65,9 @@ pub fn run() {
                         eprintln!("lanyard: reading the directory ahead failed: {}", e.message);
                     }
                 });
+            }
+            if let Some(core) = core_for_idp.clone() {
+                autopush::start(app.handle().clone(), core);
             }
             start_idp_endpoint(app.handle().clone(), core_for_idp);
             Ok(())

@@ -38,6 +38,8 @@ pub struct AppState {
     syncs: std::sync::Mutex<
         std::collections::HashMap<String, lanyard_core::provisioning::run::Cancel>,
     >,
+    /// What the automatic push last did, per application.
+    pushes: std::sync::Mutex<std::collections::HashMap<String, crate::autopush::PushState>>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             started,
             idp: std::sync::Mutex::new(Err("starting".into())),
             syncs: std::sync::Mutex::new(std::collections::HashMap::new()),
+            pushes: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -75,14 +78,30 @@ impl AppState {
         self.opened.core.as_ref().map_err(Clone::clone)
     }
 
-    /// Registers a sync of `app`; answers its cancel handle.
-    pub fn start_sync(&self, app: &str) -> lanyard_core::provisioning::run::Cancel {
+    /// Registers a sync of `app` unless one runs already (the automatic push waits its turn).
+    pub fn try_start_sync(&self, app: &str) -> Option<lanyard_core::provisioning::run::Cancel> {
+        let mut syncs = self.syncs.lock().unwrap_or_else(|p| p.into_inner());
+        if syncs.contains_key(app) {
+            return None;
+        }
         let cancel = lanyard_core::provisioning::run::Cancel::default();
-        self.syncs
+        syncs.insert(app.to_owned(), cancel.clone());
+        Some(cancel)
+    }
+
+    pub fn push_state(&self, app: &str) -> Option<crate::autopush::PushState> {
+        self.pushes
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(app.to_owned(), cancel.clone());
-        cancel
+            .get(app)
+            .cloned()
+    }
+
+    pub fn set_push_state(&self, state: crate::autopush::PushState) {
+        self.pushes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(state.app.clone(), state);
     }
 
     pub fn end_sync(&self, app: &str) {

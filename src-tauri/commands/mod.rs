@@ -98,5 +98,8 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             setup::setup_mark,
             import::import_page,
             import::import_users,
+            events::export_events,
+            provisioning::scim_mapping,
+            provisioning::autopush_state,
         ])
 }

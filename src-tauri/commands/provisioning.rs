@@ -62,15 +62,20 @@ pub async fn scim_connect_salesforce(
         .scim_connect_start(&app, login_host.as_deref(), client_id.as_deref())
         .await?;
     // The authorize URL carries no secret (the PKCE verifier stays in this process).
-    app_handle
-        .opener()
-        .open_url(&login.authorize_url, None::<&str>)
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("Cannot open the browser ({e}); try again, or connect with `lanyard scim connect {app} --salesforce`."),
-            )
-        })?;
+    if let Some(path) = test_oauth_url_file() {
+        // Tests only (off unless the variable is set): the test plays the browser's part.
+        write_private(&path, &login.authorize_url)?;
+    } else {
+        app_handle
+            .opener()
+            .open_url(&login.authorize_url, None::<&str>)
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("Cannot open the browser ({e}); try again, or connect with `lanyard scim connect {app} --salesforce`."),
+                )
+            })?;
+    }
     core.scim_connect_finish(
         &app,
         login,
@@ -79,6 +84,32 @@ pub async fn scim_connect_salesforce(
         lanyard_core::provisioning::oauth::REDIRECT_TIMEOUT,
     )
     .await
+}
+
+/// `LANYARD_TEST_OAUTH_URL_FILE`: where a WebDriver test wants the authorize URL written instead
+/// of a browser being opened. Unset (always, outside tests): the system browser opens.
+fn test_oauth_url_file() -> Option<std::path::PathBuf> {
+    std::env::var_os("LANYARD_TEST_OAUTH_URL_FILE")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// Writes `text` readable by this user only.
+fn write_private(path: &std::path::Path, text: &str) -> Result<(), ApiError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("Cannot write {}: {e}", path.display()),
+            )
+        })
 }
 
 #[tauri::command]
@@ -127,7 +158,12 @@ pub async fn sync_run(
     on_progress: Channel<Progress>,
 ) -> Result<SyncReport, ApiError> {
     let core = state.core()?.clone();
-    let cancel = state.start_sync(&app);
+    let Some(cancel) = state.try_start_sync(&app) else {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("A sync of {app} is already running (an automatic push, say): wait for it to finish, then try again."),
+        ));
+    };
     let progress = Arc::new(move |p: Progress| {
         let _ = on_progress.send(p);
     });
@@ -172,4 +208,21 @@ pub async fn payload_preview(
     email: String,
 ) -> Result<PayloadPreview, ApiError> {
     state.core()?.payload_preview(&app, &email).await
+}
+
+/// The attribute mapping as a read-only table (the Identity Management tab shows it).
+#[tauri::command]
+#[specta::specta]
+pub fn scim_mapping() -> Vec<lanyard_core::provisioning::mapping_table::MappingRow> {
+    lanyard_core::provisioning::mapping_table::mapping_table()
+}
+
+/// What the automatic push last did for `app` (None: it has not run for it yet).
+#[tauri::command]
+#[specta::specta]
+pub fn autopush_state(
+    state: State<'_, AppState>,
+    app: String,
+) -> Option<crate::autopush::PushState> {
+    state.push_state(&app)
 }

@@ -105,6 +105,15 @@ export const commands = {
 	payloadPreview: (app: string, email: string) => typedError<PayloadPreview, ApiError>(__TAURI_INVOKE("payload_preview", { app, email })),
 	/**  Events a filter selects (application, name, outcome, time, run), newest first. */
 	queryEvents: (filter: EventFilter) => typedError<Event[], ApiError>(__TAURI_INVOKE("query_events", { filter })),
+	/**
+	 *  Saves the events a filter selects (what the Events page shows) as CSV or JSON where the admin
+	 *  chooses in the save dialog; answers the path, or nothing when the admin cancelled.
+	 */
+	exportEvents: (filter: EventFilter, format: ExportFormat) => typedError<string | null, ApiError>(__TAURI_INVOKE("export_events", { filter, format })),
+	/**  The attribute mapping as a read-only table (the Identity Management tab shows it). */
+	scimMapping: () => __TAURI_INVOKE<MappingRow[]>("scim_mapping"),
+	/**  What the automatic push last did for `app` (None: it has not run for it yet). */
+	autopushState: (app: string) => __TAURI_INVOKE<PushState | null>("autopush_state", { app }),
 };
 
 /* Types */
@@ -356,6 +365,8 @@ export type EventFilter = {
 	outcome?: Outcome | null,
 	since?: string | null,
 	run_id?: string | null,
+	/**  Words that must each appear (any case) in the detail, target, name, application or error code. */
+	text?: string | null,
 	/**  Newest first; `before` pages back by id. */
 	before?: number | null,
 	limit?: number,
@@ -363,6 +374,9 @@ export type EventFilter = {
 
 /**  Every event Lanyard records. Stable: scripts filter on these names. */
 export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete" | "directory.import_from_target";
+
+/**  The file formats the Events page exports. */
+export type ExportFormat = "csv" | "json";
 
 /**  A failed operation, with the target's own message. */
 export type Failure = {
@@ -486,6 +500,25 @@ export type KeyringStatus = {
 	message: string,
 };
 
+/**  One row of the mapping: the SCIM attribute, where its value comes from, and when it is sent. */
+export type MappingRow = {
+	scim: string,
+	source: string,
+	rule: MappingRule,
+	note: string,
+};
+
+/**  When an attribute is sent. */
+export type MappingRule = 
+/**  On create and on every update that changes it. */
+"always" | 
+/**  On create only (later changes are not pushed). */
+"create_only" | 
+/**  On create; never changed on an existing user. */
+"never_updated" | 
+/**  Never sent. */
+"never_sent";
+
 export type NameIdFormat = "unspecified" | "email_address";
 
 /**  What a person asks for when creating an application. */
@@ -570,6 +603,19 @@ export type Progress = {
 	total: number,
 	rate_per_sec: number | null,
 	eta_secs: number | null,
+};
+
+/**  What the automatic push last did for one application, as the Identity Management tab shows it. */
+export type PushState = {
+	app: string,
+	/**  A push is running now. */
+	pushing: boolean,
+	/**  When the last push finished (RFC 3339). */
+	last_push_at: string | null,
+	last_summary: SyncSummary | null,
+	failures: Failure[],
+	/**  Why the last push could not run at all (the target unreachable, say); empty when it ran. */
+	error: string,
 };
 
 export type ResponseSettings = {

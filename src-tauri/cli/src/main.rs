@@ -244,24 +244,7 @@ async fn events(
         return output::print_json(&list);
     }
     if csv {
-        println!("id,at,app,event,outcome,target,http_status,error_code,attempt,run_id,detail");
-        for e in &list {
-            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-            println!(
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                e.id,
-                e.at.to_rfc3339(),
-                q(e.app_name.as_deref().unwrap_or("")),
-                e.name,
-                e.outcome.as_str(),
-                q(e.target.as_deref().unwrap_or("")),
-                e.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                q(e.error_code.as_deref().unwrap_or("")),
-                e.attempt.map(|s| s.to_string()).unwrap_or_default(),
-                e.run_id.as_deref().unwrap_or(""),
-                q(&e.detail)
-            );
-        }
+        print!("{}", lanyard_core::events::to_csv(&list));
         return Ok(());
     }
     if list.is_empty() {

@@ -289,10 +289,15 @@ pub struct EventFilter {
     pub outcome: Option<Outcome>,
     pub since: Option<DateTime<Utc>>,
     pub run_id: Option<String>,
+    /// Words that must each appear (any case) in the detail, target, name, application or error code.
+    pub text: Option<String>,
     /// Newest first; `before` pages back by id.
     pub before: Option<u32>,
     pub limit: u32,
 }
+
+/// At most this many words of a text filter are used.
+const MAX_TEXT_TERMS: usize = 8;
 
 const COLUMNS: &str =
     "id, at, app_name, name, outcome, detail, target, run_id, http_status, error_code, attempt";
@@ -329,12 +334,59 @@ pub async fn query(pool: &SqlitePool, f: &EventFilter) -> sqlx::Result<Vec<Event
     if let Some(run) = &f.run_id {
         q.push(" AND run_id = ").push_bind(run.clone());
     }
+    let text = f.text.as_deref().unwrap_or("");
+    for term in text.split_whitespace().take(MAX_TEXT_TERMS) {
+        let like = format!(
+            "%{}%",
+            term.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        q.push(" AND (");
+        for (i, column) in ["detail", "target", "name", "app_name", "error_code"]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            q.push(format!("{column} LIKE "))
+                .push_bind(like.clone())
+                .push(" ESCAPE '\\'");
+        }
+        q.push(")");
+    }
     if let Some(before) = f.before {
         q.push(" AND id < ").push_bind(i64::from(before));
     }
     q.push(" ORDER BY id DESC LIMIT ")
         .push_bind(i64::from(f.limit.clamp(1, 100_000)));
     q.build_query_as::<Event>().fetch_all(pool).await
+}
+
+/// Events as CSV (what `lanyard events --csv` prints and the window exports), one header line.
+pub fn to_csv(events: &[Event]) -> String {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from(
+        "id,at,app,event,outcome,target,http_status,error_code,attempt,run_id,detail\n",
+    );
+    for e in events {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            e.id,
+            e.at.to_rfc3339(),
+            q(e.app_name.as_deref().unwrap_or("")),
+            e.name,
+            e.outcome.as_str(),
+            q(e.target.as_deref().unwrap_or("")),
+            e.http_status.map(|s| s.to_string()).unwrap_or_default(),
+            q(e.error_code.as_deref().unwrap_or("")),
+            e.attempt.map(|s| s.to_string()).unwrap_or_default(),
+            e.run_id.as_deref().unwrap_or(""),
+            q(&e.detail)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -369,5 +421,52 @@ mod tests {
             assert!(seed.parse::<EventName>().is_ok(), "{seed} is a named event");
         }
         assert!("user_created".parse::<EventName>().is_err());
+    }
+
+    #[tokio::test]
+    async fn text_filter_needs_every_word_in_some_field_and_csv_quotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open_in(dir.path()).await.unwrap();
+        let at = Utc::now();
+        let pool = store.pool();
+        let e = |t: &str, d: &str| {
+            NewEvent::new(
+                Some("acme"),
+                EventName::UserCreateProvision,
+                Outcome::Failed,
+            )
+            .target(t)
+            .detail(d)
+            .http(Some(409), Some("DUPLICATE_USERNAME"))
+        };
+        record_many(
+            pool,
+            at,
+            &[
+                e("ann@acme.com", "taken"),
+                e("bob@acme.com", "50% \"done\""),
+            ],
+        )
+        .await;
+        let find = |text: &str| EventFilter {
+            text: Some(text.to_owned()),
+            limit: 10,
+            ..Default::default()
+        };
+        let got = query(pool, &find("ANN duplicate")).await.unwrap();
+        assert_eq!(got.len(), 1, "both words, any case, any field");
+        assert_eq!(got[0].target.as_deref(), Some("ann@acme.com"));
+        assert_eq!(
+            query(pool, &find("%")).await.unwrap().len(),
+            1,
+            "% is a literal, not a wildcard"
+        );
+        assert_eq!(query(pool, &find("ann bob")).await.unwrap().len(), 0);
+        let csv = to_csv(&query(pool, &find("bob")).await.unwrap());
+        assert!(csv.starts_with("id,at,app,event,outcome,target,http_status"));
+        assert!(
+            csv.contains(",\"50% \"\"done\"\"\""),
+            "quotes doubled: {csv}"
+        );
     }
 }

@@ -554,6 +554,18 @@
     }
   };
 
+  /** Sends `message` on a Channel argument the way the shell does (ordered by index). */
+  const channelIndex = new Map();
+  const sendOnChannel = (channel, message) => {
+    const cb = channel && callbacks.get(channel.id);
+    if (!cb) return;
+    const index = channelIndex.get(channel.id) || 0;
+    channelIndex.set(channel.id, index + 1);
+    cb({ index, message });
+  };
+  // What mock-provisioning.js (loaded next) builds on.
+  window.__LANYARD_MOCK__ = { handlers, scenario, apps, dir, fail, now, emit: (e, p) => window.__LANYARD_EMIT__(e, p), sendOnChannel };
+
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
     transformCallback: (callback) => {
@@ -565,7 +577,9 @@
       calls.push({ cmd, args });
       const handler = handlers[cmd];
       if (!handler) return Promise.reject(`mock IPC: unknown command ${cmd}`);
-      return handler(args || {});
+      // A copy, as over real IPC (JSON): the page never holds the mock's own objects.
+      const result = await handler(args || {});
+      return result === undefined ? result : JSON.parse(JSON.stringify(result));
     },
   };
 })();

@@ -1,14 +1,58 @@
+import { useNavigate } from "@tanstack/react-router";
+import * as Tabs from "@radix-ui/react-tabs";
 import { useState } from "react";
 import { commands, type Application } from "../bindings";
 import { messageOf, unwrap } from "../lib/ipc";
+import { APP_TABS, parseTab, type AppTab } from "../routes/tabs";
 import { AppUserGroups } from "./AppUserGroups";
+import { IdentityPanel } from "./identity/IdentityPanel";
 import { SsoPanel } from "./sso/SsoPanel";
 
-export function ApplicationDetails({ app, onDeleted }: { app: Application; onDeleted: () => void }) {
+const TAB_LABEL: Record<AppTab, string> = {
+  overview: "Overview",
+  sso: "Single sign-on",
+  groups: "User groups",
+  identity: "Identity Management",
+};
+
+export function ApplicationDetails({ app, tab, onDeleted }: { app: Application; tab: AppTab; onDeleted: () => void }) {
+  const navigate = useNavigate();
+  return (
+    <article className="card details" aria-label={`Application ${app.label}`}>
+      <h2>{app.label}</h2>
+      <Tabs.Root
+        value={tab}
+        onValueChange={(t) => void navigate({ to: "/applications/$app/$tab", params: { app: app.name, tab: parseTab(t) } })}
+        activationMode="manual"
+      >
+        <Tabs.List className="tabs" aria-label="Application">
+          {APP_TABS.map((t) => (
+            <Tabs.Trigger key={t} value={t} className={tab === t ? "tab active" : "tab"} data-testid={`app-tab-${t}`}>
+              {TAB_LABEL[t]}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+        <Tabs.Content value="overview">
+          <Overview app={app} onDeleted={onDeleted} />
+        </Tabs.Content>
+        <Tabs.Content value="sso">
+          <SsoPanel app={app} />
+        </Tabs.Content>
+        <Tabs.Content value="groups">
+          <AppUserGroups app={app} />
+        </Tabs.Content>
+        <Tabs.Content value="identity">
+          <IdentityPanel app={app} />
+        </Tabs.Content>
+      </Tabs.Root>
+    </article>
+  );
+}
+
+function Overview({ app, onDeleted }: { app: Application; onDeleted: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [tab, setTab] = useState<"overview" | "sso" | "groups">("overview");
 
   const remove = async () => {
     setBusy(true);
@@ -23,23 +67,7 @@ export function ApplicationDetails({ app, onDeleted }: { app: Application; onDel
   };
 
   return (
-    <article className="card details" aria-label={`Application ${app.label}`}>
-      <h2>{app.label}</h2>
-      <div className="tabs" role="tablist" aria-label="Application">
-        <button type="button" role="tab" aria-selected={tab === "overview"} className={tab === "overview" ? "tab active" : "tab"} onClick={() => setTab("overview")} data-testid="app-tab-overview">
-          Overview
-        </button>
-        <button type="button" role="tab" aria-selected={tab === "sso"} className={tab === "sso" ? "tab active" : "tab"} onClick={() => setTab("sso")} data-testid="app-tab-sso">
-          Single sign-on
-        </button>
-        <button type="button" role="tab" aria-selected={tab === "groups"} className={tab === "groups" ? "tab active" : "tab"} onClick={() => setTab("groups")} data-testid="app-tab-groups">
-          User groups
-        </button>
-      </div>
-      {tab === "groups" && <AppUserGroups app={app} />}
-      {tab === "sso" && <SsoPanel app={app} />}
-      {tab === "overview" && (
-      <>
+    <>
       <dl className="facts">
         <dt>Name</dt>
         <dd><code>{app.name}</code></dd>
@@ -70,8 +98,6 @@ export function ApplicationDetails({ app, onDeleted }: { app: Application; onDel
           </button>
         </div>
       )}
-      </>
-      )}
-    </article>
+    </>
   );
 }

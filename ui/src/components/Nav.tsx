@@ -1,13 +1,13 @@
-export type Page = "applications" | "directory" | "events" | "settings";
+import { Link } from "@tanstack/react-router";
 
-const PAGES: { id: Page; label: string; glyph: string }[] = [
-  { id: "applications", label: "Applications", glyph: "▦" },
-  { id: "directory", label: "Directory", glyph: "☰" },
-  { id: "events", label: "Events", glyph: "≡" },
-  { id: "settings", label: "Settings", glyph: "⚙" },
-];
+const PAGES = [
+  { to: "/applications", id: "applications", label: "Applications", glyph: "▦" },
+  { to: "/directory", id: "directory", label: "Directory", glyph: "☰" },
+  { to: "/events", id: "events", label: "Events", glyph: "≡" },
+  { to: "/settings", id: "settings", label: "Settings", glyph: "⚙" },
+] as const;
 
-export function Nav({ page, onNavigate }: { page: Page; onNavigate: (p: Page) => void }) {
+export function Nav() {
   return (
     <nav className="nav" aria-label="Main">
       <div className="brand">
@@ -17,18 +17,17 @@ export function Nav({ page, onNavigate }: { page: Page; onNavigate: (p: Page) =>
       <ul>
         {PAGES.map((p) => (
           <li key={p.id}>
-            <button
-              type="button"
-              className={p.id === page ? "nav-item active" : "nav-item"}
-              aria-current={p.id === page ? "page" : undefined}
-              onClick={() => onNavigate(p.id)}
+            <Link
+              to={p.to}
+              className="nav-item"
+              activeProps={{ className: "nav-item active", "aria-current": "page" }}
               data-testid={`nav-${p.id}`}
             >
               <span className="glyph" aria-hidden="true">
                 {p.glyph}
               </span>
               {p.label}
-            </button>
+            </Link>
           </li>
         ))}
       </ul>

@@ -1,10 +1,13 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
-import { commands, type Application, type Environment } from "../bindings";
+import type { Application, Environment } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { NewApplicationForm } from "../components/NewApplicationForm";
 import { ApplicationDetails } from "../components/ApplicationDetails";
-import { unwrap } from "../lib/ipc";
-import { useLoad } from "../lib/useLoad";
+import { messageOf } from "../lib/ipc";
+import { appsQuery, keys, startupQuery } from "../lib/queries";
+import type { AppTab } from "../routes/tabs";
 
 const ENVIRONMENT_LABEL: Record<Environment, string> = {
   production: "Production",
@@ -12,16 +15,20 @@ const ENVIRONMENT_LABEL: Record<Environment, string> = {
   practice: "Practice org",
 };
 
-export function ApplicationsPage({ practiceUrl }: { practiceUrl: string }) {
-  const [apps, reload] = useLoad(() => unwrap(commands.listApps()));
+/** The list of applications; `selected` and `tab` come from the address. */
+export function ApplicationsPage({ selected, tab }: { selected: string | null; tab: AppTab }) {
+  const apps = useQuery(appsQuery);
+  const practiceUrl = useQuery(startupQuery).data?.practice_url ?? "";
+  const client = useQueryClient();
+  const navigate = useNavigate();
   const [creating, setCreating] = useState<Environment | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
 
   const onCreated = (app: Application) => {
     setCreating(null);
-    setSelected(app.name);
-    reload();
+    void client.invalidateQueries({ queryKey: keys.apps });
+    void navigate({ to: "/applications/$app/$tab", params: { app: app.name, tab: "overview" } });
   };
+  const current = selected ? apps.data?.find((a) => a.name === selected) : undefined;
 
   return (
     <section>
@@ -41,16 +48,16 @@ export function ApplicationsPage({ practiceUrl }: { practiceUrl: string }) {
         />
       )}
 
-      {apps.state === "loading" && <p className="muted" aria-busy="true">Loading applications…</p>}
-      {apps.state === "error" && (
+      {apps.isPending && <p className="muted" aria-busy="true">Loading applications…</p>}
+      {apps.isError && (
         <div className="card" role="alert">
-          <p className="error-text">{apps.message}</p>
-          <button type="button" onClick={reload}>
+          <p className="error-text">{messageOf(apps.error)}</p>
+          <button type="button" onClick={() => void apps.refetch()}>
             Try again
           </button>
         </div>
       )}
-      {apps.state === "ready" && apps.data.length === 0 && !creating && (
+      {apps.data && apps.data.length === 0 && !creating && (
         <EmptyState title="No applications yet">
           <p>
             An application is one Salesforce org that signs its users in through Lanyard and receives
@@ -66,15 +73,16 @@ export function ApplicationsPage({ practiceUrl }: { practiceUrl: string }) {
           </div>
         </EmptyState>
       )}
-      {apps.state === "ready" && apps.data.length > 0 && (
+      {apps.data && apps.data.length > 0 && (
         <div className="split">
           <ul className="app-list" aria-label="Applications" data-testid="app-list">
             {apps.data.map((app) => (
               <li key={app.id}>
-                <button
-                  type="button"
+                <Link
+                  to="/applications/$app/$tab"
+                  params={{ app: app.name, tab: app.name === selected ? tab : "overview" }}
                   className={app.name === selected ? "app-row selected" : "app-row"}
-                  onClick={() => setSelected(app.name)}
+                  aria-current={app.name === selected ? "page" : undefined}
                   data-testid={`app-${app.name}`}
                 >
                   <span className="app-label">{app.label}</span>
@@ -82,19 +90,25 @@ export function ApplicationsPage({ practiceUrl }: { practiceUrl: string }) {
                     <code>{app.name}</code>
                     <span className={`badge ${app.environment}`}>{ENVIRONMENT_LABEL[app.environment]}</span>
                   </span>
-                </button>
+                </Link>
               </li>
             ))}
           </ul>
-          {selected && apps.data.some((a) => a.name === selected) && (
+          {current && (
             <ApplicationDetails
-              key={selected}
-              app={apps.data.find((a) => a.name === selected) as Application}
+              key={current.name}
+              app={current}
+              tab={tab}
               onDeleted={() => {
-                setSelected(null);
-                reload();
+                void client.invalidateQueries({ queryKey: keys.apps });
+                void navigate({ to: "/applications" });
               }}
             />
+          )}
+          {selected && !current && (
+            <p className="muted" role="status" data-testid="app-missing">
+              There is no application named <code>{selected}</code>.
+            </p>
           )}
         </div>
       )}

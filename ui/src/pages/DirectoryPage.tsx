@@ -4,7 +4,8 @@ import { EmptyState } from "../components/EmptyState";
 import { GroupsView } from "../components/directory/GroupsView";
 import { ImportDialog } from "../components/directory/ImportDialog";
 import { UsersView } from "../components/directory/UsersView";
-import { messageOf, unwrap } from "../lib/ipc";
+import { unwrap } from "../lib/ipc";
+import { notify } from "../lib/notify";
 import { useDirectory } from "../lib/useDirectory";
 
 type Tab = "users" | "groups";
@@ -14,24 +15,22 @@ export function DirectoryPage() {
   const [tab, setTab] = useState<Tab>("users");
   const [importing, setImporting] = useState(false);
   const [addFirst, setAddFirst] = useState(false);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
 
   const exportCsv = async () => {
-    setNotice(null);
     try {
       const path = await unwrap(commands.exportDirectoryFile());
-      if (path) setNotice({ ok: true, text: `Exported the directory to ${path}.` });
+      if (path) notify.ok(`Exported the directory to ${path}.`, "directory-notice");
     } catch (e) {
-      setNotice({ ok: false, text: messageOf(e) });
+      notify.error(e, "directory-notice");
     }
   };
 
   const imported = (s: ImportSummary) => {
     setImporting(false);
-    setNotice({
-      ok: true,
-      text: `Imported: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.groups_created} group(s) created.`,
-    });
+    notify.ok(
+      `Imported: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.groups_created} group(s) created.`,
+      "directory-notice",
+    );
     reload();
   };
 
@@ -49,11 +48,6 @@ export function DirectoryPage() {
         </div>
       </header>
       {importing && <ImportDialog onDone={imported} onCancel={() => setImporting(false)} />}
-      {notice && (
-        <p className={notice.ok ? "ok-text" : "error-text"} role={notice.ok ? "status" : "alert"} data-testid="directory-notice">
-          {notice.text}
-        </p>
-      )}
       {directory.state === "loading" && (
         <p className="muted" aria-busy="true">
           Loading the directory…

@@ -1,65 +1,96 @@
-import { useCallback, useEffect, useState } from "react";
-import { commands, type Event } from "../bindings";
+// Every attempt Lanyard made (SAML and provisioning), newest first, filtered by the core, kept
+// current while the page is open, with a detail drawer and export of what the filters show.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { commands, type Event, type EventFilter, type ExportFormat } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
+import { DataTable } from "../components/DataTable";
+import { EventDrawer } from "../components/events/EventDrawer";
+import { EventFilters } from "../components/events/EventFilters";
+import { eventColumns } from "../components/events/eventColumns";
 import { messageOf, unwrap } from "../lib/ipc";
+import { notify } from "../lib/notify";
+import { keys } from "../lib/queries";
+import { useDataTable } from "../lib/useDataTable";
 
-const PAGE = 200;
+/** At most this many events are listed (and exported) at once: narrow the filters for older ones. */
+export const EVENT_LIMIT = 10_000;
+const LIVE_MS = 3000;
+const rowId = (e: Event) => String(e.id);
 
-/** Every attempt Lanyard made (SAML today; provisioning later), newest first. */
 export function EventsPage() {
-  const [events, setEvents] = useState<Event[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [more, setMore] = useState(false);
+  const [filter, setFilter] = useState<EventFilter>({});
+  const query: EventFilter = { ...filter, text: filter.text?.trim() || null, limit: EVENT_LIMIT };
+  const events = useQuery({
+    queryKey: keys.eventQuery(query),
+    queryFn: () => unwrap(commands.queryEvents(query)),
+    refetchInterval: LIVE_MS,
+    placeholderData: keepPreviousData,
+  });
+  const [open, setOpen] = useState<Event | null>(null);
+  const columns = useMemo(() => eventColumns(setOpen), []);
+  const rows = events.data ?? [];
+  const dt = useDataTable<Event>({ data: rows, columns, getRowId: rowId });
+  const filtered = Object.values(filter).some((v) => v !== null && v !== undefined && v !== "");
 
-  const load = useCallback(async (before: number | null) => {
-    setError(null);
+  const exportAs = async (format: ExportFormat) => {
     try {
-      const page = await unwrap(commands.listEvents(PAGE, before));
-      setEvents((old) => (before === null ? page : [...(old ?? []), ...page]));
-      setMore(page.length === PAGE);
+      const path = await unwrap(commands.exportEvents(query, format));
+      if (path) notify.ok(`Exported ${rows.length.toLocaleString()} event(s) to ${path}.`, "events-notice");
     } catch (e) {
-      setError(messageOf(e));
+      notify.error(e, "events-notice");
     }
-  }, []);
-
-  useEffect(() => void load(null), [load]);
+  };
 
   return (
     <section>
       <header className="page-header">
         <h1>Events</h1>
-        <button type="button" onClick={() => load(null)} data-testid="events-refresh">Refresh</button>
+        <div className="actions">
+          <button type="button" onClick={() => void exportAs("csv")} disabled={rows.length === 0} data-testid="events-export-csv">
+            Export CSV
+          </button>
+          <button type="button" onClick={() => void exportAs("json")} disabled={rows.length === 0} data-testid="events-export-json">
+            Export JSON
+          </button>
+        </div>
       </header>
-      {error && <p className="error-text" role="alert">{error}</p>}
-      {events === null && !error && <p className="muted" aria-busy="true">Loading events…</p>}
-      {events && events.length === 0 && (
-        <EmptyState title="No events yet">
-          <p>Every single sign-on action and test login is listed here with its outcome, newest first.</p>
-        </EmptyState>
-      )}
-      {events && events.length > 0 && (
-        <div className="card">
-          <table className="events" data-testid="events-table">
-            <thead>
-              <tr><th>Time</th><th>Outcome</th><th>Event</th><th>Application</th><th>Detail</th></tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id} className={e.outcome === "failed" ? "failed" : ""}>
-                  <td>{new Date(e.at).toLocaleString()}</td>
-                  <td><span className={`badge ${e.outcome === "ok" ? "production" : "failed"}`}>{e.outcome === "ok" ? "OK" : "Failed"}</span></td>
-                  <td><code>{e.name}</code></td>
-                  <td>{e.app_name ?? "—"}</td>
-                  <td>{e.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {more && (
-            <button type="button" onClick={() => load(events[events.length - 1]?.id ?? null)}>Load older events</button>
-          )}
+      <EventFilters filter={filter} onChange={setFilter} />
+      {events.isError && (
+        <div className="card" role="alert" data-testid="events-error">
+          <p className="error-text">{messageOf(events.error)}</p>
+          <button type="button" onClick={() => void events.refetch()}>
+            Try again
+          </button>
         </div>
       )}
+      {events.isPending && (
+        <p className="muted" aria-busy="true">
+          Loading events…
+        </p>
+      )}
+      {events.data && events.data.length === 0 && !filtered && (
+        <EmptyState title="No events yet">
+          <p>Every single sign-on and provisioning attempt is listed here with its outcome, newest first.</p>
+        </EmptyState>
+      )}
+      {events.data && (events.data.length > 0 || filtered) && (
+        <>
+          <p className="muted" role="status" data-testid="events-count">
+            {rows.length.toLocaleString()} event(s){rows.length >= EVENT_LIMIT && ` (the newest ${EVENT_LIMIT.toLocaleString()}: narrow the filters for older ones)`} · updates every few seconds
+          </p>
+          <DataTable
+            dt={dt}
+            label="Events"
+            testId="events-table"
+            getRowId={rowId}
+            onOpen={setOpen}
+            noMatch="No event matches these filters."
+            height="62vh"
+          />
+        </>
+      )}
+      <EventDrawer event={open} onClose={() => setOpen(null)} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
-import { unwrap } from "../lib/ipc";
-import { useLoad } from "../lib/useLoad";
+import { messageOf, unwrap } from "../lib/ipc";
+import { keys } from "../lib/queries";
 
 export function SettingsPage() {
-  const [storage] = useLoad(() => unwrap(commands.storageInfo()));
-  const [keyring] = useLoad(() => unwrap(commands.keyringStatus()));
+  const storage = useQuery({ queryKey: keys.storage, queryFn: () => unwrap(commands.storageInfo()) });
+  const keyring = useQuery({ queryKey: keys.keyring, queryFn: () => unwrap(commands.keyringStatus()) });
   return (
     <section>
       <header className="page-header">
@@ -12,9 +13,9 @@ export function SettingsPage() {
       </header>
       <div className="card">
         <h2>Storage</h2>
-        {storage.state === "loading" && <p className="muted">Loading…</p>}
-        {storage.state === "error" && <p className="error-text">{storage.message}</p>}
-        {storage.state === "ready" && (
+        {storage.isPending && <p className="muted">Loading…</p>}
+        {storage.isError && <p className="error-text">{messageOf(storage.error)}</p>}
+        {storage.data && (
           <dl className="facts">
             <dt>Data folder</dt>
             <dd><code>{storage.data.data_dir}</code></dd>
@@ -29,9 +30,9 @@ export function SettingsPage() {
       </div>
       <div className="card">
         <h2>OS keyring</h2>
-        {keyring.state === "loading" && <p className="muted">Checking the keyring…</p>}
-        {keyring.state === "error" && <p className="error-text">{keyring.message}</p>}
-        {keyring.state === "ready" && (
+        {keyring.isPending && <p className="muted">Checking the keyring…</p>}
+        {keyring.isError && <p className="error-text">{messageOf(keyring.error)}</p>}
+        {keyring.data && (
           <p className={keyring.data.available ? "ok-text" : "error-text"} data-testid="keyring-status">
             {keyring.data.message}
           </p>

@@ -23,6 +23,7 @@ mod import_facade;
 pub mod links;
 pub mod lock;
 pub mod mapping;
+pub mod mapping_table;
 pub mod oauth;
 pub mod outbox;
 pub mod plan;

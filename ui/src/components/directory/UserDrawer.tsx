@@ -4,6 +4,7 @@ import { commands, type User, type UserInput } from "../../bindings";
 import { IpcError, messageOf, unwrap } from "../../lib/ipc";
 import { FIELD_MAX, lengthProblem, usernameProblem, usernameTaken } from "../../lib/username";
 import { useEmailTaken } from "../../lib/useEmailTaken";
+import { ProvisionNow } from "./ProvisionNow";
 
 type Props = {
   user: User | null; // null = a new user
@@ -248,6 +249,7 @@ export function UserDrawer({ user, users, onSaved, onDeleted, onClose }: Props) 
           </div>
         )}
       </form>
+      {user && <ProvisionNow user={user} />}
     </aside>
   );
 }

@@ -1,0 +1,35 @@
+// Query keys and reads over IPC, in one place so invalidations name the same keys as the reads.
+import { queryOptions } from "@tanstack/react-query";
+import { commands, type EventFilter } from "../bindings";
+import { unwrap } from "./ipc";
+
+export const keys = {
+  startup: ["startup"] as const,
+  apps: ["apps"] as const,
+  storage: ["storage"] as const,
+  keyring: ["keyring"] as const,
+  /** Everything that depends on the directory: its users, groups and who is authorized. */
+  directory: ["directory"] as const,
+  authorizedUsers: (app: string) => ["directory", "authorized", app] as const,
+  scim: ["scim"] as const,
+  scimStatus: (app: string) => ["scim", "status", app] as const,
+  scimStatuses: (apps: readonly string[]) => ["scim", "statuses", ...apps] as const,
+  mapping: ["scim", "mapping"] as const,
+  payload: (app: string, email: string) => ["scim", "payload", app, email] as const,
+  events: ["events"] as const,
+  eventQuery: (filter: EventFilter) => ["events", filter] as const,
+};
+
+export const startupQuery = queryOptions({
+  queryKey: keys.startup,
+  queryFn: () => commands.startupStatus(),
+  staleTime: Infinity,
+});
+
+export const appsQuery = queryOptions({ queryKey: keys.apps, queryFn: () => unwrap(commands.listApps()) });
+
+export const scimStatusQuery = (app: string) =>
+  queryOptions({ queryKey: keys.scimStatus(app), queryFn: () => unwrap(commands.scimStatus(app)) });
+
+export const authorizedUsersQuery = (app: string) =>
+  queryOptions({ queryKey: keys.authorizedUsers(app), queryFn: () => unwrap(commands.authorizedUsers(app)) });

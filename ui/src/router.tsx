@@ -1,0 +1,65 @@
+// Every page and application tab has an address. Hash history: the webview reloads index.html
+// from the app's own protocol, so the address after `#` is what survives a reload.
+import { createHashHistory, createRootRoute, createRoute, createRouter, redirect } from "@tanstack/react-router";
+import { RootLayout } from "./routes/RootLayout";
+import { parseTab } from "./routes/tabs";
+import { ApplicationsPage } from "./pages/ApplicationsPage";
+import { DirectoryPage } from "./pages/DirectoryPage";
+import { EventsPage } from "./pages/EventsPage";
+import { SettingsPage } from "./pages/SettingsPage";
+
+const rootRoute = createRootRoute({ component: RootLayout });
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/applications" });
+  },
+});
+
+const applicationsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/applications",
+  component: () => <ApplicationsPage selected={null} tab="overview" />,
+});
+
+export const applicationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/applications/$app/$tab",
+  params: {
+    parse: (p: { app: string; tab: string }) => ({ app: p.app, tab: parseTab(p.tab) }),
+    stringify: (p: { app: string; tab: string }) => ({ app: p.app, tab: p.tab }),
+  },
+  component: function ApplicationRoute() {
+    const { app, tab } = applicationRoute.useParams();
+    return <ApplicationsPage selected={app} tab={tab} />;
+  },
+});
+
+const directoryRoute = createRoute({ getParentRoute: () => rootRoute, path: "/directory", component: DirectoryPage });
+const eventsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/events", component: EventsPage });
+const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/settings", component: SettingsPage });
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  applicationsRoute,
+  applicationRoute,
+  directoryRoute,
+  eventsRoute,
+  settingsRoute,
+]);
+
+export function makeRouter() {
+  return createRouter({ routeTree, history: createHashHistory(), defaultNotFoundComponent: NotFound });
+}
+
+function NotFound() {
+  return <p className="muted">This address shows nothing. Pick a page on the left.</p>;
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof makeRouter>;
+  }
+}

@@ -1,0 +1,19 @@
+import { Outlet } from "@tanstack/react-router";
+import { Toaster } from "sonner";
+import { Nav } from "../components/Nav";
+import { PendingLogins } from "../components/approvals/PendingLogins";
+import { useChangeEvents } from "../lib/useChangeEvents";
+
+export function RootLayout() {
+  useChangeEvents();
+  return (
+    <div className="shell">
+      <Nav />
+      <main className="content">
+        <PendingLogins />
+        <Outlet />
+      </main>
+      <Toaster position="bottom-right" richColors closeButton />
+    </div>
+  );
+}
