@@ -105,6 +105,11 @@ export const commands = {
 	payloadPreview: (app: string, email: string) => typedError<PayloadPreview, ApiError>(__TAURI_INVOKE("payload_preview", { app, email })),
 	/**  Events a filter selects (application, name, outcome, time, run), newest first. */
 	queryEvents: (filter: EventFilter) => typedError<Event[], ApiError>(__TAURI_INVOKE("query_events", { filter })),
+	setupStatus: (app: string) => typedError<SetupStatus, ApiError>(__TAURI_INVOKE("setup_status", { app })),
+	setupMark: (app: string, step: StepId, mark: Mark) => typedError<SetupStatus, ApiError>(__TAURI_INVOKE("setup_mark", { app, step, mark })),
+	/**  One page (200) of the target's users with their status; pass `next` back for the next one. */
+	importPage: (app: string, cursor: string | null) => typedError<RemotePage, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
+	importUsers: (app: string, request: ImportRequest, onProgress: Channel<Progress>) => typedError<ImportResult, ApiError>(__TAURI_INVOKE("import_users", { app, request, onProgress })),
 	/**
 	 *  Saves the events a filter selects (what the Events page shows) as CSV or JSON where the admin
 	 *  chooses in the save dialog; answers the path, or nothing when the admin cancelled.
@@ -388,6 +393,14 @@ export type Failure = {
 	attempts: number,
 };
 
+/**  A health finding: what is wrong, what fixes it, and the step where that is done. */
+export type Finding = {
+	severity: Severity,
+	message: string,
+	action: string,
+	step: StepId,
+};
+
 /**  A group as every face shows it. Field names are stable (`--json`). */
 export type Group = {
 	id: string,
@@ -464,6 +477,41 @@ export type ImportPreview = {
 	sample: RowPlan[],
 };
 
+/**  What to import. */
+export type ImportRequest = {
+	/**  The usernames to import; None: every remote user. */
+	usernames: string[] | null,
+	/**  Leave inactive remote users out (else they are imported as suspended). */
+	skip_inactive: boolean,
+	/**  Matches whose directory user takes the target's values (else it is only linked). */
+	take_values: string[],
+	/**  Add the imported users to this group (created when missing) and bind it to the application. */
+	group: string | null,
+};
+
+/**  What an import did. */
+export type ImportResult = {
+	created: number,
+	updated: number,
+	linked: number,
+	already_imported: number,
+	skipped_inactive: number,
+	not_found: string[],
+	errors: RowError[],
+	group: string | null,
+	group_members_added: number,
+	/**  Imported but not in a group bound to the application, so not linked (not managed yet). */
+	not_in_scope: number,
+};
+
+export type ImportStatus = 
+/**  No directory user has this username. */
+"new" | 
+/**  A directory user is linked to this remote user. */
+"imported" | 
+/**  A directory user has this username but is not linked; `differences` says how they differ. */
+"matches";
+
 /**  What an import did. */
 export type ImportSummary = {
 	created: number,
@@ -518,6 +566,9 @@ export type MappingRule =
 "never_updated" | 
 /**  Never sent. */
 "never_sent";
+
+/**  What the admin can say of a step. */
+export type Mark = "done" | "skipped" | "todo";
 
 export type NameIdFormat = "unspecified" | "email_address";
 
@@ -618,6 +669,27 @@ export type PushState = {
 	error: string,
 };
 
+/**  One page of the list, and where the next one starts (None: that was the last). */
+export type RemotePage = {
+	rows: RemoteRow[],
+	next: string | null,
+};
+
+/**  One remote user as the import table shows it. */
+export type RemoteRow = {
+	remote_id: string,
+	username: string,
+	name: string,
+	email: string,
+	active: boolean,
+	profile: string | null,
+	title: string,
+	department: string,
+	status: ImportStatus,
+	/**  Matches: directory value → the target's value, per attribute that differs. */
+	differences: AttributeChange[],
+};
+
 export type ResponseSettings = {
 	/**  How long the assertion is valid, in seconds (default 300). */
 	lifetime_secs: number,
@@ -666,6 +738,16 @@ export type SavedFederationFile = {
 	users: number,
 };
 
+export type SetupStatus = {
+	app: string,
+	steps: Step[],
+	findings: Finding[],
+	done: number,
+	total: number,
+};
+
+export type Severity = "error" | "warning" | "info";
+
 export type SignWhat = "assertion" | "response" | "both";
 
 export type SpConfig = {
@@ -709,6 +791,22 @@ export type StartupStatus = {
 	/**  Where the practice org (the local Salesforce simulator) runs. */
 	practice_url: string,
 };
+
+export type Step = {
+	id: StepId,
+	title: string,
+	why: string,
+	status: StepStatus,
+	/**  What Lanyard sees (or that the admin confirmed it, and when). */
+	detail: string,
+	/**  Only the admin can mark it done. */
+	confirmed_by_admin: boolean,
+};
+
+/**  A step of the setup checklist. Stable ids: `lanyard setup mark APP STEP` takes them. */
+export type StepId = "prerequisites" | "my_domain" | "salesforce_certificate" | "enable_saml" | "import_metadata" | "idp_settings" | "download_certificate" | "replace_certificate" | "enable_sso" | "authorize_groups" | "validate_sso" | "identity_management" | "attribute_mappings" | "import_users" | "event_log";
+
+export type StepStatus = "todo" | "done" | "needs_attention" | "skipped";
 
 /**  Where this instance keeps its state, for the Settings page and `lanyard info`. */
 export type StorageInfo = {

@@ -3,7 +3,7 @@ import type { PlannedUser, SyncReport } from "../bindings";
 import { formatSeconds, heldUsers, planCounts, progressText } from "./planCounts";
 
 const user = (action: PlannedUser["action"], held = false): PlannedUser => ({
-  user_id: action, user_name: `${action}@x.com`, action, remote_id: null, changes: [], body: null, held, warning: null,
+  user_id: action, user_name: `${action}@x.com`, action, remote_id: null, changes: [], body: null, held, warning: null, replaces: null,
 });
 const report = (users: PlannedUser[]): SyncReport => ({
   summary: {

@@ -10,7 +10,7 @@ const NAMES: Record<EventName, true> = {
   "saml.login_approved": true, user_create_provision: true, user_update_provision: true, user_deprovision: true,
   user_delete_provision: true, user_lookup_provision: true, group_create_provision: true, group_update_provision: true,
   group_delete_provision: true, idm_integration_activate: true, idm_integration_update: true,
-  idm_integration_reauth: true, idm_integration_delete: true,
+  idm_integration_reauth: true, idm_integration_delete: true, "directory.import_from_target": true,
 };
 export const EVENT_NAMES = Object.keys(NAMES) as EventName[];
 
