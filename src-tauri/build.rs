@@ -70,6 +70,7 @@ fn main() {
             "setup_mark",
             "import_page",
             "import_users",
+            "choose_file",
             "export_events",
             "scim_mapping",
             "autopush_state",

@@ -51,6 +51,15 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::new(opened, started))
+        .on_window_event(|window, event| {
+            // The only way a path from outside reaches a command: a drop the shell itself saw.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                use tauri::Manager;
+                if let Some(state) = window.try_state::<state::AppState>() {
+                    state.allow_files(paths.iter().cloned());
+                }
+            }
+        })
         .setup(move |app| {
             use tauri::Manager;
             for window in app.webview_windows().values() {

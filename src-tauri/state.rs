@@ -29,11 +29,17 @@ pub async fn open_core(
     Opened { core, data_dir }
 }
 
+/// How long a dropped or picked file stays readable.
+const READABLE_FOR: std::time::Duration = std::time::Duration::from_secs(600);
+
 pub struct AppState {
     opened: Opened,
     pub started: Instant,
     /// The SP-initiated IdP endpoint (kept here: dropping it stops it), or why it did not start.
     idp: std::sync::Mutex<Result<lanyard_core::saml::loopback::LoopbackIdp, String>>,
+    /// Files the admin dropped on the window or picked in a dialog the shell opened: the only
+    /// paths a command reads (the page cannot name one), each for a while.
+    readable: std::sync::Mutex<std::collections::HashMap<PathBuf, Instant>>,
     /// The running sync of each application, so Cancel can reach it.
     syncs: std::sync::Mutex<
         std::collections::HashMap<String, lanyard_core::provisioning::run::Cancel>,
@@ -49,6 +55,7 @@ impl AppState {
             started,
             idp: std::sync::Mutex::new(Err("starting".into())),
             syncs: std::sync::Mutex::new(std::collections::HashMap::new()),
+            readable: std::sync::Mutex::new(std::collections::HashMap::new()),
             pushes: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -76,6 +83,22 @@ impl AppState {
     /// The core, or the error that kept it from opening (every command reports the same one).
     pub fn core(&self) -> Result<&Core, ApiError> {
         self.opened.core.as_ref().map_err(Clone::clone)
+    }
+
+    /// The shell saw these files dropped, or the admin picked one in a dialog it opened.
+    pub fn allow_files(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        let mut map = self.readable.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        map.retain(|_, at| now.duration_since(*at) < READABLE_FOR);
+        for p in paths {
+            map.insert(p, now);
+        }
+    }
+
+    /// Whether a command may read `path` (dropped or picked in the last ten minutes).
+    pub fn file_allowed(&self, path: &std::path::Path) -> bool {
+        let map = self.readable.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(path).is_some_and(|at| at.elapsed() < READABLE_FOR)
     }
 
     /// Registers a sync of `app` unless one runs already (the automatic push waits its turn).
@@ -129,5 +152,32 @@ impl AppState {
 
     pub fn data_dir(&self) -> Option<&PathBuf> {
         self.opened.data_dir.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_dropped_or_picked_files_are_readable() {
+        let state = AppState::new(
+            Opened {
+                core: Err(ApiError::new(ErrorCode::Storage, "not opened")),
+                data_dir: None,
+            },
+            Instant::now(),
+        );
+        let dropped = PathBuf::from("/home/admin/SAMLSP-0LE.xml");
+        assert!(
+            !state.file_allowed(&dropped),
+            "a path the page names is not readable"
+        );
+        state.allow_files([dropped.clone()]);
+        assert!(
+            state.file_allowed(&dropped),
+            "a file the shell saw dropped is"
+        );
+        assert!(!state.file_allowed(std::path::Path::new("/etc/shadow")));
     }
 }

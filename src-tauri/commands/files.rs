@@ -8,8 +8,20 @@ use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
 /// Files an admin picks or drops are read here, with a size check before reading.
-pub fn read_file(path: &str, limit: u64) -> Result<Vec<u8>, ApiError> {
+/// Reads a file the admin dropped on the window or picked in a dialog the shell opened; any
+/// other path the page names is refused. Errors name the file, never its contents.
+pub fn read_file(
+    state: &crate::state::AppState,
+    path: &str,
+    limit: u64,
+) -> Result<Vec<u8>, ApiError> {
     let p = std::path::Path::new(path);
+    if !state.file_allowed(p) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Lanyard reads only a file you drop on its window or choose in its file dialog: drop the file again, or choose it with the button.",
+        ));
+    }
     let meta = std::fs::metadata(p)
         .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {path}: {e}")))?;
     if !meta.is_file() {
@@ -72,4 +84,50 @@ pub async fn ask_save_path(
             })
         })
         .transpose()
+}
+
+/// What a file is for: the title and the filter of the open dialog.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FilePurpose {
+    SpMetadata,
+    SpCertificate,
+}
+
+/// Opens the native file dialog on the Rust side; the chosen file becomes readable by the
+/// commands that take a path. Answers the path, or None when the admin cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_file(
+    app: AppHandle,
+    state: tauri::State<'_, crate::state::AppState>,
+    purpose: FilePurpose,
+) -> Result<Option<String>, ApiError> {
+    let (title, filter, extensions): (&str, &str, &[&str]) = match purpose {
+        FilePurpose::SpMetadata => ("Salesforce SP metadata", "SAML metadata", &["xml"]),
+        FilePurpose::SpCertificate => (
+            "Salesforce certificate",
+            "Certificate",
+            &["crt", "pem", "cer"],
+        ),
+    };
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter, extensions);
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The file dialog failed: {e}")))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("The chosen file is not on this computer's disk: {e}. Choose a file on disk."),
+        )
+    })?;
+    state.allow_files([path.clone()]);
+    Ok(Some(path.display().to_string()))
 }

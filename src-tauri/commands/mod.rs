@@ -98,6 +98,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             setup::setup_mark,
             import::import_page,
             import::import_users,
+            files::choose_file,
             events::export_events,
             provisioning::scim_mapping,
             provisioning::autopush_state,

@@ -15,10 +15,14 @@ use tauri::{AppHandle, State};
 const METADATA_LIMIT: u64 = lanyard_core::saml::input::MAX_XML_BYTES as u64;
 
 /// Metadata pasted as text, or a file chosen in the dialog or dropped on the window.
-fn metadata_bytes(text: Option<String>, path: Option<String>) -> Result<Vec<u8>, ApiError> {
+fn metadata_bytes(
+    state: &AppState,
+    text: Option<String>,
+    path: Option<String>,
+) -> Result<Vec<u8>, ApiError> {
     match (text, path) {
         (Some(t), _) => Ok(t.into_bytes()),
-        (None, Some(p)) => read_file(&p, METADATA_LIMIT),
+        (None, Some(p)) => read_file(state, &p, METADATA_LIMIT),
         (None, None) => Err(ApiError::new(
             ErrorCode::InvalidInput,
             "Paste the metadata XML or choose a file.",
@@ -42,7 +46,7 @@ pub async fn inspect_metadata(
     path: Option<String>,
     entity: Option<String>,
 ) -> Result<SpMetadata, ApiError> {
-    let bytes = metadata_bytes(text, path)?;
+    let bytes = metadata_bytes(&state, text, path)?;
     state
         .core()?
         .inspect_metadata(&bytes, entity.as_deref(), Some(&app))
@@ -58,7 +62,7 @@ pub async fn save_sp_metadata(
     path: Option<String>,
     entity: Option<String>,
 ) -> Result<SpView, ApiError> {
-    let bytes = metadata_bytes(text, path)?;
+    let bytes = metadata_bytes(&state, text, path)?;
     state
         .core()?
         .set_sp_metadata(&app, &bytes, entity.as_deref())
@@ -76,7 +80,7 @@ pub async fn save_sp_manual(
 ) -> Result<SpView, ApiError> {
     let cert = cert_path
         .as_deref()
-        .map(|p| read_file(p, 64 * 1024))
+        .map(|p| read_file(&state, p, 64 * 1024))
         .transpose()?;
     state
         .core()?
@@ -91,7 +95,7 @@ pub async fn import_sp_certificate(
     app: String,
     path: String,
 ) -> Result<SpView, ApiError> {
-    let bytes = read_file(&path, 64 * 1024)?;
+    let bytes = read_file(&state, &path, 64 * 1024)?;
     state.core()?.import_sp_certificate(&app, &bytes).await
 }
 

@@ -8,7 +8,10 @@ use tauri::State;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn setup_status(state: State<'_, AppState>, app: String) -> Result<SetupStatus, ApiError> {
+pub async fn setup_status(
+    state: State<'_, AppState>,
+    app: String,
+) -> Result<SetupStatus, ApiError> {
     state.core()?.setup_status(&app).await
 }
 

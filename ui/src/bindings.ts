@@ -111,6 +111,11 @@ export const commands = {
 	importPage: (app: string, cursor: string | null) => typedError<RemotePage, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
 	importUsers: (app: string, request: ImportRequest, onProgress: Channel<Progress>) => typedError<ImportResult, ApiError>(__TAURI_INVOKE("import_users", { app, request, onProgress })),
 	/**
+	 *  Opens the native file dialog on the Rust side; the chosen file becomes readable by the
+	 *  commands that take a path. Answers the path, or None when the admin cancelled.
+	 */
+	chooseFile: (purpose: FilePurpose) => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_file", { purpose })),
+	/**
 	 *  Saves the events a filter selects (what the Events page shows) as CSV or JSON where the admin
 	 *  chooses in the save dialog; answers the path, or nothing when the admin cancelled.
 	 */
@@ -392,6 +397,9 @@ export type Failure = {
 	error_code: string | null,
 	attempts: number,
 };
+
+/**  What a file is for: the title and the filter of the open dialog. */
+export type FilePurpose = "sp_metadata" | "sp_certificate";
 
 /**  A health finding: what is wrong, what fixes it, and the step where that is done. */
 export type Finding = {

@@ -515,7 +515,7 @@
       const older = before === null || before === undefined ? all : all.filter((e) => e.id < before);
       return older.slice(0, limit);
     },
-    "plugin:dialog|open": () => scenario.dialogPath ?? null,
+    choose_file: () => scenario.dialogPath ?? null,
   });
 
   // ---- Events (@tauri-apps/api/event over the plugin:event commands) ----

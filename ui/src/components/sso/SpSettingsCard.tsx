@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import { open } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, type Application, type SpMetadata, type SpView } from "../../bindings";
 import { IpcError, messageOf, unwrap } from "../../lib/ipc";
@@ -63,13 +62,12 @@ export function SpSettingsCard({ app }: { app: Application }) {
   }, [app.name]);
 
   const chooseFile = async () => {
-    const path = await open({
-      multiple: false,
-      directory: false,
-      title: "Salesforce SP metadata",
-      filters: [{ name: "SAML metadata", extensions: ["xml"] }],
+    // The dialog opens on the Rust side: the page never names a path for Lanyard to read.
+    const path = await unwrap(commands.chooseFile("sp_metadata")).catch((e: unknown) => {
+      setError(messageOf(e));
+      return null;
     });
-    if (typeof path === "string") await inspect({ text: null, path });
+    if (path) await inspect({ text: null, path });
   };
 
   const save = async () => {
@@ -106,8 +104,11 @@ export function SpSettingsCard({ app }: { app: Application }) {
   };
 
   const importCert = async () => {
-    const path = await open({ multiple: false, title: "Salesforce certificate", filters: [{ name: "Certificate", extensions: ["crt", "pem", "cer"] }] });
-    if (typeof path !== "string") return;
+    const path = await unwrap(commands.chooseFile("sp_certificate")).catch((e: unknown) => {
+      setError(messageOf(e));
+      return null;
+    });
+    if (!path) return;
     try {
       setView(await unwrap(commands.importSpCertificate(app.name, path)));
       setError(null);
@@ -117,8 +118,11 @@ export function SpSettingsCard({ app }: { app: Application }) {
   };
 
   const pickManualCert = async () => {
-    const path = await open({ multiple: false, title: "Salesforce certificate", filters: [{ name: "Certificate", extensions: ["crt", "pem", "cer"] }] });
-    if (typeof path === "string") setManual((m) => ({ ...m, certPath: path }));
+    const path = await unwrap(commands.chooseFile("sp_certificate")).catch((e: unknown) => {
+      setError(messageOf(e));
+      return null;
+    });
+    if (path) setManual((m) => ({ ...m, certPath: path }));
   };
 
   const severalEntities = error?.includes("several entities") ?? false;
