@@ -37,6 +37,16 @@ export const applicationRoute = createRoute({
   },
 });
 
+/** One step of the Setup tab: /applications/<app>/setup/<step id>. */
+export const setupStepRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/applications/$app/setup/$step",
+  component: function SetupStepRoute() {
+    const { app } = setupStepRoute.useParams();
+    return <ApplicationsPage selected={app} tab="setup" />;
+  },
+});
+
 const directoryRoute = createRoute({ getParentRoute: () => rootRoute, path: "/directory", component: DirectoryPage });
 const eventsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/events", component: EventsPage });
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/settings", component: SettingsPage });
@@ -45,6 +55,7 @@ const routeTree = rootRoute.addChildren([
   indexRoute,
   applicationsRoute,
   applicationRoute,
+  setupStepRoute,
   directoryRoute,
   eventsRoute,
   settingsRoute,

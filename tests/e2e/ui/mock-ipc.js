@@ -518,6 +518,67 @@
     choose_file: () => scenario.dialogPath ?? null,
   });
 
+  // ---- Setup checklist (mirrors src-tauri/core/src/setup): derived steps come from the mock's
+  // state or scenario.setup.derived[step] = { status, detail }; admin marks live here; marking a
+  // derived step done fails as the core does. scenario.setup.findings lists the health findings.
+  const SETUP_STEPS = [
+    ["prerequisites", true, "Prerequisites", "You need a Salesforce administrator account, your Salesforce domain name, and to know whether this is a sandbox."],
+    ["my_domain", true, "My Domain", "Single sign-on needs a deployed My Domain: it gives Salesforce the login address Lanyard posts to."],
+    ["salesforce_certificate", false, "Salesforce certificate", "Salesforce signs its login requests with a certificate of its own."],
+    ["enable_saml", true, "Enable SAML in Salesforce", "In Setup → Single Sign-On Settings, enable SAML and create a configuration with the values below."],
+    ["import_metadata", false, "Import the Salesforce metadata", "The metadata tells Lanyard where to send logins (the ACS) and who Salesforce is."],
+    ["idp_settings", false, "IdP settings", "Check that the IdP entity ID, the SP entity ID, the ACS URL and the IdP URL match what Salesforce has."],
+    ["download_certificate", false, "Download certificate.pem", "Salesforce trusts Lanyard's logins through Lanyard's signing certificate."],
+    ["replace_certificate", true, "Replace the certificate in Salesforce", "Upload certificate.pem as the Identity Provider Certificate, then compare the fingerprint."],
+    ["enable_sso", true, "Enable SSO for all users", "In Setup → My Domain → Authentication Configuration, check Lanyard's configuration."],
+    ["authorize_groups", false, "Authorize user groups", "Only members of a group bound to this application may sign in and are provisioned."],
+    ["validate_sso", false, "Validate SSO", "Run an IdP-initiated and an SP-initiated test login."],
+    ["identity_management", false, "Identity Management", "Connect Lanyard to Salesforce's SCIM API, test the connection, and activate it."],
+    ["attribute_mappings", true, "Attribute mappings", "Review how directory fields become Salesforce user fields."],
+    ["import_users", false, "Import users", "Users created in Salesforce before Lanyard can be imported into the directory and linked."],
+    ["event_log", true, "Event log", "Every login and provisioning attempt is an event: check this application's events."],
+  ];
+  const setupMarks = JSON.parse(JSON.stringify(scenario.setup?.marks || {}));
+  const setupDerived = (app, id) => {
+    const given = scenario.setup?.derived?.[id];
+    if (given) return { status: given.status, detail: given.detail || "" };
+    if (id === "import_metadata" && sp[app]) return { status: "done", detail: `ACS ${sp[app].config.acs_url} for ${sp[app].config.entity_id}` };
+    if (id === "download_certificate" && (certs[app] || []).some((c) => c.status === "active")) return { status: "done", detail: "Signing certificate SHA-256 " + "ab".repeat(32) };
+    if (id === "authorize_groups") {
+      const n = dir.groups.filter((g) => dir.bindings.has(`${app}|${g.id}`)).length;
+      return { status: n > 0 ? "done" : "todo", detail: `${n} group(s) bound.` };
+    }
+    return { status: "todo", detail: "" };
+  };
+  const setupStatus = (app) => {
+    if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
+    const marks = setupMarks[app] || {};
+    const steps = SETUP_STEPS.map(([id, admin, title, why]) => {
+      let { status, detail } = setupDerived(app, id);
+      if (marks[id] === "skipped" && status !== "done") (status = "skipped"), (detail = "Skipped by the admin 2026-11-28 10:00 UTC.");
+      else if (marks[id] === "done" && admin) (status = "done"), (detail = "Confirmed by the admin 2026-11-28 10:00 UTC.");
+      return { id, title, why, status, detail, confirmed_by_admin: admin };
+    });
+    const done = steps.filter((s) => s.status === "done" || s.status === "skipped").length;
+    return { app, steps, findings: scenario.setup?.findings || [], done, total: steps.length };
+  };
+  Object.assign(handlers, {
+    setup_status: ({ app }) =>
+      scenario.setup?.delayMs ? new Promise((r) => setTimeout(() => r(setupStatus(app)), scenario.setup.delayMs)) : setupStatus(app),
+    setup_mark: ({ app, step, mark }) => {
+      const def = SETUP_STEPS.find((s) => s[0] === step);
+      if (!def) return fail("invalid_input", `"${step}" is not a setup step; \`lanyard setup status APP\` lists them`);
+      if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
+      if (mark === "done" && !def[1]) {
+        return fail("invalid_input", `${def[2]} (${step}) is derived from what Lanyard sees, so it cannot be marked done by hand: ${def[3]}`);
+      }
+      const marks = (setupMarks[app] = setupMarks[app] || {});
+      if (mark === "todo") delete marks[step];
+      else marks[step] = mark;
+      return setupStatus(app);
+    },
+  });
+
   // ---- Events (@tauri-apps/api/event over the plugin:event commands) ----
   const callbacks = new Map();
   const listeners = [];

@@ -6,9 +6,11 @@ import { messageOf, unwrap } from "../lib/ipc";
 import { APP_TABS, parseTab, type AppTab } from "../routes/tabs";
 import { AppUserGroups } from "./AppUserGroups";
 import { IdentityPanel } from "./identity/IdentityPanel";
+import { SetupPanel } from "./setup/SetupPanel";
 import { SsoPanel } from "./sso/SsoPanel";
 
 const TAB_LABEL: Record<AppTab, string> = {
+  setup: "Setup",
   overview: "Overview",
   sso: "Single sign-on",
   groups: "User groups",
@@ -32,6 +34,9 @@ export function ApplicationDetails({ app, tab, onDeleted }: { app: Application; 
             </Tabs.Trigger>
           ))}
         </Tabs.List>
+        <Tabs.Content value="setup">
+          <SetupPanel app={app} />
+        </Tabs.Content>
         <Tabs.Content value="overview">
           <Overview app={app} onDeleted={onDeleted} />
         </Tabs.Content>

@@ -18,6 +18,9 @@ export const keys = {
   payload: (app: string, email: string) => ["scim", "payload", app, email] as const,
   events: ["events"] as const,
   eventQuery: (filter: EventFilter) => ["events", filter] as const,
+  /** The setup checklist and health findings, and what its steps show. */
+  setup: ["setup"] as const,
+  setupStatus: (app: string) => ["setup", "status", app] as const,
 };
 
 export const startupQuery = queryOptions({
@@ -33,3 +36,6 @@ export const scimStatusQuery = (app: string) =>
 
 export const authorizedUsersQuery = (app: string) =>
   queryOptions({ queryKey: keys.authorizedUsers(app), queryFn: () => unwrap(commands.authorizedUsers(app)) });
+
+export const setupStatusQuery = (app: string) =>
+  queryOptions({ queryKey: keys.setupStatus(app), queryFn: () => unwrap(commands.setupStatus(app)) });

@@ -18,6 +18,7 @@ export function useChangeEvents() {
     listen<number>(DIRECTORY_CHANGED, () => {
       void client.invalidateQueries({ queryKey: keys.directory });
       void client.invalidateQueries({ queryKey: keys.scim });
+      void client.invalidateQueries({ queryKey: keys.setup });
     }).then(keep, () => undefined);
     commands.watchDirectory().catch(() => undefined);
     return () => {

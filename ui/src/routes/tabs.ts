@@ -1,5 +1,5 @@
 // An application's tabs: part of its address (/applications/<app>/<tab>).
-export const APP_TABS = ["overview", "sso", "groups", "identity"] as const;
+export const APP_TABS = ["setup", "overview", "sso", "groups", "identity"] as const;
 export type AppTab = (typeof APP_TABS)[number];
 
 export function parseTab(value: string): AppTab {
