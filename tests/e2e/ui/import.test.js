@@ -178,6 +178,9 @@ it("sends the group chosen before importing", async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="import-job"]')?.dataset.state === "done");
   assert.equal((await imports())[0].group, "Sales");
   assert.equal(await page.getByTestId("scope-offer").count(), 0);
+  // The list is read again when the import ends: once the result is put away, the row says Imported.
+  await page.getByTestId("import-dismiss").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="status-005R0001"]')?.textContent === "Imported");
 });
 
 it("imports 100 or more in the background with progress while the admin works elsewhere, then says the counts", async () => {

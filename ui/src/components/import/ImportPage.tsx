@@ -3,7 +3,7 @@
 // shift-range, all shown), per Matches row "take the target's values", then Import.
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Application, ConnectionView, ImportStatus, RemoteRow } from "../../bindings";
 import { PHASE_LABEL } from "../../lib/connectionState";
 import { messageOf } from "../../lib/ipc";
@@ -90,6 +90,13 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const list = useRemoteUsers(app.name, true);
   const job = useImportJob(app.name);
   const running = job?.state === "running";
+  // When an import of this application ends, the statuses (New → Imported…) are read again.
+  const wasRunning = useRef(running);
+  const { reload } = list;
+  useEffect(() => {
+    if (wasRunning.current && !running) reload();
+    wasRunning.current = running;
+  }, [running, reload]);
   const columns = useMemo(() => importColumns(), []);
   const dt = useDataTable<RemoteRow>({ data: list.rows, columns, getRowId: (r) => r.remote_id, searchText });
   const [show, setShowState] = useState<ShowFilter>("all");
