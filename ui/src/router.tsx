@@ -7,6 +7,7 @@ import { ApplicationsPage } from "./pages/ApplicationsPage";
 import { DirectoryPage } from "./pages/DirectoryPage";
 import { EventsPage } from "./pages/EventsPage";
 import { SettingsPage } from "./pages/SettingsPage";
+import { ImportPage } from "./components/import/ImportPage";
 
 const rootRoute = createRootRoute({ component: RootLayout });
 
@@ -47,6 +48,16 @@ export const setupStepRoute = createRoute({
   },
 });
 
+// The manual import of an application's target users (a static segment: it wins over $tab).
+export const importRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/applications/$app/import",
+  component: function ImportRoute() {
+    const { app } = importRoute.useParams();
+    return <ImportPage app={app} />;
+  },
+});
+
 const directoryRoute = createRoute({ getParentRoute: () => rootRoute, path: "/directory", component: DirectoryPage });
 const eventsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/events", component: EventsPage });
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/settings", component: SettingsPage });
@@ -56,6 +67,7 @@ const routeTree = rootRoute.addChildren([
   applicationsRoute,
   applicationRoute,
   setupStepRoute,
+  importRoute,
   directoryRoute,
   eventsRoute,
   settingsRoute,

@@ -378,6 +378,108 @@
   });
 
 
+  // ---- Manual import from the target (mirrors src-tauri/commands/import.rs) ----
+  // scenario.remoteUsers: how many users the target has (every 10th inactive, every 7th matches a
+  // directory user by username, every 13th already imported); importRefuse: usernames the
+  // directory refuses; importPageMs / importStepMs / importSteps: timing; importPageError: the
+  // page (0-based) that fails.
+  const remote = { users: [], links: new Set() };
+  window.__LANYARD_REMOTE__ = remote;
+  {
+    const depts = ["Sales", "Support", "Engineering", "Finance"];
+    for (let i = 1; i <= (scenario.remoteUsers || 0); i++) {
+      const n = String(i).padStart(4, "0");
+      const username = `user${n}@acme.com`;
+      const title = ["Analyst", "Engineer", "Manager"][i % 3];
+      const r = {
+        remote_id: `005R${n}`, username, name: `First${i} Last${i}`, email: `first${i}.last${i}@mail.acme.com`, active: i % 10 !== 0,
+        profile: i % 5 === 0 ? "System Administrator" : "Standard User", title, department: depts[i % 4],
+      };
+      remote.users.push(r);
+      if (i % 13 === 0 || i % 7 === 0) {
+        const base = blankUser();
+        dir.users.push({ ...base, email: username, firstname: `First${i}`, lastname: `Last${i}`, displayname: `First${i} Last${i}`, job_title: i % 13 === 0 ? title : "Old title", department: depts[i % 4] });
+        if (i % 13 === 0) remote.links.add(username);
+      }
+    }
+  }
+  const remoteRow = (r) => {
+    const u = userOf(r.username);
+    const status = remote.links.has(r.username) ? "imported" : u ? "matches" : "new";
+    const differences = status === "matches" && u.job_title !== r.title ? [{ attribute: "title", before: u.job_title, after: r.title }] : [];
+    return { ...r, status, differences };
+  };
+  const waitMs = (ms) => new Promise((res) => setTimeout(res, ms));
+  Object.assign(handlers, {
+    import_page: async ({ app, cursor }) => {
+      if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
+      const at = cursor === null || cursor === undefined ? 0 : Number(cursor);
+      await waitMs(scenario.importPageMs ?? 50);
+      if (scenario.importPageError !== undefined && at / 200 === scenario.importPageError) {
+        return fail("remote", "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment.");
+      }
+      const rows = remote.users.slice(at, at + 200).map(remoteRow);
+      return { rows, next: at + 200 < remote.users.length ? String(at + 200) : null };
+    },
+    import_users: async ({ app, request, onProgress }) => {
+      if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
+      window.__LANYARD_IMPORTS__ = [...(window.__LANYARD_IMPORTS__ || []), request];
+      const byName = new Map(remote.users.map((r) => [r.username.toLowerCase(), r]));
+      const notFound = [];
+      const chosen = request.usernames === null ? remote.users : request.usernames.map((n) => byName.get(n.toLowerCase()) || (notFound.push(n), null)).filter(Boolean);
+      if (chosen.length > 25) {
+        const steps = scenario.importSteps ?? 4;
+        const stepMs = scenario.importStepMs ?? 150;
+        for (let i = 1; i <= steps; i++) {
+          const done = Math.round((chosen.length * i) / steps);
+          const rate = chosen.length / ((steps * stepMs) / 1000);
+          sendOnChannel(onProgress, { done, total: chosen.length, rate_per_sec: rate, eta_secs: (chosen.length - done) / rate });
+          await waitMs(stepMs);
+        }
+      } else {
+        await waitMs(scenario.importRowMs ?? 60);
+      }
+      const result = { created: 0, updated: 0, linked: 0, already_imported: 0, skipped_inactive: 0, not_found: notFound, errors: [], group: request.group, group_members_added: 0, not_in_scope: 0 };
+      let g = null;
+      if (request.group) {
+        g = groupOf(request.group) || addGroup(request.group.trim());
+        dir.bindings.add(`${app}|${g.id}`);
+      }
+      const bound = dir.groups.filter((x) => dir.bindings.has(`${app}|${x.id}`)).map((x) => x.name);
+      const take = new Set(request.take_values.map((t) => t.toLowerCase()));
+      for (const r of chosen) {
+        if ((scenario.importRefuse || []).includes(r.username)) {
+          result.errors.push({ line: 0, email: r.username, message: `The directory refuses "${r.username}": a username must be a valid email address.` });
+          continue;
+        }
+        if (!r.active && request.skip_inactive) {
+          result.skipped_inactive++;
+          continue;
+        }
+        const status = remoteRow(r).status;
+        let u = userOf(r.username);
+        if (status === "imported") result.already_imported++;
+        else if (status === "new") {
+          const [first, last] = r.name.split(" ");
+          u = { ...blankUser(), email: r.username, firstname: first, lastname: last, displayname: r.name, job_title: r.title, department: r.department, suspended: !r.active };
+          dir.users.push(u);
+          result.created++;
+        } else if (take.has(r.username.toLowerCase())) {
+          u.job_title = r.title;
+          result.updated++;
+        } else result.linked++;
+        if (g && !u.groups.includes(g.name)) {
+          u.groups = [...u.groups, g.name].sort();
+          result.group_members_added++;
+        }
+        if (u.groups.some((n) => bound.includes(n)) || (g && u.groups.includes(g.name))) remote.links.add(r.username);
+        else if (status !== "imported") result.not_in_scope++;
+      }
+      bump();
+      return result;
+    },
+  });
+
   // ---- Single sign-on (mirrors src-tauri/commands/saml.rs) ----
   window.__LANYARD_FILES__ = {};
   const sp = {};

@@ -2,6 +2,7 @@ import { Outlet } from "@tanstack/react-router";
 import { Toaster } from "sonner";
 import { Nav } from "../components/Nav";
 import { PendingLogins } from "../components/approvals/PendingLogins";
+import { ImportActivity } from "../components/import/ImportActivity";
 import { useChangeEvents } from "../lib/useChangeEvents";
 
 export function RootLayout() {
@@ -12,6 +13,7 @@ export function RootLayout() {
       <main className="content">
         <PendingLogins />
         <Outlet />
+        <ImportActivity />
       </main>
       <Toaster position="bottom-right" richColors closeButton />
     </div>

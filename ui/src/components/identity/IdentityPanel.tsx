@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Application } from "../../bindings";
 import { messageOf } from "../../lib/ipc";
 import { scimStatusQuery } from "../../lib/queries";
+import { ImportCard } from "../import/ImportCard";
 import { ConnectionCard } from "./ConnectionCard";
 import { ConnectForm } from "./ConnectForm";
 import { MappingCard } from "./MappingCard";
@@ -46,6 +47,7 @@ export function IdentityPanel({ app }: { app: Application }) {
       <ConnectionCard app={app} view={view} />
       {active && <ScimSettingsCard app={app} view={view} />}
       {active && <SyncCard app={app} />}
+      <ImportCard app={app} view={view} />
       <MappingCard app={app} />
     </div>
   );

@@ -1,0 +1,156 @@
+// The manual imports, kept at the window's level (not in the page) so an import goes on while
+// the admin works elsewhere: one job per application, its progress, its per-row outcomes and its
+// result. A job ends with a toast; the page shows the details when the admin comes back.
+import { Channel } from "@tauri-apps/api/core";
+import { useSyncExternalStore } from "react";
+import { commands, type ImportResult, type Progress } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/ipc";
+import { notify } from "../../lib/notify";
+import { keys } from "../../lib/queries";
+import { queryClient } from "../../lib/queryClient";
+import { ROW_BY_ROW_BELOW, addResults, emptyResult, key, outcomeOfOne, outcomesOfMany, resultText, type Outcome } from "./importLogic";
+
+export type JobOptions = { skip_inactive: boolean; take_values: string[]; group: string | null };
+
+export type Job = {
+  id: number;
+  app: string;
+  appLabel: string;
+  /** The usernames asked for, in table order. */
+  usernames: string[];
+  /** Sent as "every remote user" (usernames: null). */
+  all: boolean;
+  /** rows: one import per row, each outcome shown as it lands; background: one import with a progress bar. */
+  mode: "rows" | "background";
+  options: JobOptions;
+  state: "running" | "done" | "failed";
+  /** Rows mode: the admin asked to stop after the current row. */
+  stopping: boolean;
+  progress: Progress | null;
+  /** By lower-cased username. */
+  outcomes: Record<string, Outcome>;
+  result: ImportResult | null;
+  error: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+};
+
+let jobs: Record<string, Job> = {};
+let nextId = 1;
+const listeners = new Set<() => void>();
+
+function set(app: string, change: (j: Job) => Job) {
+  const current = jobs[app];
+  if (!current) return;
+  jobs = { ...jobs, [app]: change(current) };
+  listeners.forEach((l) => l());
+}
+
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export function useImportJob(app: string): Job | null {
+  return useSyncExternalStore(subscribe, () => jobs[app] ?? null);
+}
+
+export function useImportJobs(): Record<string, Job> {
+  return useSyncExternalStore(subscribe, () => jobs);
+}
+
+export function isRunning(app: string): boolean {
+  return jobs[app]?.state === "running";
+}
+
+/** Forgets a finished job (the page's "Done" / starting over). */
+export function dismissJob(app: string) {
+  if (jobs[app]?.state === "running") return;
+  const { [app]: _gone, ...rest } = jobs;
+  jobs = rest;
+  listeners.forEach((l) => l());
+}
+
+/** Rows mode only: stops after the row being imported (the rows done so far stay imported). */
+export function stopJob(app: string) {
+  set(app, (j) => (j.mode === "rows" && j.state === "running" ? { ...j, stopping: true } : j));
+}
+
+type Start = { app: string; appLabel: string; usernames: string[]; all: boolean; options: JobOptions };
+
+/** Starts an import (refused while one runs for the app); returns false when one already runs. */
+export function startImport({ app, appLabel, usernames, all, options }: Start): boolean {
+  if (isRunning(app)) return false;
+  const mode = usernames.length < ROW_BY_ROW_BELOW && !all ? "rows" : "background";
+  const job: Job = {
+    id: nextId++, app, appLabel, usernames, all, mode, options, state: "running", stopping: false, progress: null,
+    outcomes: Object.fromEntries(usernames.map((u) => [key(u), { kind: "waiting" } as Outcome])),
+    result: null, error: null, startedAt: Date.now(), finishedAt: null,
+  };
+  jobs = { ...jobs, [app]: job };
+  listeners.forEach((l) => l());
+  void (mode === "rows" ? runRows(job) : runBackground(job));
+  return true;
+}
+
+async function runRows(job: Job) {
+  const { app, options } = job;
+  let total = emptyResult();
+  let error: string | null = null;
+  for (const [i, username] of job.usernames.entries()) {
+    if (jobs[app]?.stopping) break;
+    const k = key(username);
+    set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, [k]: { kind: "running" } }, progress: { done: i, total: j.usernames.length, rate_per_sec: null, eta_secs: null } }));
+    try {
+      const r = await unwrap(
+        commands.importUsers(
+          app,
+          {
+            usernames: [username],
+            skip_inactive: options.skip_inactive,
+            take_values: options.take_values.filter((t) => key(t) === k),
+            group: options.group,
+          },
+          new Channel<Progress>(),
+        ),
+      );
+      total = addResults(total, r);
+      set(app, (j) => ({ ...j, result: total, outcomes: { ...j.outcomes, [k]: outcomeOfOne(r) } }));
+    } catch (e) {
+      // The target or the store failed (not this row's data): the remaining rows are not tried.
+      error = messageOf(e);
+      set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, [k]: { kind: "failed", message: error ?? "" } } }));
+      break;
+    }
+  }
+  finish(app, total, error);
+}
+
+async function runBackground(job: Job) {
+  const { app, options } = job;
+  const channel = new Channel<Progress>();
+  channel.onmessage = (p) => set(app, (j) => ({ ...j, progress: p }));
+  try {
+    const r = await unwrap(commands.importUsers(app, { usernames: job.all ? null : job.usernames, ...options }, channel));
+    set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, ...outcomesOfMany(j.usernames, r) } }));
+    finish(app, r, null);
+  } catch (e) {
+    finish(app, null, messageOf(e));
+  }
+}
+
+function finish(app: string, result: ImportResult | null, error: string | null) {
+  const job = jobs[app];
+  if (!job) return;
+  set(app, (j) => ({ ...j, state: error ? "failed" : "done", result: result ?? j.result, error, finishedAt: Date.now() }));
+  void queryClient.invalidateQueries({ queryKey: keys.directory });
+  void queryClient.invalidateQueries({ queryKey: keys.scim });
+  void queryClient.invalidateQueries({ queryKey: keys.events });
+  if (error) {
+    notify.error(`The import into ${job.appLabel} stopped: ${error}`, "toast-import-error");
+  } else if (result) {
+    const stopped = job.mode === "rows" && jobs[app]?.stopping ? " (stopped)" : "";
+    const scope = result.not_in_scope > 0 ? ` ${result.not_in_scope} not managed yet: add them to a group bound to ${job.appLabel}.` : "";
+    notify.ok(`Import into ${job.appLabel} finished${stopped}: ${resultText(result)}.${scope}`, "toast-import");
+  }
+}
