@@ -48,12 +48,19 @@ describe("address", () => {
 
   it("is reachable by keyboard with a visible focus: arrow keys move between tabs, Enter opens one", async () => {
     page = await openMocked(browser, `${server.url}#/applications/acme/overview`, { apps: [PRACTICE_APP] }, { viewport: { width: 1280, height: 800 } });
-    await page.getByTestId("app-tab-overview").focus();
+    const overview = page.getByTestId("app-tab-overview");
+    const focused = page.getByTestId("app-tab-identity");
+    await focused.waitFor();
+    await overview.focus();
+    // A key press first, so the browser shows focus as it does for keyboard users.
     await page.keyboard.press("Tab");
     await page.keyboard.press("Shift+Tab");
-    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
-    const focused = page.getByTestId("app-tab-identity");
-    assert.equal(await focused.evaluate((el) => el === document.activeElement), true);
+    await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "app-tab-overview");
+    // overview → sso → groups → identity, one key at a time (each move is waited for).
+    for (const next of ["app-tab-sso", "app-tab-groups", "app-tab-identity"]) {
+      await page.keyboard.press("ArrowRight");
+      await page.waitForFunction((id) => document.activeElement?.getAttribute("data-testid") === id, next, { timeout: 5000 });
+    }
     assert.notEqual(await focused.evaluate((el) => getComputedStyle(el).outlineStyle), "none", "the focus is visible");
     await page.keyboard.press("Enter");
     await page.waitForURL(/#\/applications\/acme\/identity$/);
