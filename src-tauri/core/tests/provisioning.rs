@@ -283,3 +283,36 @@ async fn the_deletion_guard_holds_an_unbinding_until_allowed() {
         .unwrap();
     assert_eq!(allowed.summary.deactivated, 30, "{:?}", allowed.summary);
 }
+
+#[tokio::test]
+async fn test_connection_reports_the_daily_api_usage() {
+    let rig = common::rig().await;
+    connect(&rig).await;
+    let report = rig.core.scim_test("practice").await.unwrap();
+    let usage = report
+        .api_usage
+        .as_deref()
+        .expect("the practice org sends Sforce-Limit-Info on SCIM responses, as Salesforce does");
+    let (used, limit) = usage
+        .strip_prefix("api-usage=")
+        .and_then(|r| r.split_once('/'))
+        .expect("Salesforce's form is api-usage=N/M");
+    assert_eq!(
+        limit, "15000",
+        "the practice org reports a Developer Edition allocation"
+    );
+    let handled = rig
+        .sim
+        .sim
+        .api_usage
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        used.parse::<u64>().unwrap(),
+        handled,
+        "Test connection's requests were the last ones, so the header it reports counts every SCIM request the org handled ({usage})"
+    );
+    assert!(
+        handled >= 4,
+        "connect and test each read the config and the Entitlements: {handled}"
+    );
+}
