@@ -265,8 +265,11 @@ pub struct GroupPlanInput<'a> {
     pub bound: &'a [BoundGroup],
     pub links: &'a HashMap<String, GroupLink>,
     pub pushed: &'a HashMap<String, HashSet<String>>,
-    /// Remote ids of the provisioned users, by directory user id.
+    /// Remote ids of the provisioned users in scope, by directory user id: who may be a member.
     pub remote_ids: &'a HashMap<String, String>,
+    /// Remote ids of every linked user, in scope or not: how a member who left scope (or whose
+    /// group was unbound) is named when it is removed.
+    pub linked_ids: &'a HashMap<String, String>,
     /// Remote groups of the unlinked bound groups, by lower-cased display name.
     pub remote_groups: &'a HashMap<String, String>,
     pub can_create: bool,
@@ -313,6 +316,8 @@ pub fn members_patch(
 
 pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
     let mut out = Vec::new();
+    let mut ids = i.linked_ids.clone();
+    ids.extend(i.remote_ids.iter().map(|(k, v)| (k.clone(), v.clone())));
     let empty = HashSet::new();
     let mut bound_ids = HashSet::new();
     for g in i.bound {
@@ -352,20 +357,14 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
             }
             out.push(PlannedGroup {
                 remote_id: Some(link.remote_id.clone()),
-                body: Some(members_patch(
-                    &add,
-                    &remove,
-                    i.remote_ids,
-                    i.wrapped_members,
-                )),
+                body: Some(members_patch(&add, &remove, &ids, i.wrapped_members)),
                 ..base
             });
         } else if let Some(remote) = i.remote_groups.get(&g.name.to_lowercase()) {
             out.push(PlannedGroup {
                 action: GroupAction::Link,
                 remote_id: Some(remote.clone()),
-                body: (!add.is_empty())
-                    .then(|| members_patch(&add, &[], i.remote_ids, i.wrapped_members)),
+                body: (!add.is_empty()).then(|| members_patch(&add, &[], &ids, i.wrapped_members)),
                 remove: Vec::new(),
                 ..base
             });
@@ -375,7 +374,7 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
                 body: Some(json!({
                     "schemas": [mapping::GROUP_SCHEMA],
                     "displayName": g.name,
-                    "members": members_value(&add, i.remote_ids),
+                    "members": members_value(&add, &ids),
                 })),
                 remove: Vec::new(),
                 ..base
@@ -405,8 +404,7 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
         } else {
             (
                 GroupAction::Release,
-                (!remove.is_empty())
-                    .then(|| members_patch(&[], &remove, i.remote_ids, i.wrapped_members)),
+                (!remove.is_empty()).then(|| members_patch(&[], &remove, &ids, i.wrapped_members)),
             )
         };
         out.push(PlannedGroup {
@@ -502,6 +500,7 @@ mod tests {
             links: &links,
             pushed: &pushed,
             remote_ids: &remote_ids,
+            linked_ids: &HashMap::new(),
             remote_groups: &HashMap::new(),
             can_create: false,
             wrapped_members: false,
@@ -526,10 +525,55 @@ mod tests {
             links: &HashMap::new(),
             pushed: &HashMap::new(),
             remote_ids: &HashMap::new(),
+            linked_ids: &HashMap::new(),
             remote_groups: &HashMap::new(),
             can_create: false,
             wrapped_members: false,
         });
         assert_eq!(plan[0].action, GroupAction::Missing);
+    }
+
+    #[test]
+    fn a_member_who_left_scope_is_removed_by_its_linked_id() {
+        // "b" left the application's scope: no longer a possible member, still linked.
+        let bound = [BoundGroup {
+            id: "g".into(),
+            name: "Support".into(),
+            members: vec!["a".into()],
+        }];
+        let links: HashMap<String, GroupLink> = [(
+            "g".to_string(),
+            GroupLink {
+                group_id: "g".into(),
+                remote_id: "00G1".into(),
+                display_name: "Support".into(),
+            },
+        )]
+        .into();
+        let pushed: HashMap<String, HashSet<String>> =
+            [("g".to_string(), ["a".to_string(), "b".to_string()].into())].into();
+        let in_scope: HashMap<String, String> = [("a".to_string(), "005a".to_string())].into();
+        let linked: HashMap<String, String> = [("a", "005a"), ("b", "005b")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        for wrapped in [true, false] {
+            let plan = plan_groups(&GroupPlanInput {
+                bound: &bound,
+                links: &links,
+                pushed: &pushed,
+                remote_ids: &in_scope,
+                linked_ids: &linked,
+                remote_groups: &HashMap::new(),
+                can_create: !wrapped,
+                wrapped_members: wrapped,
+            });
+            assert_eq!(plan[0].remove, vec!["b".to_string()]);
+            let text = plan[0].body.as_ref().unwrap().to_string();
+            assert!(
+                text.contains("005b"),
+                "the remove names b's remote id, or the target keeps b as a member: {text}"
+            );
+        }
     }
 }

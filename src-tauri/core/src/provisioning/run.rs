@@ -70,6 +70,30 @@ impl Default for Retry {
     }
 }
 
+impl Retry {
+    /// How long to wait before trying again after `e` on try number `attempt` (1-based): the
+    /// target's Retry-After when it throttles (at most `max_retry_after`), else exponential
+    /// backoff with jitter.
+    pub fn wait(&self, e: &ScimError, attempt: u32) -> Duration {
+        match e {
+            ScimError::Throttled {
+                retry_after: Some(d),
+                ..
+            } => (*d).min(self.max_retry_after),
+            _ => self.backoff(attempt),
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .base
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.cap);
+        let jitter: f64 = rand::rng().random_range(0.5..1.5);
+        exp.mul_f64(jitter)
+    }
+}
+
 /// Why a run stopped before its end.
 pub const FAILURE_SHARE_STOP: f64 = 0.40;
 const FAILURE_MIN_ATTEMPTS: u32 = 10;
@@ -241,15 +265,15 @@ impl Ctx {
 
     /// Sends one request with retries; every failed attempt is an event. Answers the result and
     /// how many attempts it took.
-    async fn attempt<F, Fut>(
+    async fn attempt<T, F, Fut>(
         &self,
         name: EventName,
         target: &str,
         mut send: F,
-    ) -> (Result<Answer, ScimError>, u32)
+    ) -> (Result<T, ScimError>, u32)
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<Answer, ScimError>>,
+        Fut: std::future::Future<Output = Result<T, ScimError>>,
     {
         let mut attempt = 0;
         loop {
@@ -262,13 +286,7 @@ impl Ctx {
             if !e.retriable() || attempt >= self.retry.max_attempts || self.cancel.is_cancelled() {
                 return (Err(e), attempt);
             }
-            let wait = match &e {
-                ScimError::Throttled {
-                    retry_after: Some(d),
-                    ..
-                } => (*d).min(self.retry.max_retry_after),
-                _ => self.backoff(attempt),
-            };
+            let wait = self.retry.wait(&e, attempt);
             self.write(Write::Event(
                 self.event(name, Outcome::Failed, target)
                     .detail(format!("{}; trying again in {} ms", e, wait.as_millis()))
@@ -278,16 +296,6 @@ impl Ctx {
             .await;
             tokio::time::sleep(wait).await;
         }
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .retry
-            .base
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(self.retry.cap);
-        let jitter: f64 = rand::rng().random_range(0.5..1.5);
-        exp.mul_f64(jitter)
     }
 
     async fn fail(
@@ -657,7 +665,11 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
 /// by someone in Salesforce). Look it up, link it, and patch what differs.
 async fn link_existing(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str, attempts: u32) -> bool {
     let target = p.user_name.as_str();
-    let found = remote::user_by_name(&ctx.client, target).await;
+    let (found, looked) = ctx
+        .attempt(EventName::UserLookupProvision, target, || {
+            remote::user_by_name(&ctx.client, target)
+        })
+        .await;
     let remote = match found {
         Ok(Some(r)) => r,
         Ok(None) => {
@@ -682,7 +694,7 @@ async fn link_existing(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str, attempts: u
                 EventName::UserLookupProvision,
                 target,
                 &e,
-                attempts,
+                looked,
                 "",
             )
             .await;

@@ -3,7 +3,7 @@
 //! otherwise), plan, guard, then push users and after them groups. A dry run stops after the plan.
 
 use super::checks::{self, UserProblem};
-use super::client::ScimClient;
+use super::client::{ScimClient, ScimError};
 use super::connection::Connection;
 use super::links::{self, UserLink};
 use super::mapping::{self, BodyOptions};
@@ -142,12 +142,75 @@ impl LastGroup for Option<&BoundGroup> {
     }
 }
 
+/// Reads the target before the run starts (listing, lookups), with the run's retries; every
+/// failed attempt is an event, like the writes' attempts.
+struct Reader<'a, 't> {
+    t: &'a SyncTarget<'t>,
+    retry: &'a Retry,
+    cancel: &'a Cancel,
+    run_id: &'a str,
+}
+
+impl Reader<'_, '_> {
+    async fn read<T, F, Fut>(
+        &self,
+        name: crate::events::EventName,
+        target: &str,
+        mut send: F,
+    ) -> Result<T, ScimError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ScimError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let e = match send().await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let last =
+                !e.retriable() || attempt >= self.retry.max_attempts || self.cancel.is_cancelled();
+            let wait = self.retry.wait(&e, attempt);
+            let detail = if last {
+                e.detail()
+            } else {
+                format!("{e}; trying again in {} ms", wait.as_millis())
+            };
+            crate::events::record_event(
+                self.t.pool,
+                self.t.clock.now(),
+                crate::events::NewEvent::new(
+                    Some(self.t.app_name),
+                    name,
+                    crate::events::Outcome::Failed,
+                )
+                .target(target)
+                .run(self.run_id)
+                .detail(detail)
+                .http(e.status(), e.code())
+                .attempt(attempt),
+            )
+            .await;
+            if last {
+                return Err(e);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// What the listing's failed attempts are logged against.
+const LISTING_TARGET: &str = "(all users of the target)";
+
 /// Finds the remote users of the unlinked users: one paged listing when there are many.
 async fn match_unlinked(
-    t: &SyncTarget<'_>,
+    r: &Reader<'_, '_>,
     unlinked: &[String],
     concurrency: usize,
 ) -> Result<HashMap<String, RemoteUser>, ProvisioningError> {
+    use crate::events::EventName;
+    let t = r.t;
     let mut out = HashMap::new();
     if unlinked.is_empty() {
         return Ok(out);
@@ -169,40 +232,40 @@ async fn match_unlinked(
         }
     };
     if unlinked.len() > LIST_ABOVE {
-        for r in remote::all_users(&t.client, t.connection.capabilities()).await? {
-            keep(&r, &mut out);
+        let caps = t.connection.capabilities();
+        let mut cursor = Some(remote::Cursor::first(caps));
+        while let Some(c) = cursor {
+            let (list, next) = r
+                .read(EventName::UserLookupProvision, LISTING_TARGET, || {
+                    remote::users_page(&t.client, caps, &c)
+                })
+                .await?;
+            for u in &list {
+                keep(u, &mut out);
+            }
+            cursor = next;
         }
         return Ok(out);
     }
     use futures_util::StreamExt;
     let found: Vec<_> = futures_util::stream::iter(unlinked.iter())
-        .map(|name| {
-            let client = Arc::clone(&t.client);
-            async move { (name.clone(), remote::user_by_name(&client, name).await) }
+        .map(|name| async move {
+            let found = r
+                .read(EventName::UserLookupProvision, name, || {
+                    remote::user_by_name(&t.client, name)
+                })
+                .await;
+            (name, found)
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
-    for (name, r) in found {
-        match r {
-            Ok(Some(r)) => keep(&r, &mut out),
+    for (_, found) in found {
+        match found {
+            Ok(Some(u)) => keep(&u, &mut out),
             Ok(None) => {}
-            Err(e) => {
-                crate::events::record_event(
-                    t.pool,
-                    t.clock.now(),
-                    crate::events::NewEvent::new(
-                        Some(t.app_name),
-                        crate::events::EventName::UserLookupProvision,
-                        crate::events::Outcome::Failed,
-                    )
-                    .target(&name)
-                    .detail(e.detail())
-                    .http(e.status(), e.code()),
-                )
-                .await;
-                return Err(e.into());
-            }
+            // The failed attempts are events already.
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(out)
@@ -260,7 +323,13 @@ pub async fn sync(
         .filter(|u| !links.contains_key(&u.id))
         .map(|u| u.email.to_lowercase())
         .collect();
-    let matches = match_unlinked(&t, &unlinked, opts.concurrency).await?;
+    let reader = Reader {
+        t: &t,
+        retry: &opts.retry,
+        cancel: &cancel,
+        run_id: &run_id,
+    };
+    let matches = match_unlinked(&reader, &unlinked, opts.concurrency).await?;
     let opts_body = BodyOptions::default();
     let mut users = plan::plan_users(&plan::UserPlanInput {
         in_scope: &ok_users,
@@ -314,11 +383,16 @@ pub async fn sync(
         }
         let scope: HashSet<&str> = ok_users.iter().map(|u| u.id.as_str()).collect();
         remote_ids.retain(|u, _| scope.contains(u.as_str()));
+        let linked_ids: HashMap<String, String> = links_now
+            .iter()
+            .map(|(u, l)| (u.clone(), l.remote_id.clone()))
+            .collect();
         plan::plan_groups(&plan::GroupPlanInput {
             bound,
             links: glinks,
             pushed,
             remote_ids: &remote_ids,
+            linked_ids: &linked_ids,
             remote_groups,
             can_create: caps.group_create_delete,
             wrapped_members: caps.id_paging,
@@ -346,7 +420,14 @@ pub async fn sync(
     restrict(&mut bound, &mut pushed);
     let mut remote_groups = HashMap::new();
     for g in bound.iter().filter(|g| !glinks.contains_key(&g.id)) {
-        if let Some(id) = remote::group_by_name(&t.client, &g.name).await? {
+        let found = reader
+            .read(
+                crate::events::EventName::GroupUpdateProvision,
+                &g.name,
+                || remote::group_by_name(&t.client, &g.name),
+            )
+            .await?;
+        if let Some(id) = found {
             remote_groups.insert(g.name.to_lowercase(), id);
         }
     }
