@@ -10,7 +10,6 @@ use lanyard_core::events::{EventFilter, EventName, Outcome};
 use lanyard_core::provisioning::run::Cancel;
 use lanyard_core::provisioning::SyncOptions;
 use lanyard_core::Core;
-use std::time::Duration;
 
 async fn add_users(core: &Core, group: &str, n: usize) {
     for i in 0..n {
@@ -28,50 +27,8 @@ async fn add_users(core: &Core, group: &str, n: usize) {
     core.add_group_members(group, &emails).await.unwrap();
 }
 
-/// Plays the browser: opens the authorize URL, allows access, follows the redirect to Lanyard.
-async fn consent(http: &reqwest::Client, authorize_url: &str) {
-    let page = http.get(authorize_url).send().await.unwrap();
-    assert!(page.status().is_success(), "the consent page opens");
-    let html = page.text().await.unwrap();
-    let consent = common::attr(&html, "value", "name=\"consent\"")
-        .map(str::to_owned)
-        .expect("the consent form carries its token");
-    let base = url::Url::parse(authorize_url).unwrap();
-    let decided = http
-        .post(base.join("/services/oauth2/authorize").unwrap())
-        .form(&[("consent", consent.as_str()), ("decision", "allow")])
-        .send()
-        .await
-        .unwrap();
-    let location = decided
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .expect("allow redirects to the loopback listener")
-        .to_owned();
-    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
-    let back = http.get(&location).send().await.unwrap();
-    assert!(
-        back.status().is_success(),
-        "the listener takes the redirect"
-    );
-}
-
 async fn connect(rig: &common::Rig) {
-    let login = rig
-        .core
-        .scim_connect_start("practice", None, None)
-        .await
-        .unwrap();
-    let url = login.authorize_url.clone();
-    let http = rig.http.clone();
-    let browser = tokio::spawn(async move { consent(&http, &url).await });
-    let report = rig
-        .core
-        .scim_connect_finish("practice", login, None, None, Duration::from_secs(30))
-        .await
-        .unwrap();
-    browser.await.unwrap();
+    let report = rig.try_connect().await.unwrap();
     assert_eq!(report.config_endpoint, "ServiceProviderConfigs");
     assert!(
         report

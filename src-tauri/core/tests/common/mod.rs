@@ -19,9 +19,12 @@ pub struct Rig {
 }
 
 pub async fn rig() -> Rig {
-    let sim = lanyard_sim::start(lanyard_sim::SimConfig::default())
-        .await
-        .unwrap();
+    rig_with(lanyard_sim::SimConfig::default()).await
+}
+
+/// [`rig`] with a practice org configured otherwise (latency, faults, preloaded users).
+pub async fn rig_with(config: lanyard_sim::SimConfig) -> Rig {
+    let sim = lanyard_sim::start(config).await.unwrap();
     let token = {
         let org_id = sim.sim.org().org_id.clone();
         sim.sim.oauth.issue_tool_token(&org_id)
@@ -300,5 +303,63 @@ impl Rig {
         let form = [("key", key.as_str()), ("email", "ada@practice.example.com")];
         let page = post_form(&self.http, &action, &form).await;
         heading(&follow_auto_post(&self.http, &page).await)
+    }
+}
+
+/// Plays the browser: opens the authorize URL, allows access, follows the redirect to Lanyard.
+pub async fn consent(http: &reqwest::Client, authorize_url: &str) {
+    let page = http.get(authorize_url).send().await.unwrap();
+    assert!(page.status().is_success(), "the consent page opens");
+    let html = page.text().await.unwrap();
+    let consent = attr(&html, "value", "name=\"consent\"")
+        .map(str::to_owned)
+        .expect("the consent form carries its token");
+    let base = url::Url::parse(authorize_url).unwrap();
+    let decided = http
+        .post(base.join("/services/oauth2/authorize").unwrap())
+        .form(&[("consent", consent.as_str()), ("decision", "allow")])
+        .send()
+        .await
+        .unwrap();
+    let location = decided
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("allow redirects to the loopback listener")
+        .to_owned();
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    let back = http.get(&location).send().await.unwrap();
+    assert!(
+        back.status().is_success(),
+        "the listener takes the redirect"
+    );
+}
+
+impl Rig {
+    /// Connects the application "practice" to the practice org through the OAuth dance (the
+    /// test plays the browser) and answers what Test connection found.
+    pub async fn try_connect(
+        &self,
+    ) -> Result<lanyard_core::provisioning::TestReport, lanyard_core::ApiError> {
+        let login = self
+            .core
+            .scim_connect_start("practice", None, None)
+            .await
+            .unwrap();
+        let url = login.authorize_url.clone();
+        let http = self.http.clone();
+        let browser = tokio::spawn(async move { consent(&http, &url).await });
+        let report = self
+            .core
+            .scim_connect_finish(
+                "practice",
+                login,
+                None,
+                None,
+                std::time::Duration::from_secs(30),
+            )
+            .await;
+        browser.await.unwrap();
+        report
     }
 }
