@@ -369,9 +369,39 @@ fn present(org: &Org, base_url: &str, user: &Value) -> Value {
     let groups: Vec<Value> = org
         .groups
         .values()
-        .filter(|g| g["members"].as_array().is_some_and(|m| m.iter().any(|x| x["value"] == id)))
-        .map(|g| json!({"value": g["id"], "display": g["displayName"], "$ref": g["meta"]["location"]}))
+        .filter(|g| {
+            g["members"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|x| x["value"] == id))
+        })
+        .map(group_ref)
         .collect();
+    present_with(base_url, user, groups)
+}
+
+fn group_ref(g: &Value) -> Value {
+    json!({"value": g["id"], "display": g["displayName"], "$ref": g["meta"]["location"]})
+}
+
+/// Each user's groups, found once for a whole list (a scan per user is users × members).
+fn groups_by_member(org: &Org) -> std::collections::HashMap<String, Vec<Value>> {
+    let mut out: std::collections::HashMap<String, Vec<Value>> = std::collections::HashMap::new();
+    for g in org.groups.values() {
+        for m in g["members"].as_array().into_iter().flatten() {
+            if let Some(id) = m["value"].as_str() {
+                let refs = out.entry(id.to_owned()).or_default();
+                // A member listed twice is one membership.
+                if !refs.iter().any(|r| r["value"] == g["id"]) {
+                    refs.push(group_ref(g));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn present_with(base_url: &str, user: &Value, groups: Vec<Value>) -> Value {
+    let id = user["id"].as_str().unwrap_or("");
     let mut out = user.clone();
     out["meta"]["location"] = json!(format!("{base_url}/services/scim/v2/Users/{id}"));
     if !groups.is_empty() {
@@ -460,9 +490,30 @@ pub async fn list_users(
         return r;
     }
     let org = sim.org();
+    // `userName eq "…"` (a client's lookup) is answered from the username index, as a real org
+    // answers it from its own: not by presenting every user.
+    let by_name = q
+        .filter
+        .as_deref()
+        .and_then(|f| super::filter::parse(f.trim()).ok())
+        .and_then(|f| f.as_eq("userName").map(str::to_owned));
+    if let Some(name) = by_name {
+        let found = org
+            .user_id_by_name(&name)
+            .and_then(|id| org.users.get(&id))
+            .map(|u| present(&org, &sim.base_url, u));
+        return list(&q, found.into_iter());
+    }
+    let mut groups = groups_by_member(&org);
     list(
         &q,
-        org.users.values().map(|u| present(&org, &sim.base_url, u)),
+        org.users.values().map(|u| {
+            let mine = u["id"]
+                .as_str()
+                .and_then(|id| groups.remove(id))
+                .unwrap_or_default();
+            present_with(&sim.base_url, u, mine)
+        }),
     )
 }
 
