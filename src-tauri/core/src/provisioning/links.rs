@@ -43,6 +43,30 @@ pub async fn user_links(
     .bind(app_id)
     .fetch_all(conn)
     .await?;
+    Ok(rows_to_links(rows))
+}
+
+/// The links of one directory user (by id) or of one userName: what a push of one user on
+/// demand needs, without reading every link.
+pub async fn user_links_of(
+    conn: &mut SqliteConnection,
+    app_id: &str,
+    user_id: Option<&str>,
+    user_name: &str,
+) -> Result<HashMap<String, UserLink>, ProvisioningError> {
+    let rows: Vec<LinkRow> = sqlx::query_as(
+        "SELECT user_id, remote_id, user_name, pushed, pushed_hash, active FROM scim_user_links
+         WHERE app_id = ? AND (user_id = ? OR user_name = ?)",
+    )
+    .bind(app_id)
+    .bind(user_id)
+    .bind(user_name)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows_to_links(rows))
+}
+
+fn rows_to_links(rows: Vec<LinkRow>) -> HashMap<String, UserLink> {
     let mut out = HashMap::with_capacity(rows.len());
     for (user_id, remote_id, user_name, pushed, pushed_hash, active) in rows {
         // A row whose JSON no longer reads (never expected) pushes everything again.
@@ -59,7 +83,7 @@ pub async fn user_links(
             },
         );
     }
-    Ok(out)
+    out
 }
 
 /// Writes links (new or replaced) in batches.

@@ -475,7 +475,7 @@ async fn store_batch(
 }
 
 /// Runs user operations with at most `concurrency` in flight.
-pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(PlannedUser, String)>, concurrency: usize) {
+pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(&PlannedUser, &str)>, concurrency: usize) {
     ctx.add_total(u32::try_from(ops.len()).unwrap_or(u32::MAX));
     futures_util::stream::iter(ops)
         .for_each_concurrent(concurrency.max(1), |(p, op_id)| {
@@ -484,7 +484,7 @@ pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(PlannedUser, String)>, concurre
                 if ctx.halted() {
                     return;
                 }
-                let ok = user(&ctx, &p, &op_id).await;
+                let ok = user(&ctx, p, op_id).await;
                 ctx.finished_one(ok);
             }
         })
@@ -819,31 +819,55 @@ async fn group(ctx: &Arc<Ctx>, g: &PlannedGroup, op_id: &str) -> bool {
             }
         }
     };
-    let (r, attempts) = result;
+    let (r, mut attempts) = result;
     match r {
         Ok(a) => {
             let remote_id = match g.action {
                 GroupAction::Create => created_id(&a).unwrap_or_default(),
                 _ => g.remote_id.clone().unwrap_or_default(),
             };
-            match g.action {
-                GroupAction::Delete | GroupAction::Release => {
-                    ctx.write(Write::GroupUnlink(g.group_id.clone())).await;
-                }
-                _ => {
+            // The first request's members (all of them unless the change is chunked).
+            let (add, remove) = match g.chunks.first() {
+                Some(c) => (c.add.clone(), c.remove.clone()),
+                None => (g.add.clone(), g.remove.clone()),
+            };
+            if g.action != GroupAction::Delete {
+                if g.action != GroupAction::Release {
                     ctx.write(Write::GroupLink(GroupLink {
                         group_id: g.group_id.clone(),
                         remote_id: remote_id.clone(),
                         display_name: g.name.clone(),
                     }))
                     .await;
-                    ctx.write(Write::Members {
-                        group_id: g.group_id.clone(),
-                        add: g.add.clone(),
-                        remove: g.remove.clone(),
-                    })
-                    .await;
                 }
+                ctx.write(Write::Members {
+                    group_id: g.group_id.clone(),
+                    add,
+                    remove,
+                })
+                .await;
+            }
+            // The rest of a large change, one bounded PATCH each, recorded as each is accepted
+            // (a failure leaves the rest for the next sync).
+            let path = format!("Groups/{remote_id}");
+            for c in g.chunks.iter().skip(1) {
+                let (r, n) = ctx
+                    .attempt(name, target, || ctx.client.patch(&path, &c.body))
+                    .await;
+                attempts += n;
+                if let Err(e) = r {
+                    ctx.fail(op_id, name, target, &e, n, "").await;
+                    return false;
+                }
+                ctx.write(Write::Members {
+                    group_id: g.group_id.clone(),
+                    add: c.add.clone(),
+                    remove: c.remove.clone(),
+                })
+                .await;
+            }
+            if matches!(g.action, GroupAction::Delete | GroupAction::Release) {
+                ctx.write(Write::GroupUnlink(g.group_id.clone())).await;
             }
             ctx.counters.groups_updated.fetch_add(1, Ordering::Relaxed);
             ctx.write(Write::Event(

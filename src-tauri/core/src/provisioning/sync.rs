@@ -298,21 +298,33 @@ pub async fn sync(
         outbox::prune(&mut tx, t.app_id, &run_id).await?;
         tx.commit().await?;
     }
-    let mut in_scope = access::authorized_users(&mut *conn, t.app_id).await?;
-    let mut links = links::user_links(&mut conn, t.app_id).await?;
-    if let Some(email) = &opts.only_user {
-        let key = crate::directory::email_key(email);
-        in_scope.retain(|u| u.email.to_lowercase() == key);
-        let linked_id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
+    // One user on demand reads that user and its link only, not the whole directory.
+    let only = match &opts.only_user {
+        Some(email) => {
+            let key = crate::directory::email_key(email);
+            let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
                 .bind(&key)
                 .fetch_optional(&mut *conn)
                 .await?;
-        links.retain(|uid, l| Some(uid) == linked_id.as_ref() || l.user_name == key);
-        if in_scope.is_empty() && links.is_empty() {
-            return Err(ProvisioningError::UserNotInScope(email.clone()));
+            Some((id, key))
         }
-    }
+        None => None,
+    };
+    let (in_scope, links) = match (&opts.only_user, &only) {
+        (Some(email), Some((id, key))) => {
+            let user = access::authorized_user(&mut *conn, t.app_id, email).await?;
+            let links = links::user_links_of(&mut conn, t.app_id, id.as_deref(), key).await?;
+            if user.is_none() && links.is_empty() {
+                return Err(ProvisioningError::UserNotInScope(email.clone()));
+            }
+            (user.into_iter().collect(), links)
+        }
+        _ => (
+            access::authorized_users(&mut *conn, t.app_id).await?,
+            links::user_links(&mut conn, t.app_id).await?,
+        ),
+    };
+    let mut links = links;
     let (ok_users, problems) = checks::check(in_scope, t.connection.picklists_on);
     for p in &problems {
         // A user with a problem keeps its link untouched: not deactivated for being unpushable.
@@ -419,7 +431,13 @@ pub async fn sync(
     };
     restrict(&mut bound, &mut pushed);
     let mut remote_groups = HashMap::new();
-    for g in bound.iter().filter(|g| !glinks.contains_key(&g.id)) {
+    // On demand, only the user's own groups are looked up.
+    let wanted = |g: &&BoundGroup| opts.only_user.is_none() || !g.members.is_empty();
+    for g in bound
+        .iter()
+        .filter(|g| !glinks.contains_key(&g.id))
+        .filter(wanted)
+    {
         let found = reader
             .read(
                 crate::events::EventName::GroupUpdateProvision,
@@ -475,12 +493,17 @@ pub async fn sync(
         )
         .await?;
     }
-    let ops: Vec<_> = users
-        .iter()
-        .enumerate()
-        .map(|(n, p)| run::user_op(&run_id, n as i64, p))
-        .collect();
-    outbox::enqueue(&mut conn, t.app_id, &ops, now).await?;
+    // Written 500 at a time, keeping only the ids: the plan's bodies are not held twice.
+    let mut op_ids: Vec<String> = Vec::with_capacity(users.len());
+    for (n, chunk) in users.chunks(500).enumerate() {
+        let ops: Vec<_> = chunk
+            .iter()
+            .enumerate()
+            .map(|(k, p)| run::user_op(&run_id, (n * 500 + k) as i64, p))
+            .collect();
+        outbox::enqueue(&mut conn, t.app_id, &ops, now).await?;
+        op_ids.extend(ops.into_iter().map(|o| o.id));
+    }
     drop(conn);
 
     let ctx = Arc::new(Ctx::new(
@@ -496,10 +519,9 @@ pub async fn sync(
         opts.password.clone().filter(|_| opts.only_user.is_some()),
     ));
     let writer = run::start_writer(&ctx).await;
-    let todo: Vec<(PlannedUser, String)> = users
+    let todo: Vec<(&PlannedUser, &str)> = users
         .iter()
-        .cloned()
-        .zip(ops.iter().map(|o| o.id.clone()))
+        .zip(op_ids.iter().map(String::as_str))
         .filter(|(p, _)| !p.held)
         .collect();
     run::run_users(&ctx, todo, opts.concurrency).await;
@@ -508,7 +530,12 @@ pub async fn sync(
     let mut groups = Vec::new();
     if ctx.stopped().is_none() {
         let mut conn = t.pool.acquire().await?;
-        let links_now = links::user_links(&mut conn, t.app_id).await?;
+        let links_now = match &only {
+            Some((id, key)) => {
+                links::user_links_of(&mut conn, t.app_id, id.as_deref(), key).await?
+            }
+            None => links::user_links(&mut conn, t.app_id).await?,
+        };
         let mut pushed = links::pushed_members(&mut conn, t.app_id).await?;
         let mut bound = bound.clone();
         restrict(&mut bound, &mut pushed);
