@@ -210,16 +210,33 @@ pub async fn delete_group_link(
     Ok(())
 }
 
-/// The members last pushed to each group, by group id.
+/// Appends `<column> IN (?, …)` (false for no ids) to a query.
+pub fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, ids: &[String]) {
+    if ids.is_empty() {
+        q.push(" AND 0");
+        return;
+    }
+    q.push(column).push(" IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    q.push(")");
+}
+
+/// The members last pushed to each group, by group id (with `only`: just those users).
 pub async fn pushed_members(
     conn: &mut SqliteConnection,
     app_id: &str,
+    only: Option<&[String]>,
 ) -> Result<HashMap<String, HashSet<String>>, ProvisioningError> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT group_id, user_id FROM scim_group_members WHERE app_id = ?")
-            .bind(app_id)
-            .fetch_all(conn)
-            .await?;
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT group_id, user_id FROM scim_group_members WHERE app_id = ");
+    q.push_bind(app_id.to_owned());
+    if let Some(ids) = only {
+        push_in(&mut q, " AND user_id", ids);
+    }
+    let rows: Vec<(String, String)> = q.build_query_as().fetch_all(conn).await?;
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     for (g, u) in rows {
         out.entry(g).or_default().insert(u);

@@ -812,7 +812,7 @@ async fn group(ctx: &Arc<Ctx>, g: &PlannedGroup, op_id: &str) -> bool {
             } else {
                 let (r, n) = ctx
                     .attempt(EventName::GroupUpdateProvision, target, || {
-                        ctx.client.patch(&path, &body)
+                        ctx.client.patch_group(&path, &body)
                     })
                     .await;
                 (EventName::GroupUpdateProvision, (r, n))
@@ -852,7 +852,7 @@ async fn group(ctx: &Arc<Ctx>, g: &PlannedGroup, op_id: &str) -> bool {
             let path = format!("Groups/{remote_id}");
             for c in g.chunks.iter().skip(1) {
                 let (r, n) = ctx
-                    .attempt(name, target, || ctx.client.patch(&path, &c.body))
+                    .attempt(name, target, || ctx.client.patch_group(&path, &c.body))
                     .await;
                 attempts += n;
                 if let Err(e) = r {

@@ -102,17 +102,24 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The groups bound to the application with their members (with `only`: just those members,
+/// for one user on demand).
 async fn bound_groups(
     pool: &SqlitePool,
     app_id: &str,
+    only: Option<&[String]>,
 ) -> Result<Vec<BoundGroup>, ProvisioningError> {
-    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
         "SELECT g.id, g.name, m.user_id FROM app_group_bindings b JOIN groups g ON g.id = b.group_id
-         LEFT JOIN group_members m ON m.group_id = g.id WHERE b.app_id = ? ORDER BY g.name_key",
-    )
-    .bind(app_id)
-    .fetch_all(pool)
-    .await?;
+         LEFT JOIN group_members m ON m.group_id = g.id",
+    );
+    if let Some(ids) = only {
+        links::push_in(&mut q, " AND m.user_id", ids);
+    }
+    q.push(" WHERE b.app_id = ")
+        .push_bind(app_id)
+        .push(" ORDER BY g.name_key");
+    let rows: Vec<(String, String, Option<String>)> = q.build_query_as().fetch_all(pool).await?;
     let mut out: Vec<BoundGroup> = Vec::new();
     for (id, name, member) in rows {
         if out.last().is_none_or_id(&id) {
@@ -411,9 +418,21 @@ pub async fn sync(
         })
     };
 
-    let mut bound = bound_groups(t.pool, t.app_id).await?;
+    // One user on demand: only its own memberships are read (the groups' other members are
+    // not part of the push).
+    let only_ids: Option<Vec<String>> = opts.only_user.as_ref().map(|_| {
+        let mut ids: Vec<String> = ok_users
+            .iter()
+            .map(|u| u.id.clone())
+            .chain(links.keys().cloned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    });
+    let mut bound = bound_groups(t.pool, t.app_id, only_ids.as_deref()).await?;
     let glinks = links::group_links(&mut conn, t.app_id).await?;
-    let mut pushed = links::pushed_members(&mut conn, t.app_id).await?;
+    let mut pushed = links::pushed_members(&mut conn, t.app_id, only_ids.as_deref()).await?;
     let restrict = |bound: &mut Vec<BoundGroup>, pushed: &mut HashMap<String, HashSet<String>>| {
         if opts.only_user.is_some() {
             let only: HashSet<String> = ok_users
@@ -536,7 +555,7 @@ pub async fn sync(
             }
             None => links::user_links(&mut conn, t.app_id).await?,
         };
-        let mut pushed = links::pushed_members(&mut conn, t.app_id).await?;
+        let mut pushed = links::pushed_members(&mut conn, t.app_id, only_ids.as_deref()).await?;
         let mut bound = bound.clone();
         restrict(&mut bound, &mut pushed);
         let mut planned_now = group_plan(&links_now, &[], &bound, &glinks, &pushed, &remote_groups);
