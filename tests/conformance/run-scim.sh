@@ -2,7 +2,7 @@
 # SCIM 2.0 conformance of the practice org with scim2-tester (see scim-check.py).
 #
 # Needs the CLI built first (cargo build -p lanyard-cli). Creates or reuses a Python venv at
-# $HOME/.cache/lanyard/venv-scim with the pinned packages of requirements-scim.txt, starts
+# $HOME/.cache/lanyard/venv-scim with the pinned packages of requirements-scim.txt (scim-venv.sh), starts
 # `lanyard sim serve` on a free port, runs the checks against it, stops it, and exits non-zero
 # when a check fails that is not an expected deviation. The last line printed is
 # "scim conformance: N passed, M failed, K skipped". Extra arguments go to scim-check.py
@@ -10,9 +10,10 @@
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="$HOME/.cache/lanyard/venv-scim"
+# shellcheck source=scim-venv.sh
+source "$here/scim-venv.sh"
+venv="$SCIM_VENV"
 lanyard="${CARGO_TARGET_DIR:-$HOME/.cache/lanyard/target}/debug/lanyard"
-requirements="$here/requirements-scim.txt"
 
 fail() {
     echo "run-scim: $*" >&2
@@ -22,15 +23,7 @@ fail() {
 
 [[ -x "$lanyard" ]] || fail "no lanyard binary at $lanyard: build it with cargo build -p lanyard-cli"
 
-# The venv is remade when the pins change (a copy of the requirements marks what it holds).
-if ! cmp -s "$requirements" "$venv/requirements-scim.txt" 2>/dev/null; then
-    echo "run-scim: installing the pinned scim2-tester into $venv" >&2
-    rm -rf "$venv"
-    python3 -m venv "$venv" || fail "python3 -m venv failed (python3 3.11+ with venv is needed)"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$requirements" >&2 \
-        || fail "pip install failed"
-    cp "$requirements" "$venv/requirements-scim.txt"
-fi
+ensure_scim_venv || fail "no venv with the pinned scim2-tester"
 
 log="$(mktemp -d)"
 sim_pid=""

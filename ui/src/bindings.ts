@@ -634,6 +634,7 @@ export type PlannedGroup = {
 	/**  Directory user ids to add and remove. */
 	add: string[],
 	remove: string[],
+	/**  The first (often the only) request's body. */
 	body: JsonValue | null,
 };
 

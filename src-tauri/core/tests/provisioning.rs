@@ -348,3 +348,145 @@ async fn one_sync_at_a_time_per_application() {
         .await
         .expect("free again once the first ended");
 }
+#[tokio::test]
+async fn test_connection_reports_the_daily_api_usage() {
+    let rig = common::rig().await;
+    connect(&rig).await;
+    let report = rig.core.scim_test("practice").await.unwrap();
+    let usage = report
+        .api_usage
+        .as_deref()
+        .expect("the practice org sends Sforce-Limit-Info on SCIM responses, as Salesforce does");
+    let (used, limit) = usage
+        .strip_prefix("api-usage=")
+        .and_then(|r| r.split_once('/'))
+        .expect("Salesforce's form is api-usage=N/M");
+    assert_eq!(
+        limit, "15000",
+        "the practice org reports a Developer Edition allocation"
+    );
+    let handled = rig
+        .sim
+        .sim
+        .api_usage
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        used.parse::<u64>().unwrap(),
+        handled,
+        "Test connection's requests were the last ones, so the header it reports counts every SCIM request the org handled ({usage})"
+    );
+    assert!(
+        handled >= 4,
+        "connect and test each read the config and the Entitlements: {handled}"
+    );
+}
+
+#[tokio::test]
+async fn one_user_on_demand_is_looked_up_created_and_added_to_its_group_alone() {
+    let rig = common::rig().await;
+    rig.core
+        .create_group(GroupInput {
+            name: "All Sales".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+    rig.core
+        .set_app_group("practice", "All Sales", true)
+        .await
+        .unwrap();
+    add_users(&rig.core, "All Sales", 30).await;
+    connect(&rig).await;
+    rig.core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    // Two changes in the directory; only one is pushed now.
+    let mut other = rig
+        .core
+        .get_user("user0001@acme.example")
+        .await
+        .unwrap()
+        .to_input();
+    other.job_title = "Manager".into();
+    rig.core
+        .update_user("user0001@acme.example", other)
+        .await
+        .unwrap();
+    rig.core
+        .create_user(UserInput {
+            email: "late@acme.example".into(),
+            firstname: "Late".into(),
+            lastname: "Comer".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    rig.core
+        .add_group_members("All Sales", &["late@acme.example".to_owned()])
+        .await
+        .unwrap();
+    let one = rig
+        .core
+        .sync(
+            "practice",
+            SyncOptions {
+                only_user: Some("Late@acme.example".into()),
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            one.summary.created,
+            one.summary.updated,
+            one.summary.groups_updated
+        ),
+        (1, 0, 1),
+        "the one user is created and added to its group; the other change waits: {:?}",
+        one.summary
+    );
+    assert_eq!(
+        one.summary.requests, 3,
+        "lookup by userName, create, one membership patch: {:?}",
+        one.summary
+    );
+    let late = remote_users(&rig)
+        .into_iter()
+        .find(|u| u["userName"] == "late@acme.example")
+        .expect("created");
+    let group = rig
+        .sim
+        .sim
+        .org()
+        .groups
+        .values()
+        .find(|g| g["displayName"] == "All Sales")
+        .cloned()
+        .unwrap();
+    let members = group["members"].as_array().unwrap();
+    assert_eq!(members.len(), 31, "the group gained that user only");
+    assert!(members.iter().any(|m| m["value"] == late["id"]));
+    let manager = remote_users(&rig)
+        .into_iter()
+        .find(|u| u["userName"] == "user0001@acme.example")
+        .unwrap();
+    assert_ne!(
+        manager["title"], "Manager",
+        "another user's change is not pushed"
+    );
+    let rest = rig
+        .core
+        .sync("practice", SyncOptions::default(), None, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (rest.summary.created, rest.summary.updated),
+        (0, 1),
+        "the full sync pushes the rest and nothing twice: {:?}",
+        rest.summary
+    );
+}

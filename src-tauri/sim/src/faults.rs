@@ -149,10 +149,23 @@ impl Drop for InFlight<'_> {
 }
 
 pub async fn middleware(State(sim): State<SharedSim>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    if path.starts_with("/_sim/") {
+    if req.uri().path().starts_with("/_sim/") {
         return next.run(req).await;
     }
+    // Like Salesforce, the org finishes (and logs) a request whose client gave up waiting: a
+    // stalled create still creates. So the work runs on its own task, not in the connection's.
+    match tokio::spawn(handle(sim, req, next)).await {
+        Ok(r) => r,
+        Err(e) => crate::scim::error::response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            &format!("UNKNOWN_EXCEPTION: the practice org failed on this request ({e})"),
+        ),
+    }
+}
+
+async fn handle(sim: SharedSim, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
     let started = std::time::Instant::now();
     let method = req.method().to_string();
     let query = req.uri().query().map(String::from);

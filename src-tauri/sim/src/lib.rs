@@ -93,6 +93,8 @@ pub struct Sim {
     org: Mutex<Org>,
     pub oauth: oauth::TokenStore,
     pub faults: faults::Faults,
+    /// SCIM requests handled so far (Salesforce's daily API usage, `Sforce-Limit-Info`).
+    pub api_usage: std::sync::atomic::AtomicU64,
 }
 
 impl Sim {
@@ -182,7 +184,10 @@ pub fn save_state(sim: &Sim) -> Result<(), SimError> {
 
 fn router(sim: SharedSim) -> Router {
     Router::new()
-        .merge(scim::router())
+        .merge(scim::router().layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            scim::api_usage,
+        )))
         .merge(oauth::router())
         .merge(pages::router())
         .merge(sso_pages::router())
@@ -234,6 +239,7 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
         csrf_token: guard::new_token(),
         faults: faults::Faults::new(config.seed, config.fault_rate),
         oauth: oauth::TokenStore::default(),
+        api_usage: std::sync::atomic::AtomicU64::new(0),
         org: Mutex::new(org),
         config,
     });

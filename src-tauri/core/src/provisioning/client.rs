@@ -176,6 +176,19 @@ impl ScimClient {
         self.send(Method::PATCH, path, &[], Some(body)).await
     }
 
+    /// A group membership PATCH, asking for the answer without the members (RFC 7644 §3.9:
+    /// excludedAttributes applies to any answer that carries the resource): a group of thousands
+    /// is otherwise sent back whole after every change.
+    pub async fn patch_group(&self, path: &str, body: &Value) -> Result<Answer, ScimError> {
+        self.send(
+            Method::PATCH,
+            path,
+            &[("excludedAttributes", "members")],
+            Some(body),
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str) -> Result<Answer, ScimError> {
         self.send(Method::DELETE, path, &[], None).await
     }

@@ -43,6 +43,30 @@ pub async fn user_links(
     .bind(app_id)
     .fetch_all(conn)
     .await?;
+    Ok(rows_to_links(rows))
+}
+
+/// The links of one directory user (by id) or of one userName: what a push of one user on
+/// demand needs, without reading every link.
+pub async fn user_links_of(
+    conn: &mut SqliteConnection,
+    app_id: &str,
+    user_id: Option<&str>,
+    user_name: &str,
+) -> Result<HashMap<String, UserLink>, ProvisioningError> {
+    let rows: Vec<LinkRow> = sqlx::query_as(
+        "SELECT user_id, remote_id, user_name, pushed, pushed_hash, active FROM scim_user_links
+         WHERE app_id = ? AND (user_id = ? OR user_name = ?)",
+    )
+    .bind(app_id)
+    .bind(user_id)
+    .bind(user_name)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows_to_links(rows))
+}
+
+fn rows_to_links(rows: Vec<LinkRow>) -> HashMap<String, UserLink> {
     let mut out = HashMap::with_capacity(rows.len());
     for (user_id, remote_id, user_name, pushed, pushed_hash, active) in rows {
         // A row whose JSON no longer reads (never expected) pushes everything again.
@@ -59,7 +83,7 @@ pub async fn user_links(
             },
         );
     }
-    Ok(out)
+    out
 }
 
 /// Writes links (new or replaced) in batches.
@@ -190,16 +214,33 @@ pub async fn delete_group_link(
     Ok(())
 }
 
-/// The members last pushed to each group, by group id.
+/// Appends `<column> IN (?, …)` (false for no ids) to a query.
+pub fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, ids: &[String]) {
+    if ids.is_empty() {
+        q.push(" AND 0");
+        return;
+    }
+    q.push(column).push(" IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    q.push(")");
+}
+
+/// The members last pushed to each group, by group id (with `only`: just those users).
 pub async fn pushed_members(
     conn: &mut SqliteConnection,
     app_id: &str,
+    only: Option<&[String]>,
 ) -> Result<HashMap<String, HashSet<String>>, ProvisioningError> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT group_id, user_id FROM scim_group_members WHERE app_id = ?")
-            .bind(app_id)
-            .fetch_all(conn)
-            .await?;
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT group_id, user_id FROM scim_group_members WHERE app_id = ");
+    q.push_bind(app_id.to_owned());
+    if let Some(ids) = only {
+        push_in(&mut q, " AND user_id", ids);
+    }
+    let rows: Vec<(String, String)> = q.build_query_as().fetch_all(conn).await?;
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     for (g, u) in rows {
         out.entry(g).or_default().insert(u);

@@ -281,8 +281,50 @@ pub struct PlannedGroup {
     /// Directory user ids to add and remove.
     pub add: Vec<String>,
     pub remove: Vec<String>,
+    /// The first (often the only) request's body.
     #[cfg_attr(feature = "specta", specta(type = Option<crate::json_type::JsonValue>))]
     pub body: Option<Value>,
+    /// A membership change larger than [`MEMBERS_PER_REQUEST`] goes in several requests, in
+    /// this order: `body` is the first's; empty when one request carries it all.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub chunks: Vec<MemberChunk>,
+}
+
+/// Members added or removed per request: a group of thousands is not one PATCH of hundreds of
+/// kilobytes (the practice org refuses bodies over 64 KiB, and so may a real target).
+pub const MEMBERS_PER_REQUEST: usize = 1000;
+
+/// One request of a large membership change: its directory user ids and its body.
+#[derive(Debug, Clone)]
+pub struct MemberChunk {
+    pub add: Vec<String>,
+    pub remove: Vec<String>,
+    pub body: Value,
+}
+
+/// Splits a membership change into PATCH requests of at most [`MEMBERS_PER_REQUEST`] members
+/// (removals first). Empty when one request holds it.
+fn patch_chunks(
+    add: &[String],
+    remove: &[String],
+    ids: &HashMap<String, String>,
+    wrapped: bool,
+) -> Vec<MemberChunk> {
+    if add.len() + remove.len() <= MEMBERS_PER_REQUEST {
+        return Vec::new();
+    }
+    let removes = remove.chunks(MEMBERS_PER_REQUEST).map(|r| MemberChunk {
+        add: Vec::new(),
+        remove: r.to_vec(),
+        body: members_patch(&[], r, ids, wrapped),
+    });
+    let adds = add.chunks(MEMBERS_PER_REQUEST).map(|a| MemberChunk {
+        add: a.to_vec(),
+        remove: Vec::new(),
+        body: members_patch(a, &[], ids, wrapped),
+    });
+    removes.chain(adds).collect()
 }
 
 /// A group bound to the application and its members in scope.
@@ -352,6 +394,7 @@ pub fn members_patch(
 
 pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
     let mut out = Vec::new();
+    let ids = i.remote_ids;
     let empty = HashSet::new();
     let mut bound_ids = HashSet::new();
     for g in i.bound {
@@ -386,38 +429,54 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
             add: add.clone(),
             remove: remove.clone(),
             body: None,
+            chunks: Vec::new(),
         };
         if let Some(link) = i.links.get(&g.id) {
             if add.is_empty() && remove.is_empty() {
                 continue;
             }
+            let chunks = patch_chunks(&add, &remove, ids, i.wrapped_members);
             out.push(PlannedGroup {
                 remote_id: Some(link.remote_id.clone()),
-                body: Some(members_patch(
-                    &add,
-                    &remove,
-                    i.remote_ids,
-                    i.wrapped_members,
-                )),
+                body: Some(match chunks.first() {
+                    Some(c) => c.body.clone(),
+                    None => members_patch(&add, &remove, ids, i.wrapped_members),
+                }),
+                chunks,
                 ..base
             });
         } else if let Some(remote) = i.remote_groups.get(&g.name.to_lowercase()) {
+            let chunks = patch_chunks(&add, &[], ids, i.wrapped_members);
             out.push(PlannedGroup {
                 action: GroupAction::Link,
                 remote_id: Some(remote.clone()),
-                body: (!add.is_empty())
-                    .then(|| members_patch(&add, &[], i.remote_ids, i.wrapped_members)),
+                body: match chunks.first() {
+                    Some(c) => Some(c.body.clone()),
+                    None => {
+                        (!add.is_empty()).then(|| members_patch(&add, &[], ids, i.wrapped_members))
+                    }
+                },
+                chunks,
                 remove: Vec::new(),
                 ..base
             });
         } else if i.can_create {
-            out.push(PlannedGroup {
-                action: GroupAction::Create,
-                body: Some(json!({
+            let create = |members: &[String]| {
+                json!({
                     "schemas": [mapping::GROUP_SCHEMA],
                     "displayName": g.name,
-                    "members": members_value(&add, i.remote_ids),
-                })),
+                    "members": members_value(members, ids),
+                })
+            };
+            // A large group: created with its first members, the others patched in after.
+            let mut chunks = patch_chunks(&add, &[], ids, i.wrapped_members);
+            if let Some(first) = chunks.first_mut() {
+                first.body = create(&first.add);
+            }
+            out.push(PlannedGroup {
+                action: GroupAction::Create,
+                body: Some(create(chunks.first().map_or(&add[..], |c| &c.add[..]))),
+                chunks,
                 remove: Vec::new(),
                 ..base
             });
@@ -448,14 +507,16 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
         remove.sort();
         // Only a group Lanyard created is deleted; one it found by name keeps existing, with
         // the members Lanyard added taken out.
-        let (action, body) = if i.can_create && link.created {
-            (GroupAction::Delete, None)
+        let (action, body, chunks) = if i.can_create && link.created {
+            (GroupAction::Delete, None, Vec::new())
         } else {
-            (
-                GroupAction::Release,
-                (!remove.is_empty())
-                    .then(|| members_patch(&[], &remove, i.remote_ids, i.wrapped_members)),
-            )
+            let chunks = patch_chunks(&[], &remove, ids, i.wrapped_members);
+            let body = match chunks.first() {
+                Some(c) => Some(c.body.clone()),
+                None => (!remove.is_empty())
+                    .then(|| members_patch(&[], &remove, ids, i.wrapped_members)),
+            };
+            (GroupAction::Release, body, chunks)
         };
         out.push(PlannedGroup {
             group_id: link.group_id.clone(),
@@ -465,6 +526,7 @@ pub fn plan_groups(i: &GroupPlanInput<'_>) -> Vec<PlannedGroup> {
             add: Vec::new(),
             remove,
             body,
+            chunks,
         });
     }
     out
@@ -586,5 +648,109 @@ mod tests {
             include_unbound: true,
         });
         assert_eq!(plan[0].action, GroupAction::Missing);
+    }
+
+    #[test]
+    fn a_member_who_left_scope_is_removed_by_its_linked_id() {
+        // "b" left the application's scope: no longer a possible member, still linked.
+        let bound = [BoundGroup {
+            id: "g".into(),
+            name: "Support".into(),
+            members: vec!["a".into()],
+        }];
+        let links: HashMap<String, GroupLink> = [(
+            "g".to_string(),
+            GroupLink {
+                group_id: "g".into(),
+                remote_id: "00G1".into(),
+                display_name: "Support".into(),
+                created: false,
+            },
+        )]
+        .into();
+        let pushed: HashMap<String, HashSet<String>> =
+            [("g".to_string(), ["a".to_string(), "b".to_string()].into())].into();
+        let eligible: HashSet<String> = ["a".to_string()].into();
+        let linked: HashMap<String, String> = [("a", "005a"), ("b", "005b")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        for wrapped in [true, false] {
+            let plan = plan_groups(&GroupPlanInput {
+                bound: &bound,
+                links: &links,
+                pushed: &pushed,
+                remote_ids: &linked,
+                eligible: &eligible,
+                frozen: &HashSet::new(),
+                include_unbound: true,
+                remote_groups: &HashMap::new(),
+                can_create: !wrapped,
+                wrapped_members: wrapped,
+            });
+            assert_eq!(plan[0].remove, vec!["b".to_string()]);
+            let text = plan[0].body.as_ref().unwrap().to_string();
+            assert!(
+                text.contains("005b"),
+                "the remove names b's remote id, or the target keeps b as a member: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_large_membership_change_goes_in_requests_of_bounded_size() {
+        let n = MEMBERS_PER_REQUEST * 2 + 5;
+        let users: Vec<String> = (0..n).map(|i| format!("u{i:05}")).collect();
+        let ids: HashMap<String, String> = users
+            .iter()
+            .map(|u| (u.clone(), format!("00500000000{u}IAA")))
+            .collect();
+        let bound = [BoundGroup {
+            id: "g".into(),
+            name: "Everyone".into(),
+            members: users.clone(),
+        }];
+        for (wrapped, can_create) in [(true, false), (false, true)] {
+            let remote_groups: HashMap<String, String> = if wrapped {
+                [("everyone".to_string(), "00G1".to_string())].into()
+            } else {
+                HashMap::new()
+            };
+            let plan = plan_groups(&GroupPlanInput {
+                bound: &bound,
+                links: &HashMap::new(),
+                pushed: &HashMap::new(),
+                remote_ids: &ids,
+                eligible: &users.iter().cloned().collect(),
+                frozen: &HashSet::new(),
+                include_unbound: true,
+                remote_groups: &remote_groups,
+                can_create,
+                wrapped_members: wrapped,
+            });
+            let g = &plan[0];
+            assert_eq!(g.chunks.len(), 3, "{n} members: three requests");
+            assert_eq!(
+                g.body.as_ref(),
+                Some(&g.chunks[0].body),
+                "body is the first request's"
+            );
+            let all: Vec<String> = g.chunks.iter().flat_map(|c| c.add.clone()).collect();
+            assert_eq!(all, g.add, "the chunks carry every member once, in order");
+            for c in &g.chunks {
+                assert!(c.add.len() <= MEMBERS_PER_REQUEST);
+                assert!(
+                    c.body.to_string().len() < 64 * 1024,
+                    "each request stays under the practice org's 64 KiB body limit"
+                );
+            }
+            if can_create {
+                assert!(
+                    g.chunks[0].body.get("displayName").is_some(),
+                    "created first"
+                );
+                assert!(g.chunks[1].body.get("Operations").is_some(), "then patched");
+            }
+        }
     }
 }

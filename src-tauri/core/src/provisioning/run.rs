@@ -70,6 +70,30 @@ impl Default for Retry {
     }
 }
 
+impl Retry {
+    /// How long to wait before trying again after `e` on try number `attempt` (1-based): the
+    /// target's Retry-After when it throttles (at most `max_retry_after`), else exponential
+    /// backoff with jitter.
+    pub fn wait(&self, e: &ScimError, attempt: u32) -> Duration {
+        match e {
+            ScimError::Throttled {
+                retry_after: Some(d),
+                ..
+            } => (*d).min(self.max_retry_after),
+            _ => self.backoff(attempt),
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .base
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.cap);
+        let jitter: f64 = rand::rng().random_range(0.5..1.5);
+        exp.mul_f64(jitter)
+    }
+}
+
 /// Why a run stopped before its end.
 pub const FAILURE_SHARE_STOP: f64 = 0.40;
 const FAILURE_MIN_ATTEMPTS: u32 = 10;
@@ -258,15 +282,15 @@ impl Ctx {
 
     /// Sends one request with retries; every failed attempt is an event. Answers the result and
     /// how many attempts it took.
-    async fn attempt<F, Fut>(
+    async fn attempt<T, F, Fut>(
         &self,
         name: EventName,
         target: &str,
         mut send: F,
-    ) -> (Result<Answer, ScimError>, u32)
+    ) -> (Result<T, ScimError>, u32)
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<Answer, ScimError>>,
+        Fut: std::future::Future<Output = Result<T, ScimError>>,
     {
         let mut attempt = 0;
         loop {
@@ -279,13 +303,7 @@ impl Ctx {
             if !e.retriable() || attempt >= self.retry.max_attempts || self.cancel.is_cancelled() {
                 return (Err(e), attempt);
             }
-            let wait = match &e {
-                ScimError::Throttled {
-                    retry_after: Some(d),
-                    ..
-                } => (*d).min(self.retry.max_retry_after),
-                _ => self.backoff(attempt),
-            };
+            let wait = self.retry.wait(&e, attempt);
             self.write(Write::Event(
                 self.event(name, Outcome::Failed, target)
                     .detail(format!("{}; trying again in {} ms", e, wait.as_millis()))
@@ -299,16 +317,6 @@ impl Ctx {
                 tokio::time::sleep((until - Instant::now()).min(Duration::from_millis(200))).await;
             }
         }
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .retry
-            .base
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(self.retry.cap);
-        let jitter: f64 = rand::rng().random_range(0.5..1.5);
-        exp.mul_f64(jitter)
     }
 
     async fn fail(
@@ -494,7 +502,7 @@ async fn store_batch(
 }
 
 /// Runs user operations with at most `concurrency` in flight.
-pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(PlannedUser, String)>, concurrency: usize) {
+pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(&PlannedUser, &str)>, concurrency: usize) {
     ctx.add_total(u32::try_from(ops.len()).unwrap_or(u32::MAX));
     futures_util::stream::iter(ops)
         .for_each_concurrent(concurrency.max(1), |(p, op_id)| {
@@ -503,7 +511,7 @@ pub async fn run_users(ctx: &Arc<Ctx>, ops: Vec<(PlannedUser, String)>, concurre
                 if ctx.halted() {
                     return;
                 }
-                let ok = user(&ctx, &p, &op_id).await;
+                let ok = user(&ctx, p, op_id).await;
                 ctx.finished_one(ok, p.action.sends());
             }
         })
@@ -699,7 +707,11 @@ async fn user(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str) -> bool {
 /// by someone in Salesforce). Look it up, link it, and patch what differs.
 async fn link_existing(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str, attempts: u32) -> bool {
     let target = p.user_name.as_str();
-    let found = remote::user_by_name(&ctx.client, target).await;
+    let (found, looked) = ctx
+        .attempt(EventName::UserLookupProvision, target, || {
+            remote::user_by_name(&ctx.client, target)
+        })
+        .await;
     let remote = match found {
         Ok(Some(r)) => r,
         Ok(None) => {
@@ -724,7 +736,7 @@ async fn link_existing(ctx: &Arc<Ctx>, p: &PlannedUser, op_id: &str, attempts: u
                 EventName::UserLookupProvision,
                 target,
                 &e,
-                attempts,
+                looked,
                 "",
             )
             .await;
@@ -842,25 +854,27 @@ async fn group(ctx: &Arc<Ctx>, g: &PlannedGroup, op_id: &str) -> bool {
             } else {
                 let (r, n) = ctx
                     .attempt(EventName::GroupUpdateProvision, target, || {
-                        ctx.client.patch(&path, &body)
+                        ctx.client.patch_group(&path, &body)
                     })
                     .await;
                 (EventName::GroupUpdateProvision, (r, n))
             }
         }
     };
-    let (r, attempts) = result;
+    let (r, mut attempts) = result;
     match r {
         Ok(a) => {
             let remote_id = match g.action {
                 GroupAction::Create => created_id(&a).unwrap_or_default(),
                 _ => g.remote_id.clone().unwrap_or_default(),
             };
-            match g.action {
-                GroupAction::Delete | GroupAction::Release => {
-                    ctx.write(Write::GroupUnlink(g.group_id.clone())).await;
-                }
-                _ => {
+            // The first request's members (all of them unless the change is chunked).
+            let (add, remove) = match g.chunks.first() {
+                Some(c) => (c.add.clone(), c.remove.clone()),
+                None => (g.add.clone(), g.remove.clone()),
+            };
+            if g.action != GroupAction::Delete {
+                if g.action != GroupAction::Release {
                     ctx.write(Write::GroupLink(GroupLink {
                         group_id: g.group_id.clone(),
                         remote_id: remote_id.clone(),
@@ -868,13 +882,35 @@ async fn group(ctx: &Arc<Ctx>, g: &PlannedGroup, op_id: &str) -> bool {
                         created: g.action == GroupAction::Create,
                     }))
                     .await;
-                    ctx.write(Write::Members {
-                        group_id: g.group_id.clone(),
-                        add: g.add.clone(),
-                        remove: g.remove.clone(),
-                    })
-                    .await;
                 }
+                ctx.write(Write::Members {
+                    group_id: g.group_id.clone(),
+                    add,
+                    remove,
+                })
+                .await;
+            }
+            // The rest of a large change, one bounded PATCH each, recorded as each is accepted
+            // (a failure leaves the rest for the next sync).
+            let path = format!("Groups/{remote_id}");
+            for c in g.chunks.iter().skip(1) {
+                let (r, n) = ctx
+                    .attempt(name, target, || ctx.client.patch_group(&path, &c.body))
+                    .await;
+                attempts += n;
+                if let Err(e) = r {
+                    ctx.fail(op_id, name, target, &e, n, "").await;
+                    return false;
+                }
+                ctx.write(Write::Members {
+                    group_id: g.group_id.clone(),
+                    add: c.add.clone(),
+                    remove: c.remove.clone(),
+                })
+                .await;
+            }
+            if matches!(g.action, GroupAction::Delete | GroupAction::Release) {
+                ctx.write(Write::GroupUnlink(g.group_id.clone())).await;
             }
             ctx.counters.groups_updated.fetch_add(1, Ordering::Relaxed);
             ctx.write(Write::Event(

@@ -3,7 +3,7 @@
 //! otherwise), plan, guard, then push users and after them groups. A dry run stops after the plan.
 
 use super::checks::{self, UserProblem};
-use super::client::ScimClient;
+use super::client::{ScimClient, ScimError};
 use super::connection::Connection;
 use super::links::{self, UserLink};
 use super::mapping::{self, BodyOptions};
@@ -102,17 +102,24 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The groups bound to the application with their members (with `only`: just those members,
+/// for one user on demand).
 async fn bound_groups(
     pool: &SqlitePool,
     app_id: &str,
+    only: Option<&[String]>,
 ) -> Result<Vec<BoundGroup>, ProvisioningError> {
-    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
         "SELECT g.id, g.name, m.user_id FROM app_group_bindings b JOIN groups g ON g.id = b.group_id
-         LEFT JOIN group_members m ON m.group_id = g.id WHERE b.app_id = ? ORDER BY g.name_key",
-    )
-    .bind(app_id)
-    .fetch_all(pool)
-    .await?;
+         LEFT JOIN group_members m ON m.group_id = g.id",
+    );
+    if let Some(ids) = only {
+        links::push_in(&mut q, " AND m.user_id", ids);
+    }
+    q.push(" WHERE b.app_id = ")
+        .push_bind(app_id)
+        .push(" ORDER BY g.name_key");
+    let rows: Vec<(String, String, Option<String>)> = q.build_query_as().fetch_all(pool).await?;
     let mut out: Vec<BoundGroup> = Vec::new();
     for (id, name, member) in rows {
         if out.last().is_none_or_id(&id) {
@@ -142,12 +149,75 @@ impl LastGroup for Option<&BoundGroup> {
     }
 }
 
+/// Reads the target before the run starts (listing, lookups), with the run's retries; every
+/// failed attempt is an event, like the writes' attempts.
+struct Reader<'a, 't> {
+    t: &'a SyncTarget<'t>,
+    retry: &'a Retry,
+    cancel: &'a Cancel,
+    run_id: &'a str,
+}
+
+impl Reader<'_, '_> {
+    async fn read<T, F, Fut>(
+        &self,
+        name: crate::events::EventName,
+        target: &str,
+        mut send: F,
+    ) -> Result<T, ScimError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ScimError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let e = match send().await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let last =
+                !e.retriable() || attempt >= self.retry.max_attempts || self.cancel.is_cancelled();
+            let wait = self.retry.wait(&e, attempt);
+            let detail = if last {
+                e.detail()
+            } else {
+                format!("{e}; trying again in {} ms", wait.as_millis())
+            };
+            crate::events::record_event(
+                self.t.pool,
+                self.t.clock.now(),
+                crate::events::NewEvent::new(
+                    Some(self.t.app_name),
+                    name,
+                    crate::events::Outcome::Failed,
+                )
+                .target(target)
+                .run(self.run_id)
+                .detail(detail)
+                .http(e.status(), e.code())
+                .attempt(attempt),
+            )
+            .await;
+            if last {
+                return Err(e);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// What the listing's failed attempts are logged against.
+const LISTING_TARGET: &str = "(all users of the target)";
+
 /// Finds the remote users of the unlinked users: one paged listing when there are many.
 async fn match_unlinked(
-    t: &SyncTarget<'_>,
+    r: &Reader<'_, '_>,
     unlinked: &[String],
     concurrency: usize,
 ) -> Result<HashMap<String, RemoteUser>, ProvisioningError> {
+    use crate::events::EventName;
+    let t = r.t;
     let mut out = HashMap::new();
     if unlinked.is_empty() {
         return Ok(out);
@@ -169,8 +239,18 @@ async fn match_unlinked(
         }
     };
     if unlinked.len() > LIST_ABOVE {
-        for r in remote::all_users(&t.client, t.connection.capabilities()).await? {
-            keep(&r, &mut out);
+        let caps = t.connection.capabilities();
+        let mut cursor = Some(remote::Cursor::first(caps));
+        while let Some(c) = cursor {
+            let (list, next) = r
+                .read(EventName::UserLookupProvision, LISTING_TARGET, || {
+                    remote::users_page(&t.client, caps, &c)
+                })
+                .await?;
+            for u in &list {
+                keep(u, &mut out);
+            }
+            cursor = next;
         }
         return Ok(out);
     }
@@ -180,33 +260,23 @@ async fn match_unlinked(
         .map(|name| {
             let client = Arc::clone(&t.client);
             async move {
-                let r = remote::user_by_name(&client, &name).await;
-                (name, r)
+                let found = r
+                    .read(EventName::UserLookupProvision, &name, || {
+                        remote::user_by_name(&client, &name)
+                    })
+                    .await;
+                (name, found)
             }
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
-    for (name, r) in found {
-        match r {
-            Ok(Some(r)) => keep(&r, &mut out),
+    for (_, found) in found {
+        match found {
+            Ok(Some(u)) => keep(&u, &mut out),
             Ok(None) => {}
-            Err(e) => {
-                crate::events::record_event(
-                    t.pool,
-                    t.clock.now(),
-                    crate::events::NewEvent::new(
-                        Some(t.app_name),
-                        crate::events::EventName::UserLookupProvision,
-                        crate::events::Outcome::Failed,
-                    )
-                    .target(&name)
-                    .detail(e.detail())
-                    .http(e.status(), e.code()),
-                )
-                .await;
-                return Err(e.into());
-            }
+            // The failed attempts are events already.
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(out)
@@ -244,21 +314,33 @@ pub async fn sync(
         outbox::prune(&mut tx, t.app_id, &run_id).await?;
         tx.commit().await?;
     }
-    let mut in_scope = access::authorized_users(&mut *conn, t.app_id).await?;
-    let mut links = links::user_links(&mut conn, t.app_id).await?;
-    if let Some(email) = &opts.only_user {
-        let key = crate::directory::email_key(email);
-        in_scope.retain(|u| u.email.to_lowercase() == key);
-        let linked_id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
+    // One user on demand reads that user and its link only, not the whole directory.
+    let only = match &opts.only_user {
+        Some(email) => {
+            let key = crate::directory::email_key(email);
+            let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
                 .bind(&key)
                 .fetch_optional(&mut *conn)
                 .await?;
-        links.retain(|uid, l| Some(uid) == linked_id.as_ref() || l.user_name == key);
-        if in_scope.is_empty() && links.is_empty() {
-            return Err(ProvisioningError::UserNotInScope(email.clone()));
+            Some((id, key))
         }
-    }
+        None => None,
+    };
+    let (in_scope, links) = match (&opts.only_user, &only) {
+        (Some(email), Some((id, key))) => {
+            let user = access::authorized_user(&mut *conn, t.app_id, email).await?;
+            let links = links::user_links_of(&mut conn, t.app_id, id.as_deref(), key).await?;
+            if user.is_none() && links.is_empty() {
+                return Err(ProvisioningError::UserNotInScope(email.clone()));
+            }
+            (user.into_iter().collect(), links)
+        }
+        _ => (
+            access::authorized_users(&mut *conn, t.app_id).await?,
+            links::user_links(&mut conn, t.app_id).await?,
+        ),
+    };
+    let mut links = links;
     let (ok_users, problems) = checks::check(in_scope, t.connection.picklists_on);
     let problems: Vec<UserProblem> = problems;
     for p in &problems {
@@ -270,7 +352,13 @@ pub async fn sync(
         .filter(|u| !links.contains_key(&u.id))
         .map(|u| u.email.to_lowercase())
         .collect();
-    let matches = match_unlinked(&t, &unlinked, opts.concurrency).await?;
+    let reader = Reader {
+        t: &t,
+        retry: &opts.retry,
+        cancel: &cancel,
+        run_id: &run_id,
+    };
+    let matches = match_unlinked(&reader, &unlinked, opts.concurrency).await?;
     let opts_body = BodyOptions::default();
     let (mut users, conflicts) = plan::plan_users(&plan::UserPlanInput {
         in_scope: &ok_users,
@@ -353,9 +441,21 @@ pub async fn sync(
         })
     };
 
-    let mut bound = bound_groups(t.pool, t.app_id).await?;
+    // One user on demand: only its own memberships are read (the groups' other members are
+    // not part of the push).
+    let only_ids: Option<Vec<String>> = opts.only_user.as_ref().map(|_| {
+        let mut ids: Vec<String> = ok_users
+            .iter()
+            .map(|u| u.id.clone())
+            .chain(links.keys().cloned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    });
+    let mut bound = bound_groups(t.pool, t.app_id, only_ids.as_deref()).await?;
     let glinks = links::group_links(&mut conn, t.app_id).await?;
-    let mut pushed = links::pushed_members(&mut conn, t.app_id).await?;
+    let mut pushed = links::pushed_members(&mut conn, t.app_id, only_ids.as_deref()).await?;
     let restrict = |bound: &mut Vec<BoundGroup>, pushed: &mut HashMap<String, HashSet<String>>| {
         if opts.only_user.is_some() {
             let only: HashSet<String> = ok_users
@@ -373,8 +473,21 @@ pub async fn sync(
     };
     restrict(&mut bound, &mut pushed);
     let mut remote_groups = HashMap::new();
-    for g in bound.iter().filter(|g| !glinks.contains_key(&g.id)) {
-        if let Some(id) = remote::group_by_name(&t.client, &g.name).await? {
+    // On demand, only the user's own groups are looked up.
+    let wanted = |g: &&BoundGroup| opts.only_user.is_none() || !g.members.is_empty();
+    for g in bound
+        .iter()
+        .filter(|g| !glinks.contains_key(&g.id))
+        .filter(wanted)
+    {
+        let found = reader
+            .read(
+                crate::events::EventName::GroupUpdateProvision,
+                &g.name,
+                || remote::group_by_name(&t.client, &g.name),
+            )
+            .await?;
+        if let Some(id) = found {
             remote_groups.insert(g.name.to_lowercase(), id);
         }
     }
@@ -422,12 +535,17 @@ pub async fn sync(
         )
         .await?;
     }
-    let ops: Vec<_> = users
-        .iter()
-        .enumerate()
-        .map(|(n, p)| run::user_op(&run_id, n as i64, p))
-        .collect();
-    outbox::enqueue(&mut conn, t.app_id, &ops, now).await?;
+    // Written 500 at a time, keeping only the ids: the plan's bodies are not held twice.
+    let mut op_ids: Vec<String> = Vec::with_capacity(users.len());
+    for (n, chunk) in users.chunks(500).enumerate() {
+        let ops: Vec<_> = chunk
+            .iter()
+            .enumerate()
+            .map(|(k, p)| run::user_op(&run_id, (n * 500 + k) as i64, p))
+            .collect();
+        outbox::enqueue(&mut conn, t.app_id, &ops, now).await?;
+        op_ids.extend(ops.into_iter().map(|o| o.id));
+    }
     drop(conn);
 
     let ctx = Arc::new(Ctx::new(
@@ -443,10 +561,9 @@ pub async fn sync(
         opts.password.clone().filter(|_| opts.only_user.is_some()),
     ));
     let writer = run::start_writer(&ctx).await;
-    let todo: Vec<(PlannedUser, String)> = users
+    let todo: Vec<(&PlannedUser, &str)> = users
         .iter()
-        .cloned()
-        .zip(ops.iter().map(|o| o.id.clone()))
+        .zip(op_ids.iter().map(String::as_str))
         .filter(|(p, _)| !p.held)
         .collect();
     run::run_users(&ctx, todo, opts.concurrency).await;
@@ -455,8 +572,13 @@ pub async fn sync(
     let mut groups = Vec::new();
     if ctx.stopped().is_none() {
         let mut conn = t.pool.acquire().await?;
-        let links_now = links::user_links(&mut conn, t.app_id).await?;
-        let mut pushed = links::pushed_members(&mut conn, t.app_id).await?;
+        let links_now = match &only {
+            Some((id, key)) => {
+                links::user_links_of(&mut conn, t.app_id, id.as_deref(), key).await?
+            }
+            None => links::user_links(&mut conn, t.app_id).await?,
+        };
+        let mut pushed = links::pushed_members(&mut conn, t.app_id, only_ids.as_deref()).await?;
         let mut bound = bound.clone();
         restrict(&mut bound, &mut pushed);
         let mut planned_now = group_plan(&links_now, &[], &bound, &glinks, &pushed, &remote_groups);

@@ -448,3 +448,32 @@ pub async fn connect_practice(rig: &Rig) {
         "the Standard User profile id was found: {report:?}"
     );
 }
+
+impl Rig {
+    /// Connects the application "practice" to the practice org through the OAuth dance (the
+    /// test plays the browser) and answers what Test connection found.
+    pub async fn try_connect(
+        &self,
+    ) -> Result<lanyard_core::provisioning::TestReport, lanyard_core::ApiError> {
+        let login = self
+            .core
+            .scim_connect_start("practice", None, None)
+            .await
+            .unwrap();
+        let url = login.authorize_url.clone();
+        let http = self.http.clone();
+        let browser = tokio::spawn(async move { consent(&http, &url).await });
+        let report = self
+            .core
+            .scim_connect_finish(
+                "practice",
+                login,
+                None,
+                None,
+                std::time::Duration::from_secs(30),
+            )
+            .await;
+        browser.await.unwrap();
+        report
+    }
+}

@@ -87,6 +87,7 @@ fn update(
         return r;
     }
     let mut members = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for m in draft
         .get("members")
         .and_then(Value::as_array)
@@ -102,7 +103,7 @@ fn update(
                 ),
             );
         };
-        if !members.iter().any(|x: &Value| x["value"] == member_id) {
+        if seen.insert(member_id.to_owned()) {
             members.push(json!({"value": member_id, "display": user["displayName"]}));
         }
     }

@@ -24,6 +24,8 @@ pub const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListRespons
 pub const MAX_PAGE: i64 = 200;
 /// Past this startIndex Salesforce refuses and asks for `id gt` paging.
 pub const MAX_START_INDEX: i64 = 2000;
+/// The daily API allocation the practice org reports (a Developer Edition org's).
+pub const DAILY_API_LIMIT: u64 = 15_000;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -148,6 +150,25 @@ pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
             "Resources": page,
         }),
     )
+}
+
+/// Salesforce's `Sforce-Limit-Info: api-usage=N/M` on every SCIM response: each SCIM request
+/// the org handles counts against the daily allocation (faults injected in front of the org do
+/// not reach it, so they neither count nor carry the header).
+pub async fn api_usage(
+    State(sim): State<SharedSim>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let used = sim
+        .api_usage
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    let mut res = next.run(req).await;
+    if let Ok(v) = header::HeaderValue::from_str(&format!("api-usage={used}/{DAILY_API_LIMIT}")) {
+        res.headers_mut().insert("sforce-limit-info", v);
+    }
+    res
 }
 
 pub fn router() -> Router<SharedSim> {

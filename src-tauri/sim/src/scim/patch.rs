@@ -127,11 +127,17 @@ fn merge_into(target: &mut Map<String, Value>, key: &str, value: Value, append: 
     let k = key_ci(target, key);
     match (target.get_mut(&k), value) {
         (Some(Value::Array(existing)), Value::Array(new)) if append => {
+            // A set of the values held: adding to a group of thousands stays linear.
+            let mut have: std::collections::HashSet<String> = existing
+                .iter()
+                .filter_map(|e| e.get("value").map(Value::to_string))
+                .collect();
             for item in new {
-                let dup = existing
-                    .iter()
-                    .any(|e| e.get("value").is_some() && e.get("value") == item.get("value"));
-                if !dup {
+                let fresh = match item.get("value") {
+                    Some(v) => have.insert(v.to_string()),
+                    None => true,
+                };
+                if fresh {
                     existing.push(item);
                 }
             }
@@ -210,11 +216,14 @@ fn apply_one(
             Some(v) => {
                 let v = unwrap_members(p.attr, v);
                 let gone: Vec<Value> = v.as_array().cloned().unwrap_or_else(|| vec![v.clone()]);
+                let gone: std::collections::HashSet<String> = gone
+                    .iter()
+                    .filter_map(|g| g.get("value").map(Value::to_string))
+                    .collect();
                 if let Some(Value::Array(items)) = target.get_mut(&key) {
                     items.retain(|i| {
-                        !gone
-                            .iter()
-                            .any(|g| g.get("value").is_some() && g.get("value") == i.get("value"))
+                        !i.get("value")
+                            .is_some_and(|v| gone.contains(&v.to_string()))
                     });
                 }
             }

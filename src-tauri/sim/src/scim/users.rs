@@ -369,9 +369,39 @@ fn present(org: &Org, base_url: &str, user: &Value) -> Value {
     let groups: Vec<Value> = org
         .groups
         .values()
-        .filter(|g| g["members"].as_array().is_some_and(|m| m.iter().any(|x| x["value"] == id)))
-        .map(|g| json!({"value": g["id"], "display": g["displayName"], "$ref": g["meta"]["location"]}))
+        .filter(|g| {
+            g["members"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|x| x["value"] == id))
+        })
+        .map(group_ref)
         .collect();
+    present_with(base_url, user, groups)
+}
+
+fn group_ref(g: &Value) -> Value {
+    json!({"value": g["id"], "display": g["displayName"], "$ref": g["meta"]["location"]})
+}
+
+/// Each user's groups, found once for a whole list (a scan per user is users × members).
+fn groups_by_member(org: &Org) -> std::collections::HashMap<String, Vec<Value>> {
+    let mut out: std::collections::HashMap<String, Vec<Value>> = std::collections::HashMap::new();
+    for g in org.groups.values() {
+        for m in g["members"].as_array().into_iter().flatten() {
+            if let Some(id) = m["value"].as_str() {
+                let refs = out.entry(id.to_owned()).or_default();
+                // A member listed twice is one membership.
+                if !refs.iter().any(|r| r["value"] == g["id"]) {
+                    refs.push(group_ref(g));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn present_with(base_url: &str, user: &Value, groups: Vec<Value>) -> Value {
+    let id = user["id"].as_str().unwrap_or("");
     let mut out = user.clone();
     out["meta"]["location"] = json!(format!("{base_url}/services/scim/v2/Users/{id}"));
     if !groups.is_empty() {
@@ -461,7 +491,8 @@ pub async fn list_users(
     }
     let org = sim.org();
     // The two filters clients page and look up with are answered from the indexes (users are
-    // kept in id order, and by username) instead of presenting every user of a large org.
+    // kept in id order, and by username), as a real org answers them: not by presenting every
+    // user. Each user's groups come from one pass over the groups.
     match super::filter::simple(q.filter.as_deref()) {
         Some(super::filter::Simple::IdGt(after)) if q.start_index.unwrap_or(1) <= 1 => {
             use std::ops::Bound::{Excluded, Unbounded};
@@ -470,9 +501,16 @@ pub async fn list_users(
                     .range::<str, _>((Excluded(after.as_str()), Unbounded))
             };
             let count = q.count.unwrap_or(super::MAX_PAGE).clamp(0, super::MAX_PAGE) as usize;
+            let mut groups = groups_by_member(&org);
             let page: Vec<Value> = range()
                 .take(count)
-                .map(|(_, u)| present(&org, &sim.base_url, u))
+                .map(|(id, u)| {
+                    present_with(
+                        &sim.base_url,
+                        u,
+                        groups.remove(id.as_str()).unwrap_or_default(),
+                    )
+                })
                 .collect();
             super::list_page(&q, range().count(), page)
         }
@@ -483,10 +521,19 @@ pub async fn list_users(
                 .map(|u| present(&org, &sim.base_url, u))
                 .into_iter(),
         ),
-        _ => list(
-            &q,
-            org.users.values().map(|u| present(&org, &sim.base_url, u)),
-        ),
+        _ => {
+            let mut groups = groups_by_member(&org);
+            list(
+                &q,
+                org.users.values().map(|u| {
+                    let mine = u["id"]
+                        .as_str()
+                        .and_then(|id| groups.remove(id))
+                        .unwrap_or_default();
+                    present_with(&sim.base_url, u, mine)
+                }),
+            )
+        }
     }
 }
 

@@ -1,0 +1,313 @@
+//! Provisioning through the CLI to scim2-server (python-scim, from PyPI): an independent SCIM 2.0
+//! server, so Lanyard's client is checked against someone else's reading of RFC 7643/7644, not
+//! only against the practice org. `lanyard scim connect --base-url --token-env`, then syncs that
+//! create users and groups, update, suspend and deprovision users, patch a group's members and
+//! delete an unbound group; the remote state is read back with GETs after each.
+//!
+//! Run by `.ci/test-all` as `tests/conformance/scim2-server.sh -- cargo test … --test
+//! scim2_server -- --include-ignored` inside `.ci/with-keyring` (the CLI keeps the bearer token
+//! in the OS keyring). Without LANYARD_SCIM2_SERVER_URL it has nothing to talk to and says so.
+
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TOKEN_VAR: &str = "LANYARD_SCIM2_SERVER_TOKEN";
+const USERS: usize = 40;
+/// The first users are also in Engineering.
+const ENGINEERS: usize = 10;
+
+fn lanyard(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("the lanyard binary runs")
+}
+
+fn ok(args: &[&str], out: Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "lanyard {args:?} succeeds: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    ok(args, lanyard(dir, args))
+}
+
+fn sync(dir: &Path) -> Value {
+    let out = run(dir, &["sync", "s2", "--json"]);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("sync --json prints JSON ({e}): {out}"))
+}
+
+struct Target {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Target {
+    /// Every resource of a list, paged with startIndex: scim2-server promises no order and no
+    /// `id gt` paging, so pages are read until totalResults (bounded).
+    async fn all(&self, resource: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut start = 1;
+        for _ in 0..100 {
+            let page: Value = self
+                .http
+                .get(format!("{}/{resource}", self.base))
+                .query(&[("startIndex", start.to_string()), ("count", "25".into())])
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let list = page["Resources"].as_array().cloned().unwrap_or_default();
+            let total = page["totalResults"].as_u64().unwrap() as usize;
+            start += list.len();
+            let empty = list.is_empty();
+            out.extend(list);
+            if empty || out.len() >= total {
+                return out;
+            }
+        }
+        panic!("{resource} has more than 100 pages");
+    }
+
+    async fn users(&self, domain: &str) -> HashMap<String, Value> {
+        let mut by_name = HashMap::new();
+        for u in self.all("Users").await {
+            let name = u["userName"].as_str().unwrap_or_default().to_owned();
+            if name.ends_with(domain) {
+                assert!(
+                    by_name.insert(name.clone(), u).is_none(),
+                    "{name} exists once in the target"
+                );
+            }
+        }
+        by_name
+    }
+
+    async fn group(&self, name: &str) -> Option<Value> {
+        let found: Vec<Value> = self
+            .all("Groups")
+            .await
+            .into_iter()
+            .filter(|g| g["displayName"] == name)
+            .collect();
+        assert!(found.len() <= 1, "one group named {name}: {found:?}");
+        found.into_iter().next()
+    }
+}
+
+fn member_ids(group: &Value) -> HashSet<String> {
+    group["members"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .map(|m| m["value"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn count(summary: &Value, field: &str) -> u64 {
+    summary[field]
+        .as_u64()
+        .unwrap_or_else(|| panic!("the summary has {field}: {summary}"))
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service and a scim2-server: .ci/test-all runs it inside .ci/with-keyring under tests/conformance/scim2-server.sh"]
+async fn scim2_server_users_and_groups_through_the_cli() {
+    let (Ok(base), Ok(token)) = (
+        std::env::var("LANYARD_SCIM2_SERVER_URL"),
+        std::env::var(TOKEN_VAR),
+    ) else {
+        eprintln!("no LANYARD_SCIM2_SERVER_URL: run it under tests/conformance/scim2-server.sh -- …; nothing was checked");
+        return;
+    };
+    let target = Target {
+        http: reqwest::Client::new(),
+        base: base.trim_end_matches('/').to_owned(),
+        token,
+    };
+    // Names of this run only, so a reused server's earlier resources do not count.
+    let run_id = format!(
+        "{}{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_micros()
+    );
+    let domain = format!("@s2-{run_id}.example");
+    let email = |i: usize| format!("user{i:02}{domain}");
+    let support = format!("Support {run_id}");
+    let engineering = format!("Engineering {run_id}");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    let row = |i: usize, title: &str| {
+        let groups = if i < ENGINEERS {
+            format!("{support};{engineering}")
+        } else {
+            support.clone()
+        };
+        format!(
+            "{},First{i},Last{i},{title},Dept{},{groups}\n",
+            email(i),
+            i % 3
+        )
+    };
+    let header = "email,firstname,lastname,jobTitle,department,groups\n";
+    let mut csv = header.to_owned();
+    for i in 0..USERS {
+        csv.push_str(&row(i, "Agent"));
+    }
+    let file = d.join("users.csv");
+    std::fs::write(&file, csv).unwrap();
+    let file_arg = file.to_str().unwrap();
+    run(d, &["app", "create", "s2"]);
+    run(d, &["directory", "import-csv", file_arg]);
+    run(d, &["group", "bind", "s2", &support]);
+    run(d, &["group", "bind", "s2", &engineering]);
+
+    // Connect: the token comes from the environment variable, never an argument.
+    let args = [
+        "scim",
+        "connect",
+        "s2",
+        "--base-url",
+        &target.base,
+        "--token-env",
+        TOKEN_VAR,
+        "--json",
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(args)
+        .env(TOKEN_VAR, &target.token)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(&ok(&args, out)).unwrap();
+    assert_eq!(
+        report["config_endpoint"], "ServiceProviderConfig",
+        "an RFC server has the singular endpoint: {report}"
+    );
+    assert_eq!(
+        report["entitlements"], false,
+        "scim2-server has no Entitlements: creates carry no profile: {report}"
+    );
+
+    // First sync: every user and both groups are created.
+    let first = sync(d);
+    assert_eq!(count(&first, "created"), USERS as u64, "{first}");
+    assert_eq!(count(&first, "groups_updated"), 2, "{first}");
+    assert_eq!(count(&first, "failed"), 0, "{first}");
+    let users = target.users(&domain).await;
+    assert_eq!(users.len(), USERS, "every user was created once");
+    for i in 0..USERS {
+        let u = &users[&email(i)];
+        assert_eq!(u["name"]["givenName"], format!("First{i}"), "{u}");
+        assert_eq!(u["name"]["familyName"], format!("Last{i}"), "{u}");
+        assert_eq!(u["title"], "Agent", "title ← jobTitle: {u}");
+        assert_eq!(u["active"], true, "{u}");
+        assert_eq!(u["emails"][0]["value"], email(i), "{u}");
+        assert!(
+            u["externalId"].as_str().is_some_and(|s| !s.is_empty()),
+            "externalId ← the directory id: {u}"
+        );
+    }
+    let id_of = |users: &HashMap<String, Value>, i: usize| {
+        users[&email(i)]["id"].as_str().unwrap().to_owned()
+    };
+    let s = target.group(&support).await.expect("Support was created");
+    let want: HashSet<String> = (0..USERS).map(|i| id_of(&users, i)).collect();
+    assert_eq!(member_ids(&s), want, "Support has every user");
+    let e = target
+        .group(&engineering)
+        .await
+        .expect("Engineering was created");
+    let want: HashSet<String> = (0..ENGINEERS).map(|i| id_of(&users, i)).collect();
+    assert_eq!(member_ids(&e), want, "Engineering has the engineers");
+
+    // Changes: five new titles and a new user (CSV upsert of those rows), two suspended, two
+    // removed from Support (out of scope: deactivated), Engineering unbound (deleted remotely;
+    // its members stay in scope through Support).
+    let mut csv = header.to_owned();
+    for i in 0..5 {
+        csv.push_str(&row(i, "Lead"));
+    }
+    csv.push_str(&row(USERS, "Agent"));
+    std::fs::write(&file, csv).unwrap();
+    run(d, &["directory", "import-csv", file_arg]);
+    run(d, &["user", "suspend", &email(20), &email(21)]);
+    run(
+        d,
+        &[
+            "group",
+            "members",
+            "remove",
+            &support,
+            &email(22),
+            &email(23),
+        ],
+    );
+    run(d, &["group", "unbind", "s2", &engineering]);
+    let second = sync(d);
+    assert_eq!(count(&second, "created"), 1, "{second}");
+    assert_eq!(
+        count(&second, "updated"),
+        5 + 2,
+        "five titles, two suspensions: {second}"
+    );
+    assert_eq!(count(&second, "deactivated"), 2, "{second}");
+    assert_eq!(
+        count(&second, "groups_updated"),
+        2,
+        "Support patched, Engineering deleted: {second}"
+    );
+    assert_eq!(count(&second, "failed"), 0, "{second}");
+    let users = target.users(&domain).await;
+    assert_eq!(users.len(), USERS + 1, "the new user was created once");
+    for i in 0..=USERS {
+        let u = &users[&email(i)];
+        let title = if i < 5 { "Lead" } else { "Agent" };
+        assert_eq!(u["title"], title, "{u}");
+        let active = !(20..24).contains(&i);
+        assert_eq!(
+            u["active"], active,
+            "suspended or out of scope → inactive: {u}"
+        );
+    }
+    let s = target.group(&support).await.expect("Support is kept");
+    let want: HashSet<String> = (0..=USERS)
+        .filter(|i| !(22..24).contains(i))
+        .map(|i| id_of(&users, i))
+        .collect();
+    assert_eq!(
+        member_ids(&s),
+        want,
+        "Support lost the two removed and gained the new user"
+    );
+    assert!(
+        target.group(&engineering).await.is_none(),
+        "the unbound group was deleted"
+    );
+
+    // Nothing left to do: a further sync plans nothing and sends nothing.
+    let third = sync(d);
+    assert_eq!(count(&third, "planned"), 0, "{third}");
+    assert_eq!(count(&third, "requests"), 0, "{third}");
+    println!("scim2-server interop: ok");
+}
