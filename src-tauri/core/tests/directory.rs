@@ -118,7 +118,7 @@ async fn users_create_read_update_delete() {
         .create_user(person("ADA@example.com", "Other", "Person"))
         .await
         .expect_err("same email in another case");
-    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
     assert!(err.message.contains("already exists"), "{}", err.message);
 
     let err = core
@@ -128,7 +128,7 @@ async fn users_create_read_update_delete() {
         })
         .await
         .expect_err("Federation IDs are unique");
-    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
     assert!(err.message.contains("Federation ID"), "{}", err.message);
 
     let err = core

@@ -145,9 +145,16 @@ impl Core {
     pub async fn create_user(&self, input: UserInput) -> Result<User, ApiError> {
         let valid = input.validate().map_err(api)?;
         let mut tx = self.tx().await?;
-        let ids = users::insert_many(&mut tx, std::slice::from_ref(&valid), self.now())
-            .await
-            .map_err(api)?;
+        let ids = match users::insert_many(&mut tx, std::slice::from_ref(&valid), self.now()).await
+        {
+            Ok(ids) => ids,
+            Err(e) => {
+                // Rolled back here, not when dropped: the write lock is gone before the caller's
+                // next write (a dropped transaction's rollback runs later, on its connection).
+                let _ = tx.rollback().await;
+                return Err(api(e));
+            }
+        };
         tx.commit().await.map_err(|e| api(e.into()))?;
         let id = ids.first().cloned().unwrap_or_default();
         self.get_user(&id).await
@@ -160,9 +167,12 @@ impl Core {
         let user = users::get(&mut tx, reference).await.map_err(api)?;
         let unchanged = user.to_input() == valid.fields;
         if !unchanged {
-            users::update_many(&mut tx, &[(user.id.clone(), valid)], self.now())
-                .await
-                .map_err(api)?;
+            if let Err(e) =
+                users::update_many(&mut tx, &[(user.id.clone(), valid)], self.now()).await
+            {
+                let _ = tx.rollback().await;
+                return Err(api(e));
+            }
             tx.commit().await.map_err(|e| api(e.into()))?;
         }
         self.get_user(&user.id).await
