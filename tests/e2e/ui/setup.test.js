@@ -163,6 +163,8 @@ describe("Setup tab", () => {
     assert.match(font, /mono/i, "copyable values are monospace");
     const copy = page.getByRole("button", { name: "Copy Issuer" });
     await copy.click();
+    // The confirmation follows the clipboard write: waited for, not read at once.
+    await page.waitForFunction((el) => el.textContent === "Copied", await copy.elementHandle(), { timeout: 5000 });
     assert.equal(await copy.innerText(), "Copied", "the copy is confirmed beside the value");
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "urn:lanyard:idp:acme");
   });
