@@ -418,27 +418,9 @@ pub async fn consent(http: &reqwest::Client, authorize_url: &str) {
     );
 }
 
+/// [`Rig::try_connect`], asserting that it connected and found the Standard User profile.
 pub async fn connect_practice(rig: &Rig) {
-    let login = rig
-        .core
-        .scim_connect_start("practice", None, None)
-        .await
-        .unwrap();
-    let url = login.authorize_url.clone();
-    let http = rig.http.clone();
-    let browser = tokio::spawn(async move { consent(&http, &url).await });
-    let report = rig
-        .core
-        .scim_connect_finish(
-            "practice",
-            login,
-            None,
-            None,
-            std::time::Duration::from_secs(30),
-        )
-        .await
-        .unwrap();
-    browser.await.unwrap();
+    let report = rig.try_connect().await.unwrap();
     assert_eq!(report.config_endpoint, "ServiceProviderConfigs");
     assert!(
         report
