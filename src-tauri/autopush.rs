@@ -110,7 +110,7 @@ async fn push_all(handle: &AppHandle, core: &Core) -> bool {
 /// One application's push; false when a sync of it was already running.
 async fn push_one(handle: &AppHandle, core: &Core, app: &str) -> bool {
     let state = handle.state::<AppState>();
-    let Some(cancel) = state.try_start_sync(app) else {
+    let Some(cancel) = state.syncs.try_start(app) else {
         return false;
     };
     let mut now = state.push_state(app).unwrap_or_default();
@@ -118,7 +118,7 @@ async fn push_one(handle: &AppHandle, core: &Core, app: &str) -> bool {
     now.pushing = true;
     tell(handle, &state, now.clone());
     let result = core.sync(app, SyncOptions::default(), None, cancel).await;
-    state.end_sync(app);
+    state.syncs.end(app);
     now.pushing = false;
     now.last_push_at = Some(chrono_now());
     match result {
@@ -148,18 +148,13 @@ fn tell(handle: &AppHandle, state: &AppState, now: PushState) {
     let event = state_event(&now.app);
     state.set_push_state(now.clone());
     if let Err(e) = handle.emit(&event, now) {
-        eprintln!("lanyard: cannot tell the window about the automatic push: {e}");
+        tracing::warn!("cannot tell the window about the automatic push: {e}");
     }
 }
 
 /// A desktop notification, only while the window is not in front (in front, the tab shows it).
 fn notify_unless_focused(handle: &AppHandle, app: &str, now: &PushState) {
-    use tauri_plugin_notification::NotificationExt;
-    let focused = handle
-        .get_webview_window("main")
-        .and_then(|w| w.is_focused().ok())
-        .unwrap_or(false);
-    if focused {
+    if crate::notifications::window_focused(handle) {
         return;
     }
     let body = if now.error.is_empty() {
@@ -170,15 +165,12 @@ fn notify_unless_focused(handle: &AppHandle, app: &str, now: &PushState) {
     } else {
         format!("The automatic push to {app} failed: {}", now.error)
     };
-    if let Err(e) = handle
-        .notification()
-        .builder()
-        .title("Lanyard: automatic push failed")
-        .body(body)
-        .show()
-    {
-        eprintln!("lanyard: cannot show a desktop notification: {e}");
-    }
+    crate::notifications::show(
+        handle,
+        "Lanyard: automatic push failed",
+        &body,
+        Some(&crate::notifications::failures_route(app)),
+    );
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub fn apply(window: &tauri::WebviewWindow) {
             }
         });
         if let Err(e) = done {
-            eprintln!("lanyard: the window's rendering settings were not applied: {e}");
+            tracing::warn!("the window's rendering settings were not applied: {e}");
         }
     }
     #[cfg(not(target_os = "linux"))]

@@ -41,9 +41,11 @@ pub struct AppState {
     /// paths a command reads (the page cannot name one), each for a while.
     readable: std::sync::Mutex<std::collections::HashMap<PathBuf, Instant>>,
     /// The running sync of each application, so Cancel can reach it.
-    syncs: std::sync::Mutex<
-        std::collections::HashMap<String, lanyard_core::provisioning::run::Cancel>,
-    >,
+    pub syncs: crate::running::Running,
+    /// The running manual import of each application.
+    pub imports: crate::running::Running,
+    /// The window's size and the last application, kept in the data folder.
+    pub window: crate::window_memory::WindowMemory,
     /// What the automatic push last did, per application.
     pushes: std::sync::Mutex<std::collections::HashMap<String, crate::autopush::PushState>>,
 }
@@ -51,10 +53,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(opened: Opened, started: Instant) -> Self {
         Self {
+            window: crate::window_memory::WindowMemory::load(opened.data_dir.as_deref()),
             opened,
             started,
             idp: std::sync::Mutex::new(Err("starting".into())),
-            syncs: std::sync::Mutex::new(std::collections::HashMap::new()),
+            syncs: Default::default(),
+            imports: Default::default(),
             readable: std::sync::Mutex::new(std::collections::HashMap::new()),
             pushes: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
@@ -101,17 +105,6 @@ impl AppState {
         map.get(path).is_some_and(|at| at.elapsed() < READABLE_FOR)
     }
 
-    /// Registers a sync of `app` unless one runs already (the automatic push waits its turn).
-    pub fn try_start_sync(&self, app: &str) -> Option<lanyard_core::provisioning::run::Cancel> {
-        let mut syncs = self.syncs.lock().unwrap_or_else(|p| p.into_inner());
-        if syncs.contains_key(app) {
-            return None;
-        }
-        let cancel = lanyard_core::provisioning::run::Cancel::default();
-        syncs.insert(app.to_owned(), cancel.clone());
-        Some(cancel)
-    }
-
     pub fn push_state(&self, app: &str) -> Option<crate::autopush::PushState> {
         self.pushes
             .lock()
@@ -125,29 +118,6 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(state.app.clone(), state);
-    }
-
-    pub fn end_sync(&self, app: &str) {
-        self.syncs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(app);
-    }
-
-    /// Cancels the running sync of `app`; false when none runs.
-    pub fn cancel_sync(&self, app: &str) -> bool {
-        match self
-            .syncs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(app)
-        {
-            Some(c) => {
-                c.cancel();
-                true
-            }
-            None => false,
-        }
     }
 
     pub fn data_dir(&self) -> Option<&PathBuf> {

@@ -57,7 +57,7 @@ pub async fn watch_pending_logins(
             }
             waiting = now;
             if let Err(e) = app.emit(PENDING_CHANGED, ()) {
-                eprintln!("lanyard: cannot tell the window about a login request: {e}");
+                tracing::warn!("cannot tell the window about a login request: {e}");
             }
         }
     });

@@ -252,7 +252,7 @@ pub async fn watch_directory(app: AppHandle, state: State<'_, AppState>) -> Resu
                     if mark != last {
                         last = mark;
                         if let Err(e) = app.emit(DIRECTORY_CHANGED, mark_for_ipc(mark)) {
-                            eprintln!("lanyard: cannot tell the window the directory changed: {e}");
+                            tracing::warn!("cannot tell the window the directory changed: {e}");
                         }
                     }
                 }

@@ -158,7 +158,7 @@ pub async fn sync_run(
     on_progress: Channel<Progress>,
 ) -> Result<SyncReport, ApiError> {
     let core = state.core()?.clone();
-    let Some(cancel) = state.try_start_sync(&app) else {
+    let Some(cancel) = state.syncs.try_start(&app) else {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("A sync of {app} is already running (an automatic push, say): wait for it to finish, then try again."),
@@ -172,14 +172,14 @@ pub async fn sync_run(
         ..Default::default()
     };
     let result = core.sync(&app, opts, Some(progress), cancel).await;
-    state.end_sync(&app);
+    state.syncs.end(&app);
     result
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn sync_cancel(state: State<'_, AppState>, app: String) -> bool {
-    state.cancel_sync(&app)
+    state.syncs.cancel(&app)
 }
 
 /// "Provision now" in a user's drawer: this user alone, with its groups.

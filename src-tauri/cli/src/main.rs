@@ -103,6 +103,15 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Show or change the installation's settings; the event log's retention is applied at once
+    /// (the app also applies it on every start).
+    Settings {
+        /// Keep events this many days (1 to 3650; default 90).
+        #[arg(long, value_name = "DAYS")]
+        events_retention_days: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where Lanyard keeps its state and whether the OS keyring answers.
     Info {
         /// Print JSON instead of text.
@@ -161,6 +170,10 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             directory::federation_csv(&core, &app, out.as_deref()).await
         }
         Command::Info { json } => info(&core, json).await,
+        Command::Settings {
+            events_retention_days,
+            json,
+        } => settings(&core, events_retention_days, json).await,
         Command::Events {
             limit,
             app,
@@ -180,6 +193,24 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     };
     core.close().await;
     result
+}
+
+async fn settings(core: &Core, retention: Option<u32>, json: bool) -> Result<(), ApiError> {
+    let mut s = core.settings().await?;
+    let mut removed = None;
+    if let Some(days) = retention {
+        s.events_retention_days = days;
+        s = core.set_settings(s).await?;
+        removed = Some(core.apply_event_retention().await?);
+    }
+    if json {
+        return output::print_json(&s);
+    }
+    println!("events kept {} days", s.events_retention_days);
+    if let Some(n) = removed {
+        println!("{n} older event(s) removed");
+    }
+    Ok(())
 }
 
 async fn info(core: &Core, json: bool) -> Result<(), ApiError> {

@@ -269,3 +269,22 @@ fn setup_status_lists_every_step_and_refuses_marking_a_derived_one_done() {
         "the mark is kept in the data folder"
     );
 }
+
+#[test]
+fn settings_show_the_retention_and_refuse_an_impossible_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lanyard(dir.path(), &["settings", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["events_retention_days"], 90, "the default");
+    let out = lanyard(dir.path(), &["settings", "--events-retention-days", "0"]);
+    assert_eq!(out.status.code(), Some(2), "bad input exits 2");
+    assert!(stderr(&out).contains("1 to 3650"), "{}", stderr(&out));
+    let out = lanyard(
+        dir.path(),
+        &["settings", "--events-retention-days", "30", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["events_retention_days"], 30);
+    let out = lanyard(dir.path(), &["settings", "--json"]);
+    assert_eq!(json(&out)["events_retention_days"], 30, "kept");
+}

@@ -2,7 +2,9 @@
 //! server, so Lanyard's client is checked against someone else's reading of RFC 7643/7644, not
 //! only against the practice org. `lanyard scim connect --base-url --token-env`, then syncs that
 //! create users and groups, update, suspend and deprovision users, patch a group's members and
-//! delete an unbound group; the remote state is read back with GETs after each.
+//! delete an unbound group; the remote state is read back with GETs after each. Then the manual
+//! import: users made in the server first are listed (startIndex paging), imported with a group,
+//! and the next sync creates and changes none of them.
 //!
 //! Run by `.ci/test-all` as `tests/conformance/scim2-server.sh -- cargo test … --test
 //! scim2_server -- --include-ignored` inside `.ci/with-keyring` (the CLI keeps the bearer token
@@ -309,5 +311,200 @@ async fn scim2_server_users_and_groups_through_the_cli() {
     let third = sync(d);
     assert_eq!(count(&third, "planned"), 0, "{third}");
     assert_eq!(count(&third, "requests"), 0, "{third}");
+    println!("scim2-server interop: ok");
+}
+
+/// Users made in the target before Lanyard (this run's domain only).
+const REMOTE: usize = 230;
+/// The last ones are inactive in the target.
+const INACTIVE: usize = 5;
+
+#[tokio::test]
+#[ignore = "needs a Secret Service and a scim2-server: .ci/test-all runs it inside .ci/with-keyring under tests/conformance/scim2-server.sh"]
+async fn scim2_server_import_of_existing_users_through_the_cli() {
+    let (Ok(base), Ok(token)) = (
+        std::env::var("LANYARD_SCIM2_SERVER_URL"),
+        std::env::var(TOKEN_VAR),
+    ) else {
+        eprintln!("no LANYARD_SCIM2_SERVER_URL: run it under tests/conformance/scim2-server.sh -- …; nothing was checked");
+        return;
+    };
+    let target = Target {
+        http: reqwest::Client::new(),
+        base: base.trim_end_matches('/').to_owned(),
+        token,
+    };
+    let run_id = format!(
+        "{}{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_micros()
+    );
+    let domain = format!("@s2i-{run_id}.example");
+    let email = |i: usize| format!("remote{i:03}{domain}");
+    // More than one page (200): the listing pages with startIndex, as scim2-server promises no
+    // order for `id gt`.
+    for i in 0..REMOTE {
+        let body = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": email(i),
+            "name": {"givenName": format!("Remote{i}"), "familyName": format!("Person{i}")},
+            "emails": [{"value": email(i), "type": "work", "primary": true}],
+            "title": "Remote title",
+            "active": i < REMOTE - INACTIVE,
+        });
+        let res = target
+            .http
+            .post(format!("{}/Users", target.base))
+            .bearer_auth(&target.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    run(d, &["app", "create", "s2i"]);
+    // One of them is already in the directory, not linked: Matches.
+    run(
+        d,
+        &[
+            "user",
+            "add",
+            &email(0),
+            "--first",
+            "Local",
+            "--last",
+            "Person0",
+        ],
+    );
+    let args = [
+        "scim",
+        "connect",
+        "s2i",
+        "--base-url",
+        &target.base,
+        "--token-env",
+        TOKEN_VAR,
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(args)
+        .env(TOKEN_VAR, &target.token)
+        .output()
+        .unwrap();
+    ok(&args, out);
+
+    let list = |d: &Path| -> HashMap<String, Value> {
+        let out = run(d, &["import", "s2i", "--list", "--json"]);
+        let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+        rows.into_iter()
+            .filter(|r| {
+                r["username"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .ends_with(&domain)
+            })
+            .map(|r| (r["username"].as_str().unwrap().to_owned(), r))
+            .collect()
+    };
+    let rows = list(d);
+    assert_eq!(
+        rows.len(),
+        REMOTE,
+        "every remote user listed once, across pages"
+    );
+    assert_eq!(rows[&email(0)]["status"], "matches", "{}", rows[&email(0)]);
+    for i in 1..REMOTE {
+        let r = &rows[&email(i)];
+        assert_eq!(r["status"], "new", "{r}");
+        assert_eq!(r["active"], i < REMOTE - INACTIVE, "{r}");
+        assert_eq!(r["name"], format!("Remote{i} Person{i}"), "{r}");
+        assert!(
+            r["remote_id"].as_str().is_some_and(|s| !s.is_empty()),
+            "{r}"
+        );
+    }
+
+    // Import them all by name (the server may hold other runs' users), leaving the inactive out.
+    let group = format!("Imported {run_id}");
+    let names: Vec<String> = (0..REMOTE).map(email).collect();
+    let mut args: Vec<&str> = vec![
+        "import",
+        "s2i",
+        "--skip-inactive",
+        "--group",
+        &group,
+        "--json",
+        "--user",
+    ];
+    args.extend(names.iter().map(String::as_str));
+    let result: Value = serde_json::from_str(&run(d, &args)).unwrap();
+    assert_eq!(
+        result["created"],
+        (REMOTE - 1 - INACTIVE) as u64,
+        "{result}"
+    );
+    assert_eq!(
+        result["linked"], 1,
+        "the Matches user is linked, not duplicated: {result}"
+    );
+    assert_eq!(result["updated"], 0, "{result}");
+    assert_eq!(result["skipped_inactive"], INACTIVE as u64, "{result}");
+    assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+    assert_eq!(
+        result["group_members_added"],
+        (REMOTE - INACTIVE) as u64,
+        "{result}"
+    );
+
+    let local: Value =
+        serde_json::from_str(&run(d, &["user", "show", &email(0), "--json"])).unwrap();
+    assert_eq!(
+        local["firstname"], "Local",
+        "a Matches row keeps the directory's values: {local}"
+    );
+    let imported: Value =
+        serde_json::from_str(&run(d, &["user", "show", &email(7), "--json"])).unwrap();
+    assert_eq!(
+        imported["firstname"], "Remote7",
+        "the mapping read backwards: {imported}"
+    );
+    assert_eq!(imported["lastname"], "Person7", "{imported}");
+    assert_eq!(imported["job_title"], "Remote title", "{imported}");
+    let members: Vec<Value> =
+        serde_json::from_str(&run(d, &["user", "list", "--group", &group, "--json"])).unwrap();
+    assert_eq!(
+        members.len(),
+        REMOTE - INACTIVE,
+        "every imported user is in the group"
+    );
+
+    let rows = list(d);
+    let imported_rows = rows.values().filter(|r| r["status"] == "imported").count();
+    assert_eq!(
+        imported_rows,
+        REMOTE - INACTIVE,
+        "the imported users are linked"
+    );
+
+    // The next sync creates nobody and changes none of the imported users; only the Matches
+    // user gets the directory's values (it kept them), and the new group is created.
+    let first = run(d, &["sync", "s2i", "--json"]);
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(count(&first, "created"), 0, "{first}");
+    assert_eq!(count(&first, "updated"), 1, "{first}");
+    assert_eq!(count(&first, "deactivated"), 0, "{first}");
+    assert_eq!(count(&first, "failed"), 0, "{first}");
+    let users = target.users(&domain).await;
+    assert_eq!(users.len(), REMOTE, "no user was duplicated in the target");
+    assert_eq!(users[&email(0)]["name"]["givenName"], "Local");
+    assert_eq!(users[&email(7)]["name"]["givenName"], "Remote7");
+    let second: Value = serde_json::from_str(&run(d, &["sync", "s2i", "--json"])).unwrap();
+    assert_eq!(count(&second, "planned"), 0, "{second}");
     println!("scim2-server interop: ok");
 }

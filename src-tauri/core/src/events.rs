@@ -251,6 +251,15 @@ pub async fn record_many(pool: &SqlitePool, at: DateTime<Utc>, events: &[NewEven
     }
 }
 
+/// Deletes the events recorded before `cutoff` (the retention); answers how many.
+pub async fn delete_before(pool: &SqlitePool, cutoff: DateTime<Utc>) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM events WHERE at < ?")
+        .bind(cutoff)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
 /// Inserts events on a connection (inside the caller's transaction).
 pub async fn insert(
     conn: &mut sqlx::SqliteConnection,

@@ -15,6 +15,7 @@ pub mod paths;
 pub mod provisioning;
 pub mod saml;
 pub mod secrets;
+pub mod settings;
 pub mod setup;
 pub mod store;
 

@@ -194,3 +194,74 @@ async fn users_imported_without_a_group_are_not_deactivated_by_the_next_sync() {
         assert_eq!(remote["active"], true, "{n} stays active in the target");
     }
 }
+
+#[tokio::test]
+async fn a_cancelled_import_writes_nothing() {
+    let rig = common::rig_with(
+        lanyard_sim::SimConfig {
+            users: 60,
+            ..Default::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await;
+    common::connect_practice(&rig).await;
+    let before = rig.core.list_users(None).await.unwrap().len();
+    // Cancelled once the listing has reported its first page: the rows are read (one page of
+    // 60) and planned, then the check before the commit rolls the transaction back.
+    let cancel = Cancel::default();
+    let reached = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let progress = {
+        let (cancel, reached) = (cancel.clone(), reached.clone());
+        Arc::new(move |p: lanyard_core::provisioning::run::Progress| {
+            if p.done > 0 {
+                reached.store(true, std::sync::atomic::Ordering::Relaxed);
+                cancel.cancel();
+            }
+        })
+    };
+    let err = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                group: Some("Imported".into()),
+                ..Default::default()
+            },
+            Some(progress),
+            cancel,
+        )
+        .await
+        .expect_err("a cancelled import is refused");
+    assert!(
+        reached.load(std::sync::atomic::Ordering::Relaxed),
+        "the listing ran before the cancel"
+    );
+    assert!(err.message.contains("nothing was written"), "{err:?}");
+    assert_eq!(
+        rig.core.list_users(None).await.unwrap().len(),
+        before,
+        "no user was created"
+    );
+    assert!(
+        !rig.core
+            .list_groups()
+            .await
+            .unwrap()
+            .iter()
+            .any(|g| g.name == "Imported"),
+        "nor the group"
+    );
+    // Started again, it imports everything.
+    let r = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest::default(),
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.created, 60);
+}

@@ -12,8 +12,8 @@
 // hold the database (after a reboot, or a big build), that keystroke takes a few hundred ms.
 // Not a test: it prints figures. Goals (issue 5): first render < 500 ms, keystroke < 100 ms,
 // whole app < 400 MB.
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { appMemory } from "./app-memory.js";
 import { startDriver } from "./driver.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
@@ -25,60 +25,13 @@ if (!APP || !existsSync(APP) || !DATA) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Pids whose executable is the app binary, with all their descendants. */
-function appTree() {
-  const target = resolve(APP);
-  const parent = new Map();
-  const roots = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parent.set(Number(d), ppid);
-      if (readlinkSync(`/proc/${d}/exe`) === target) roots.push(Number(d));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  const tree = new Set(roots);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, ppid] of parent) if (!tree.has(pid) && tree.has(ppid)) (tree.add(pid), (grew = true));
-  }
-  return [...tree];
-}
-
-function memory() {
-  let pss = 0;
-  let rss = 0;
-  const byName = new Map();
-  const pids = appTree();
-  for (const pid of pids) {
-    try {
-      const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-      const p = Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
-      pss += p;
-      rss += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
-      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-      byName.set(name, (byName.get(name) ?? 0) + p);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const parts = [...byName].map(([n, kib]) => `${n} ${(kib / 1024).toFixed(0)}`).join(", ");
-  const mb = (kib) => ((kib * 1024) / 1e6).toFixed(0);
-  return `${(pss / 1024).toFixed(0)} MiB PSS (${mb(pss)} MB), ${(rss / 1024).toFixed(0)} MiB RSS (${pids.length} processes; PSS MiB by process: ${parts})`;
-}
-
 const driver = await startDriver({ env: { LANYARD_DATA_DIR: DATA } });
 const browser = await driver.session(APP);
 const byTestId = (id) => browser.$(`[data-testid="${id}"]`);
 try {
   await (await byTestId("nav-directory")).waitForDisplayed({ timeout: 20000 });
   await sleep(3000);
-  console.log(`app idle before opening the Directory: ${memory()}`);
+  console.log(`app idle before opening the Directory: ${appMemory(APP)}`);
 
   const t0 = Date.now();
   await (await byTestId("nav-directory")).click();
@@ -88,7 +41,7 @@ try {
   const first = await browser.execute(() => performance.getEntriesByName("table:first-render", "measure").map((m) => m.duration));
   console.log(`table:first-render (first page in the table hook → painted): ${first.map((d) => `${d.toFixed(1)} ms`).join(", ")}`);
   await sleep(5000);
-  console.log(`memory 5 s after opening the Directory: ${memory()}`);
+  console.log(`memory 5 s after opening the Directory: ${appMemory(APP)}`);
 
   await browser.execute(() => performance.clearMeasures());
   const search = await byTestId("user-search");
@@ -161,7 +114,7 @@ try {
     await sleep(500);
   }
   await sleep(3000);
-  console.log(`memory after searching and scrolling deep: ${memory()}`);
+  console.log(`memory after searching and scrolling deep: ${appMemory(APP)}`);
 } finally {
   await browser.deleteSession();
   await driver.stop();

@@ -3,13 +3,14 @@
 // in the Directory and see the automatic push deactivate it, and find the events.
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDriver, screenshot } from "./driver.js";
 import { consent, practiceToken, practiceUsers } from "./practice-oauth.js";
+import { startSim } from "./practice-sim.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
 const CLI = process.env.LANYARD_CLI_BINARY;
@@ -20,20 +21,6 @@ const PEOPLE = ["ann.prov@acme.example", "bob.prov@acme.example", "cid.prov@acme
 let driver;
 let sim;
 let simUrl;
-
-async function startSim() {
-  const child = spawn(CLI, ["sim", "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/base URL\s+(http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`lanyard sim serve exited with ${code}`)));
-  });
-  return { child, url };
-}
 
 const cli = (...args) =>
   execFileSync(CLI, args, { env: { ...process.env, LANYARD_DATA_DIR: dataDir, LANYARD_PRACTICE_URL: simUrl }, stdio: ["ignore", "pipe", "pipe"] });
@@ -52,7 +39,7 @@ before(async () => {
   assert.ok(APP && existsSync(APP), "LANYARD_APP_BINARY must point at the built app");
   assert.ok(CLI && existsSync(CLI), "LANYARD_CLI_BINARY must point at the built lanyard CLI");
   mkdirSync(artifacts, { recursive: true });
-  ({ child: sim, url: simUrl } = await startSim());
+  ({ child: sim, url: simUrl } = await startSim(CLI));
   // The directory, set up with the CLI (the same core): three people in a group bound to the app, named like a public group the practice org has (Salesforce cannot create groups).
   cli("app", "create", "practice", "--practice", "--label", "Practice");
   for (const email of PEOPLE) cli("user", "add", email, "--first", email.split(".")[0], "--last", "Prov");

@@ -2,12 +2,12 @@
 // (private key in the real OS keyring), and the values to give Salesforce shown with copy buttons.
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDriver, screenshot } from "./driver.js";
+import { startSim } from "./practice-sim.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
 const CLI = process.env.LANYARD_CLI_BINARY;
@@ -17,24 +17,10 @@ let driver;
 let sim;
 let simUrl;
 
-async function startSim() {
-  const child = spawn(CLI, ["sim", "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/base URL\s+(http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`lanyard sim serve exited with ${code}`)));
-  });
-  return { child, url };
-}
-
 before(async () => {
   assert.ok(APP && existsSync(APP), "LANYARD_APP_BINARY must point at the built app");
   assert.ok(CLI && existsSync(CLI), "LANYARD_CLI_BINARY must point at the built lanyard CLI");
-  ({ child: sim, url: simUrl } = await startSim());
+  ({ child: sim, url: simUrl } = await startSim(CLI));
   driver = await startDriver({
     env: { LANYARD_DATA_DIR: dataDir, LANYARD_PRACTICE_URL: simUrl, LANYARD_IDP_URL: "http://127.0.0.1:0" },
   });

@@ -162,7 +162,7 @@ it("shows a Matches row's differences and imports it with Salesforce's values; a
   assert.match(await page.getByTestId("import-summary").innerText(), /7 imported · 6 created, 1 updated, 0 linked, 1 refused/);
   const sent = await imports();
   assert.equal(sent.length, 8, "one import per row");
-  assert.deepEqual(sent[6], { usernames: ["user0007@acme.com"], skip_inactive: false, take_values: ["user0007@acme.com"], group: null });
+  assert.deepEqual(sent[6], { usernames: ["user0007@acme.com"], skip_inactive: false, take_values: ["user0007@acme.com"], group: null, notify: false }, "a row-by-row import raises no desktop notification");
   await page.getByTestId("toast-import").waitFor();
 });
 
@@ -221,12 +221,33 @@ it("imports 100 or more in the background with progress while the admin works el
   const sent = await imports();
   assert.equal(sent.length, 1, "one import for the whole selection");
   assert.equal(sent[0].usernames.length, 356);
+  assert.equal(sent[0].notify, true, "a background import asks the shell for a desktop notification");
   // Back on the page: the result, and the refused row.
   await page.getByTestId("import-activity-open-acme").count();
   await page.goto(`${server.url}#/applications/acme/import`);
   await page.getByTestId("import-job").waitFor();
   assert.match(await page.getByTestId("import-errors").innerText(), /user0020@acme\.com/);
   assert.match(await page.getByTestId("import-summary").innerText(), /355 imported/);
+});
+
+it("cancels a background import: nothing is written, and the page says so", async () => {
+  await openImport({ importSteps: 20, importStepMs: 300 });
+  await waitAllRead();
+  const before = await page.evaluate(() => window.__LANYARD_DIR__.users.length);
+  await page.getByTestId("import-show").selectOption("new");
+  await waitText("import-shown", /^356 shown/);
+  await page.getByTestId("import-table-select-all").check();
+  await waitText("import-selected", /^356 selected$/);
+  await page.getByTestId("import-start").click();
+  await page.waitForFunction(() => /\d+ \/ \d+ ·/.test(document.querySelector('[data-testid="import-progress-text"]')?.textContent ?? ""));
+  await page.getByTestId("import-cancel").click();
+  const toast = page.getByTestId("toast-import-cancelled");
+  await toast.waitFor({ timeout: 10_000 });
+  assert.match(await toast.innerText(), /cancelled: nothing was written/);
+  await page.waitForFunction(() => document.querySelector('[data-testid="import-job"]')?.dataset.state === "cancelled");
+  assert.match(await page.getByTestId("import-job").innerText(), /The import was cancelled/);
+  const after = await page.evaluate(() => window.__LANYARD_DIR__.users.length);
+  assert.equal(after, before, "no directory user was added");
 });
 
 it("says when the list cannot be read, and tries again", async () => {

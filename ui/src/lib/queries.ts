@@ -8,6 +8,7 @@ export const keys = {
   apps: ["apps"] as const,
   storage: ["storage"] as const,
   keyring: ["keyring"] as const,
+  settings: ["settings"] as const,
   /** Everything that depends on the directory: its users, groups and who is authorized. */
   directory: ["directory"] as const,
   authorizedUsers: (app: string) => ["directory", "authorized", app] as const,

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { messageOf, unwrap } from "../lib/ipc";
 import { keys } from "../lib/queries";
+import { RetentionCard } from "../components/settings/RetentionCard";
 
 export function SettingsPage() {
   const storage = useQuery({ queryKey: keys.storage, queryFn: () => unwrap(commands.storageInfo()) });
@@ -28,6 +29,7 @@ export function SettingsPage() {
           </dl>
         )}
       </div>
+      <RetentionCard />
       <div className="card">
         <h2>OS keyring</h2>
         {keyring.isPending && <p className="muted">Checking the keyring…</p>}

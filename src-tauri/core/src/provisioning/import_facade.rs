@@ -16,6 +16,14 @@ fn api(e: ProvisioningError) -> ApiError {
     e.to_api()
 }
 
+/// A cancelled import wrote nothing (it is one transaction, committed only at the end).
+fn cancelled() -> ApiError {
+    ApiError::new(
+        crate::ErrorCode::Conflict,
+        "The import was cancelled: nothing was written to the directory. Start it again when you are ready.",
+    )
+}
+
 /// Usernames up to this many are looked up one by one; more, and the target is listed.
 const LOOKUP_AT_MOST: usize = 25;
 
@@ -99,6 +107,9 @@ impl Core {
         match &req.usernames {
             Some(names) if names.len() <= LOOKUP_AT_MOST => {
                 for n in names {
+                    if cancel.is_cancelled() {
+                        return Err(cancelled());
+                    }
                     match remote::user_by_name(&client, n)
                         .await
                         .map_err(|e| api(e.into()))?
@@ -116,10 +127,7 @@ impl Core {
                 let mut cursor = Some(Cursor::first(caps));
                 while let Some(cur) = cursor {
                     if cancel.is_cancelled() {
-                        return Err(ApiError::new(
-                            crate::ErrorCode::Conflict,
-                            "The import was cancelled before anything was written.",
-                        ));
+                        return Err(cancelled());
                     }
                     let (list, next) = remote::users_page(&client, caps, &cur)
                         .await
@@ -156,6 +164,11 @@ impl Core {
         let mut result = import::import(&mut tx, &app.id, &app.name, &chosen, &req, self.now())
             .await
             .map_err(api)?;
+        if cancel.is_cancelled() {
+            // Not committed: dropping the transaction rolls every row back.
+            tx.rollback().await.map_err(|e| api(e.into()))?;
+            return Err(cancelled());
+        }
         tx.commit().await.map_err(|e| api(e.into()))?;
         report(chosen.len(), chosen.len());
         result.not_found = not_found;

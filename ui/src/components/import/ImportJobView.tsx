@@ -6,7 +6,7 @@ import { progressText } from "../../lib/planCounts";
 import { GroupPicker } from "./GroupPicker";
 import { OUTCOME_TONE } from "./importColumns";
 import { goodCount, key, outcomeLabel, outcomeToken, resultText } from "./importLogic";
-import { dismissJob, startImport, stopJob, type Job } from "./importStore";
+import { cancelJob, dismissJob, startImport, stopJob, type Job } from "./importStore";
 
 export function ImportJobView({ job, targetName }: { job: Job; targetName: string }) {
   const running = job.state === "running";
@@ -15,18 +15,27 @@ export function ImportJobView({ job, targetName }: { job: Job; targetName: strin
   return (
     <section className="card import-job" aria-label="Import" data-testid="import-job" data-state={job.state} data-mode={job.mode}>
       <h3>
-        {running ? `Importing ${count} user(s)…` : job.state === "failed" ? "The import stopped" : "Import finished"}
+        {running
+          ? `Importing ${count} user(s)…`
+          : job.state === "cancelled"
+            ? "The import was cancelled"
+            : job.state === "failed"
+              ? "The import stopped"
+              : "Import finished"}
       </h3>
       {running && job.mode === "background" && (
         <>
           <div className="sync-progress" role="status" aria-live="polite" data-testid="import-progress">
             <progress max={Math.max(job.progress?.total ?? 0, 1)} value={job.progress?.done ?? undefined} aria-label="Import progress" />
             <span data-testid="import-progress-text">{job.progress ? progressText(job.progress) : `Reading the users from ${targetName}…`}</span>
+            <button type="button" onClick={() => cancelJob(job.app)} disabled={job.stopping} data-testid="import-cancel">
+              {job.stopping ? "Cancelling…" : "Cancel"}
+            </button>
           </div>
           <p className="muted" data-testid="import-background-note">
-            It runs in the background: you can keep working anywhere in Lanyard, and a notice tells you when it ends. It cannot
-            be cancelled: Lanyard reads the chosen users from {targetName} first, then writes them all in one transaction at
-            the end, so the import lands whole or not at all.
+            It runs in the background: you can keep working anywhere in Lanyard, and a desktop notification tells you when it
+            ends. Lanyard reads the chosen users from {targetName} first, then writes them all in one transaction at the end,
+            so the import lands whole or not at all: Cancel leaves the directory as it was.
           </p>
         </>
       )}

@@ -1,6 +1,7 @@
 // The manual imports, kept at the window's level (not in the page) so an import goes on while
 // the admin works elsewhere: one job per application, its progress, its per-row outcomes and its
-// result. A job ends with a toast; the page shows the details when the admin comes back.
+// result. A job ends with a toast (and, in the background, a desktop notification raised by the
+// shell); the page shows the details when the admin comes back.
 import { Channel } from "@tauri-apps/api/core";
 import { useSyncExternalStore } from "react";
 import { commands, type ImportResult, type Progress } from "../../bindings";
@@ -23,8 +24,8 @@ export type Job = {
   /** rows: one import per row, each outcome shown as it lands; background: one import with a progress bar. */
   mode: "rows" | "background";
   options: JobOptions;
-  state: "running" | "done" | "failed";
-  /** Rows mode: the admin asked to stop after the current row. */
+  state: "running" | "done" | "failed" | "cancelled";
+  /** Rows mode: stop after the current row; background: Cancel was asked (nothing is written). */
   stopping: boolean;
   progress: Progress | null;
   /** By lower-cased username. */
@@ -76,6 +77,14 @@ export function stopJob(app: string) {
   set(app, (j) => (j.mode === "rows" && j.state === "running" ? { ...j, stopping: true } : j));
 }
 
+/** Background mode: cancels the import; it is one transaction, so nothing of it is written. */
+export function cancelJob(app: string) {
+  const job = jobs[app];
+  if (!job || job.mode !== "background" || job.state !== "running" || job.stopping) return;
+  set(app, (j) => ({ ...j, stopping: true }));
+  void commands.importCancel(app);
+}
+
 type Start = { app: string; appLabel: string; usernames: string[]; all: boolean; options: JobOptions };
 
 /** Starts an import (refused while one runs for the app); returns false when one already runs. */
@@ -111,6 +120,7 @@ async function runRows(job: Job) {
             take_values: options.take_values.filter((t) => key(t) === k),
             group: options.group,
           },
+          false,
           new Channel<Progress>(),
         ),
       );
@@ -131,7 +141,7 @@ async function runBackground(job: Job) {
   const channel = new Channel<Progress>();
   channel.onmessage = (p) => set(app, (j) => ({ ...j, progress: p }));
   try {
-    const r = await unwrap(commands.importUsers(app, { usernames: job.all ? null : job.usernames, ...options }, channel));
+    const r = await unwrap(commands.importUsers(app, { usernames: job.all ? null : job.usernames, ...options }, true, channel));
     set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, ...outcomesOfMany(j.usernames, r) } }));
     finish(app, r, null);
   } catch (e) {
@@ -142,11 +152,15 @@ async function runBackground(job: Job) {
 function finish(app: string, result: ImportResult | null, error: string | null) {
   const job = jobs[app];
   if (!job) return;
-  set(app, (j) => ({ ...j, state: error ? "failed" : "done", result: result ?? j.result, error, finishedAt: Date.now() }));
+  const cancelled = error !== null && job.mode === "background" && job.stopping;
+  const state = cancelled ? "cancelled" : error ? "failed" : "done";
+  set(app, (j) => ({ ...j, state, result: result ?? j.result, error, finishedAt: Date.now() }));
   void queryClient.invalidateQueries({ queryKey: keys.directory });
   void queryClient.invalidateQueries({ queryKey: keys.scim });
   void queryClient.invalidateQueries({ queryKey: keys.events });
-  if (error) {
+  if (cancelled) {
+    notify.info(`The import into ${job.appLabel} was cancelled: nothing was written.`, "toast-import-cancelled");
+  } else if (error) {
     notify.error(`The import into ${job.appLabel} stopped: ${error}`, "toast-import-error");
   } else if (result) {
     const stopped = job.mode === "rows" && jobs[app]?.stopping ? " (stopped)" : "";

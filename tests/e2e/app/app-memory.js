@@ -1,0 +1,59 @@
+// Memory of the real app and its WebKit children, for the benchmarks: PSS and RSS summed from
+// /proc/*/smaps_rollup over every process whose executable is the app binary and their
+// descendants, with each process's share.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** Pids whose executable is the app binary, with all their descendants. */
+function appTree(app) {
+  const target = resolve(app);
+  const parent = new Map();
+  const roots = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(d), ppid);
+      if (readlinkSync(`/proc/${d}/exe`) === target) roots.push(Number(d));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  const tree = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (!tree.has(pid) && tree.has(ppid)) (tree.add(pid), (grew = true));
+  }
+  return [...tree];
+}
+
+/** PSS and RSS (KiB) summed over the app's processes, and PSS by process name. */
+export function appMemoryKiB(app) {
+  let pss = 0;
+  let rss = 0;
+  const byName = new Map();
+  const pids = appTree(app);
+  for (const pid of pids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      const p = Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      pss += p;
+      rss += Number(/^Rss:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      byName.set(name, (byName.get(name) ?? 0) + p);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { pss, rss, processes: pids.length, byName };
+}
+
+/** The same, as a line to print. */
+export function appMemory(app) {
+  const { pss, rss, processes, byName } = appMemoryKiB(app);
+  const parts = [...byName].map(([n, kib]) => `${n} ${(kib / 1024).toFixed(0)}`).join(", ");
+  const mb = (kib) => ((kib * 1024) / 1e6).toFixed(0);
+  return `${(pss / 1024).toFixed(0)} MiB PSS (${mb(pss)} MB), ${(rss / 1024).toFixed(0)} MiB RSS (${processes} processes; PSS MiB by process: ${parts})`;
+}
