@@ -3,8 +3,11 @@
 
 mod autopush;
 mod commands;
+mod notifications;
 mod rendering;
+mod running;
 mod state;
+mod window_memory;
 
 use lanyard_core::clock::SystemClock;
 use lanyard_core::secrets::KeyringStore;
@@ -41,7 +44,8 @@ pub fn run() {
         Arc::new(SystemClock),
     ));
     if let Err(e) = &opened.core {
-        // The window still opens and shows this; the terminal gets it too.
+        // The window still opens and shows this; the terminal and the log get it too.
+        tracing::error!("{}", e.message);
         eprintln!("lanyard: {}", e.message);
     }
     let builder = commands::bindings_builder();
@@ -52,29 +56,37 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::new(opened, started))
         .on_window_event(|window, event| {
+            use tauri::Manager;
+            let Some(state) = window.try_state::<state::AppState>() else {
+                return;
+            };
             // The only way a path from outside reaches a command: a drop the shell itself saw.
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                use tauri::Manager;
-                if let Some(state) = window.try_state::<state::AppState>() {
-                    state.allow_files(paths.iter().cloned());
-                }
+                state.allow_files(paths.iter().cloned());
             }
+            state.window.on_event(window, event);
         })
         .setup(move |app| {
             use tauri::Manager;
             for window in app.webview_windows().values() {
                 rendering::apply(window);
+                app.state::<state::AppState>().window.restore(window);
             }
             if let Some(core) = core_for_idp.clone() {
                 // The first search would otherwise read the directory from disk; after the
-                // first paint, so the window does not wait for it.
+                // first paint, so the window does not wait for it. The event log's retention
+                // is applied first (it may make the log much smaller).
                 tauri::async_runtime::spawn(async move {
+                    if let Err(e) = core.apply_event_retention().await {
+                        tracing::warn!("the event retention was not applied: {}", e.message);
+                    }
                     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
                     if let Err(e) = core.warm_directory().await {
-                        eprintln!("lanyard: reading the directory ahead failed: {}", e.message);
+                        tracing::warn!("reading the directory ahead failed: {}", e.message);
                     }
                 });
             }
+            notifications::init(app.handle());
             if let Some(core) = core_for_idp.clone() {
                 autopush::start(app.handle().clone(), core);
             }
@@ -84,6 +96,7 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
+        tracing::error!("the window could not start: {e}");
         eprintln!("lanyard: the window could not start: {e}");
         std::process::exit(1);
     }
@@ -116,7 +129,7 @@ fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>
             }
         };
         if let Err(e) = &result {
-            eprintln!("lanyard: the IdP endpoint is not running: {e}");
+            tracing::warn!("the IdP endpoint is not running: {e}");
         }
         state.set_idp(result);
     });

@@ -2,6 +2,7 @@
 //! marks on the steps only the admin can confirm.
 
 use crate::state::AppState;
+use lanyard_core::setup::practice::PracticeSsoFilled;
 use lanyard_core::setup::{Mark, SetupStatus, StepId};
 use lanyard_core::ApiError;
 use tauri::State;
@@ -24,4 +25,16 @@ pub async fn setup_mark(
     mark: Mark,
 ) -> Result<SetupStatus, ApiError> {
     state.core()?.setup_mark(&app, step, mark).await
+}
+
+/// The practice org only: fills its Single Sign-On Settings with this application's values
+/// (issuer, the IdP URL this window's IdP answers at, the active certificate) in one click.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_fill_practice_sso(
+    state: State<'_, AppState>,
+    app: String,
+) -> Result<PracticeSsoFilled, ApiError> {
+    let sso_url = state.idp_sso_url(&app);
+    state.core()?.fill_practice_sso(&app, &sso_url).await
 }

@@ -1,5 +1,6 @@
 use crate::state::AppState;
 use lanyard_core::core::{KeyringStatus, StorageInfo};
+use lanyard_core::settings::Settings;
 use lanyard_core::ApiError;
 use serde::Serialize;
 use tauri::State;
@@ -12,6 +13,8 @@ pub struct StartupStatus {
     pub data_dir: Option<String>,
     /// Where the practice org (the local Salesforce simulator) runs.
     pub practice_url: String,
+    /// The application the admin had open last time (the window opens on it).
+    pub last_app: Option<String>,
 }
 
 #[tauri::command]
@@ -21,7 +24,15 @@ pub fn startup_status(state: State<'_, AppState>) -> StartupStatus {
         error: state.core().err(),
         data_dir: state.data_dir().map(|d| d.display().to_string()),
         practice_url: lanyard_core::paths::practice_url_from_env(),
+        last_app: state.window.get().last_app,
     }
+}
+
+/// Kept for the next start: the application the admin has open.
+#[tauri::command]
+#[specta::specta]
+pub fn remember_app(state: State<'_, AppState>, app: String) {
+    state.window.update(|r| r.last_app = Some(app));
 }
 
 #[tauri::command]
@@ -34,6 +45,26 @@ pub async fn storage_info(state: State<'_, AppState>) -> Result<StorageInfo, Api
 #[specta::specta]
 pub async fn keyring_status(state: State<'_, AppState>) -> Result<KeyringStatus, ApiError> {
     Ok(state.core()?.keyring_status().await)
+}
+
+/// The installation's settings (the event log's retention).
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings, ApiError> {
+    state.core()?.settings().await
+}
+
+/// Saves the settings; the retention is applied at once, as on every start.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_settings(
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings, ApiError> {
+    let core = state.core()?;
+    let saved = core.set_settings(settings).await?;
+    core.apply_event_retention().await?;
+    Ok(saved)
 }
 
 /// Called by the UI once its first screen has rendered. With LANYARD_TRACE_STARTUP=1 the time

@@ -7,11 +7,17 @@ export const commands = {
 	startupStatus: () => __TAURI_INVOKE<StartupStatus>("startup_status"),
 	storageInfo: () => typedError<StorageInfo, ApiError>(__TAURI_INVOKE("storage_info")),
 	keyringStatus: () => typedError<KeyringStatus, ApiError>(__TAURI_INVOKE("keyring_status")),
+	/**  The installation's settings (the event log's retention). */
+	getSettings: () => typedError<Settings, ApiError>(__TAURI_INVOKE("get_settings")),
+	/**  Saves the settings; the retention is applied at once, as on every start. */
+	setSettings: (settings: Settings) => typedError<Settings, ApiError>(__TAURI_INVOKE("set_settings", { settings })),
 	/**
 	 *  Called by the UI once its first screen has rendered. With LANYARD_TRACE_STARTUP=1 the time
 	 *  since process start is printed, for the start-up benchmark.
 	 */
 	markFirstPaint: () => __TAURI_INVOKE<void>("mark_first_paint"),
+	/**  Kept for the next start: the application the admin has open. */
+	rememberApp: (app: string) => __TAURI_INVOKE<void>("remember_app", { app }),
 	listApps: () => typedError<Application[], ApiError>(__TAURI_INVOKE("list_apps")),
 	createApp: (request: NewApplication) => typedError<Application, ApiError>(__TAURI_INVOKE("create_app", { request })),
 	getApp: (name: string) => typedError<Application, ApiError>(__TAURI_INVOKE("get_app", { name })),
@@ -107,9 +113,21 @@ export const commands = {
 	queryEvents: (filter: EventFilter) => typedError<Event[], ApiError>(__TAURI_INVOKE("query_events", { filter })),
 	setupStatus: (app: string) => typedError<SetupStatus, ApiError>(__TAURI_INVOKE("setup_status", { app })),
 	setupMark: (app: string, step: StepId, mark: Mark) => typedError<SetupStatus, ApiError>(__TAURI_INVOKE("setup_mark", { app, step, mark })),
+	/**
+	 *  The practice org only: fills its Single Sign-On Settings with this application's values
+	 *  (issuer, the IdP URL this window's IdP answers at, the active certificate) in one click.
+	 */
+	setupFillPracticeSso: (app: string) => typedError<PracticeSsoFilled, ApiError>(__TAURI_INVOKE("setup_fill_practice_sso", { app })),
 	/**  One page (200) of the target's users with their status; pass `next` back for the next one. */
 	importPage: (app: string, cursor: string | null) => typedError<RemotePage, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
-	importUsers: (app: string, request: ImportRequest, onProgress: Channel<Progress>) => typedError<ImportResult, ApiError>(__TAURI_INVOKE("import_users", { app, request, onProgress })),
+	/**
+	 *  Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a
+	 *  desktop notification with the counts when it ends (the window asks for it on background
+	 *  imports, which the admin may have left).
+	 */
+	importUsers: (app: string, request: ImportRequest, notify: boolean, onProgress: Channel<Progress>) => typedError<ImportResult, ApiError>(__TAURI_INVOKE("import_users", { app, request, notify, onProgress })),
+	/**  Cancels the running import of `app`; false when none runs. */
+	importCancel: (app: string) => __TAURI_INVOKE<boolean>("import_cancel", { app }),
 	/**
 	 *  Opens the native file dialog on the Rust side; the chosen file becomes readable by the
 	 *  commands that take a path. Answers the path, or None when the admin cancelled.
@@ -657,6 +675,12 @@ export type PlannedUser = {
 	replaces: string | null,
 };
 
+/**  What the practice org answered. */
+export type PracticeSsoFilled = {
+	/**  The configuration's Salesforce Login URL (the ACS the metadata will carry). */
+	login_url: string,
+};
+
 /**  Progress of a run, for a progress bar. */
 export type Progress = {
 	done: number,
@@ -747,6 +771,11 @@ export type SavedFederationFile = {
 	users: number,
 };
 
+export type Settings = {
+	/**  How many days the event log keeps an event (1 to 3650; default 90). */
+	events_retention_days: number,
+};
+
 export type SetupStatus = {
 	app: string,
 	steps: Step[],
@@ -799,6 +828,8 @@ export type StartupStatus = {
 	data_dir: string | null,
 	/**  Where the practice org (the local Salesforce simulator) runs. */
 	practice_url: string,
+	/**  The application the admin had open last time (the window opens on it). */
+	last_app: string | null,
 };
 
 export type Step = {

@@ -8,16 +8,34 @@ import { DirectoryPage } from "./pages/DirectoryPage";
 import { EventsPage } from "./pages/EventsPage";
 import { SettingsPage } from "./pages/SettingsPage";
 import { ImportPage } from "./components/import/ImportPage";
+import { parseEventSearch } from "./components/events/eventSearch";
+import { appsQuery, startupQuery } from "./lib/queries";
+import { queryClient } from "./lib/queryClient";
 
 const rootRoute = createRootRoute({ component: RootLayout });
 
+// The window opens on the application the admin had open last time, when it still exists.
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/",
-  beforeLoad: () => {
+  beforeLoad: async () => {
+    const last = await lastApplication();
+    if (last) throw redirect({ to: "/applications/$app/$tab", params: { app: last, tab: "setup" } });
     throw redirect({ to: "/applications" });
   },
 });
+
+async function lastApplication(): Promise<string | null> {
+  try {
+    const startup = await queryClient.ensureQueryData(startupQuery);
+    if (!startup.last_app || startup.error) return null;
+    const apps = await queryClient.ensureQueryData(appsQuery);
+    return apps.some((a) => a.name === startup.last_app) ? startup.last_app : null;
+  } catch {
+    // The list of applications shows the error itself.
+    return null;
+  }
+}
 
 const applicationsRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -59,7 +77,13 @@ export const importRoute = createRoute({
 });
 
 const directoryRoute = createRoute({ getParentRoute: () => rootRoute, path: "/directory", component: DirectoryPage });
-const eventsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/events", component: EventsPage });
+// The filters are part of the address (/events?app=acme&outcome=failed).
+const eventsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/events",
+  validateSearch: parseEventSearch,
+  component: EventsPage,
+});
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/settings", component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([

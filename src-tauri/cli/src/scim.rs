@@ -238,15 +238,36 @@ pub async fn sync(core: &Core, a: SyncArgs) -> Result<(), ApiError> {
     if report.summary.failed > 0
         || (!report.summary.message.is_empty() && report.held_reason.is_none())
     {
-        return Err(ApiError::new(
-            ErrorCode::Remote,
-            format!(
-                "{} operation(s) failed. {}",
-                report.summary.failed, report.summary.message
-            ),
-        ));
+        return Err(ApiError::new(ErrorCode::Remote, failure_message(&report)));
     }
     Ok(())
+}
+
+/// The error a failed sync ends with: how many failed, the first few with the target's own
+/// words, and what to do next.
+fn failure_message(r: &SyncReport) -> String {
+    const NAMED: usize = 3;
+    let mut out = format!("{} operation(s) failed", r.summary.failed);
+    let named: Vec<String> = r
+        .failures
+        .iter()
+        .take(NAMED)
+        .map(|f| format!("{} ({}): {}", f.target, f.event, f.message))
+        .collect();
+    if !named.is_empty() {
+        out.push_str(": ");
+        out.push_str(&named.join("; "));
+        if r.failures.len() > NAMED {
+            out.push_str(&format!("; and {} more", r.failures.len() - NAMED));
+        }
+    }
+    out.push('.');
+    if !r.summary.message.is_empty() {
+        out.push(' ');
+        out.push_str(&r.summary.message);
+    }
+    out.push_str(" `lanyard events --outcome failed` lists every attempt; run the sync again once it is fixed.");
+    out
 }
 
 fn print_report(r: &SyncReport, json: bool) -> Result<(), ApiError> {

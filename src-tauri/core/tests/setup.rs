@@ -89,3 +89,71 @@ async fn derived_steps_follow_the_state_and_marks_persist() {
     let undone = again.setup_status("practice").await.unwrap();
     assert_eq!(status_of(&undone, StepId::MyDomain), StepStatus::Todo);
 }
+
+#[tokio::test]
+async fn one_click_fills_the_practice_orgs_sso_settings_and_a_login_then_reaches_it() {
+    let rig = common::rig().await;
+    let sso_url = "http://127.0.0.1:8766/saml2/practice";
+    let err = rig
+        .core
+        .fill_practice_sso("practice", sso_url)
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("idp rotate"),
+        "without a signing key there is no certificate to give: {}",
+        err.message
+    );
+    rig.core
+        .set_sp_metadata("practice", &rig.metadata().await, None)
+        .await
+        .unwrap();
+    rig.core.idp_rotate("practice", false, None).await.unwrap();
+    rig.create_user("ada@practice.example.com").await;
+    // Before the fill the practice org trusts nobody: the login is refused there.
+    assert_ne!(
+        rig.login("ada@practice.example.com").await,
+        "Logged in as ada@practice.example.com"
+    );
+    let filled = rig
+        .core
+        .fill_practice_sso("practice", sso_url)
+        .await
+        .unwrap();
+    let idp_pem = rig.core.idp_certificate_pem("practice").await.unwrap();
+    {
+        let org = rig.sim.sim.org();
+        assert!(
+            filled.login_url.starts_with(rig.base())
+                && filled.login_url.contains(&format!("so={}", org.org_id)),
+            "the first configuration's Login URL: {}",
+            filled.login_url
+        );
+        assert!(org.sso.enabled);
+        assert_eq!(org.sso.idp_login_url, sso_url);
+        assert_eq!(org.sso.identity_type, "username", "SCIM path: username");
+        assert!(!org.sso.jit_enabled, "just-in-time off");
+        assert_eq!(org.sso.idp_certificate_pem.trim(), idp_pem.trim());
+    }
+    assert_eq!(
+        rig.login("ada@practice.example.com").await,
+        "Logged in as ada@practice.example.com",
+        "the filled settings trust Lanyard's signature"
+    );
+
+    // A real org cannot be filled.
+    rig.core
+        .create_app(lanyard_core::apps::NewApplication {
+            name: "prod".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let err = rig
+        .core
+        .fill_practice_sso("prod", sso_url)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, lanyard_core::ErrorCode::InvalidInput);
+    assert!(err.message.contains("copy button"), "{}", err.message);
+}

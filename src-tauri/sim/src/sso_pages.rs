@@ -7,7 +7,7 @@ use crate::org::SsoSettings;
 use crate::pages::{cert_summary, escape, page};
 use crate::saml::{config_acs_url, unknown_config, ConfigQuery};
 use crate::SharedSim;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Json, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -289,6 +289,49 @@ async fn delete(State(sim): State<SharedSim>, Form(f): Form<DeleteForm>) -> Resp
     }
 }
 
+/// What an IdP fills in the first configuration in one step (`POST /_sim/saml/sso-settings`): the
+/// same values an admin types in the form, as JSON. A web page cannot send it (a JSON body needs a
+/// CORS preflight the org never answers, and the Host guard stands before it).
+#[derive(Deserialize)]
+struct SsoFill {
+    #[serde(default)]
+    name: String,
+    issuer: String,
+    idp_login_url: String,
+    idp_certificate_pem: String,
+}
+
+#[derive(serde::Serialize)]
+struct SsoFilled {
+    /// The configuration's Salesforce Login URL (the ACS).
+    login_url: String,
+}
+
+async fn fill(State(sim): State<SharedSim>, Json(f): Json<SsoFill>) -> Response {
+    let pem = f.idp_certificate_pem.trim();
+    if openssl::x509::X509::from_pem(pem.as_bytes()).is_err() {
+        return (StatusCode::BAD_REQUEST, BAD_CERT).into_response();
+    }
+    if f.issuer.trim().is_empty() || f.idp_login_url.trim().is_empty() {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Issuer and Identity Provider Login URL are required. Nothing was saved.",
+        )
+            .into_response();
+    }
+    let mut org = sim.org();
+    let config = &mut org.sso;
+    config.name = f.name.trim().to_owned();
+    config.enabled = true;
+    config.issuer = f.issuer.trim().to_owned();
+    config.idp_login_url = f.idp_login_url.trim().to_owned();
+    config.idp_certificate_pem = pem.to_owned();
+    config.identity_type = "username".into();
+    config.jit_enabled = false;
+    let login_url = config_acs_url(&sim.base_url, &org, &org.sso);
+    Json(SsoFilled { login_url }).into_response()
+}
+
 /// The Authentication Configuration page: the login form and every enabled identity provider.
 async fn auth_config(State(sim): State<SharedSim>) -> Html<String> {
     let org = sim.org();
@@ -322,6 +365,7 @@ pub fn router() -> Router<SharedSim> {
             get(show_new).post(create),
         )
         .route("/lightning/setup/SingleSignOn/delete", post(delete))
+        .route("/_sim/saml/sso-settings", post(fill))
         .route(
             "/lightning/setup/AuthenticationConfiguration/home",
             get(auth_config),

@@ -117,6 +117,24 @@ describe("Applications page", () => {
 });
 
 describe("Startup and settings", () => {
+  it("opens on the application the admin had open last time, and remembers the one opened now", async () => {
+    const mk = (name, label) => ({
+      id: name, name, label, description: "", kind: "salesforce", environment: "production", sandbox: false, login_url: "https://login.salesforce.com",
+      created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+    });
+    await open({ apps: [mk("first", "First"), mk("second", "Second")], lastApp: "second" });
+    await page.waitForFunction(() => location.hash === "#/applications/second/setup");
+    await page.getByTestId("setup").waitFor();
+    await page.waitForFunction(() => window.__LANYARD_REMEMBERED__ === "second");
+    await page.getByTestId("app-first").click();
+    await page.waitForFunction(() => window.__LANYARD_REMEMBERED__ === "first", null, { timeout: 5000 });
+    await page.close();
+    // An application deleted since: the list, not an error.
+    await open({ apps: [mk("first", "First")], lastApp: "second" });
+    await page.waitForFunction(() => location.hash === "#/applications");
+    await page.getByTestId("app-first").waitFor();
+  });
+
   it("shows the startup error instead of the pages", async () => {
     await open({ startupError: { code: "storage", message: "The database file /x/lanyard.db is damaged." } });
     const msg = page.getByTestId("startup-error");

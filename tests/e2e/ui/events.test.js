@@ -73,6 +73,39 @@ it("lists events newest first and filters them in the core", async () => {
   assert.match(last.since, /^2026-11-2[67]T/, "since goes to the core as RFC 3339");
 });
 
+it("keeps the filters in the address: a filtered view can be linked to and survives a reload", async () => {
+  page = await openMocked(browser, `${server.url}#/events?outcome=failed&app=acme`, { apps: [PRACTICE_APP], events: [...EVENTS].reverse() }, { viewport: { width: 1280, height: 800 } });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="events-table"] [data-testid^="row-"]').length === 2);
+  assert.equal(await page.getByTestId("events-outcome").inputValue(), "failed", "the address sets the filter");
+  const sent = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "query_events").pop().args.filter);
+  assert.equal(sent.outcome, "failed");
+  assert.equal(sent.app_name, "acme");
+  await page.getByTestId("events-name").selectOption("saml.response_signed");
+  await page.waitForFunction(() => /name=saml\.response_signed/.test(location.hash));
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="events-table"] [data-testid^="row-"]').length === 1);
+  assert.equal(await page.getByTestId("events-name").inputValue(), "saml.response_signed", "kept across a reload");
+  assert.equal(await page.getByTestId("events-outcome").inputValue(), "failed");
+  // An unknown value in the address is dropped, not an error.
+  await page.goto(`${server.url}#/events?outcome=sideways`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="events-table"] [data-testid^="row-"]').length === 4);
+});
+
+it("a click on a failure notification opens the application's failed events", async () => {
+  page = await openMocked(browser, `${server.url}#/directory`, { apps: [PRACTICE_APP], events: [...EVENTS].reverse() }, { viewport: { width: 1280, height: 800 } });
+  await page.getByTestId("nav-directory").waitFor();
+  // What the shell emits when the admin clicks the notification (src-tauri/notifications.rs).
+  await page.waitForFunction(() => window.__LANYARD_LISTENERS__.some((l) => l.event === "lanyard://open"));
+  await page.evaluate(() => window.__LANYARD_EMIT__("lanyard://open", "/events?app=acme&outcome=failed"));
+  await page.waitForFunction(() => location.hash.startsWith("#/events"));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="events-table"] [data-testid^="row-"]').length === 2);
+  assert.equal(await page.getByTestId("events-outcome").inputValue(), "failed");
+  // Anything but a route of the window is ignored.
+  await page.evaluate(() => window.__LANYARD_EMIT__("lanyard://open", "https://example.com/"));
+  await page.waitForTimeout(200);
+  assert.match(await page.evaluate(() => location.hash), /^#\/events/);
+});
+
 it("shows new events while open", async () => {
   await open({ events: EVENTS.slice(1) });
   await page.getByTestId("row-3").waitFor();

@@ -10,12 +10,21 @@
   const calls = [];
   window.__LANYARD_CALLS__ = calls;
 
+  // Kept across a reload, as the core keeps them in SQLite.
+  const SETTINGS_KEY = "lanyard-mock-settings";
+  const settings = JSON.parse(sessionStorage.getItem(SETTINGS_KEY) ?? "null") ?? { events_retention_days: scenario.retentionDays ?? 90 };
   const handlers = {
     startup_status: () => ({
       error: scenario.startupError || null,
       data_dir: "/tmp/lanyard-mock",
       practice_url: "http://127.0.0.1:8765",
+      last_app: scenario.lastApp ?? null,
     }),
+    // Mirrors src-tauri/window_memory.rs: the application open last, for the next start.
+    remember_app: ({ app }) => {
+      window.__LANYARD_REMEMBERED__ = app;
+      return null;
+    },
     storage_info: () => ({
       data_dir: "/tmp/lanyard-mock",
       database: "/tmp/lanyard-mock/lanyard.db",
@@ -26,6 +35,18 @@
       scenario.keyringDown
         ? { available: false, message: "No OS keyring is reachable: install gnome-keyring." }
         : { available: true, message: "The OS keyring is reachable." },
+    // Mirrors src-tauri/commands/system.rs: the core keeps 1 to 3650 days.
+    get_settings: () => ({ ...settings }),
+    set_settings: ({ settings: next }) => {
+      const days = next.events_retention_days;
+      if (!Number.isInteger(days) || days < 1 || days > 3650) {
+        return fail("invalid_input", `Events are kept 1 to 3650 days; ${days} is outside that: choose a number of days in that range (the default is 90).`);
+      }
+      settings.events_retention_days = days;
+      sessionStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+      window.__LANYARD_SETTINGS_SAVED__ = [...(window.__LANYARD_SETTINGS_SAVED__ || []), days];
+      return { ...settings };
+    },
     mark_first_paint: () => null,
     list_apps: () => [...apps].sort((a, b) => a.name.localeCompare(b.name)),
     create_app: ({ request }) => {
@@ -383,7 +404,7 @@
   // directory user by username, every 13th already imported); importRefuse: usernames the
   // directory refuses; importPageMs / importStepMs / importSteps: timing; importPageError: the
   // page (0-based) that fails.
-  const remote = { users: [], links: new Set() };
+  const remote = { users: [], links: new Set(), running: new Set(), cancelled: new Set() };
   window.__LANYARD_REMOTE__ = remote;
   {
     const depts = ["Sales", "Support", "Engineering", "Finance"];
@@ -421,9 +442,25 @@
       const rows = remote.users.slice(at, at + 200).map(remoteRow);
       return { rows, next: at + 200 < remote.users.length ? String(at + 200) : null };
     },
-    import_users: async ({ app, request, onProgress }) => {
+    import_cancel: async ({ app }) => {
+      if (!remote.running.has(app)) return false;
+      remote.cancelled.add(app);
+      return true;
+    },
+    import_users: async ({ app, request, notify, onProgress }) => {
       if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
-      window.__LANYARD_IMPORTS__ = [...(window.__LANYARD_IMPORTS__ || []), request];
+      window.__LANYARD_IMPORTS__ = [...(window.__LANYARD_IMPORTS__ || []), { ...request, notify }];
+      remote.running.add(app);
+      try {
+        return await importUsers(app, request, onProgress);
+      } finally {
+        remote.running.delete(app);
+        remote.cancelled.delete(app);
+      }
+    },
+  });
+  async function importUsers(app, request, onProgress) {
+    {
       const byName = new Map(remote.users.map((r) => [r.username.toLowerCase(), r]));
       const notFound = [];
       const chosen = request.usernames === null ? remote.users : request.usernames.map((n) => byName.get(n.toLowerCase()) || (notFound.push(n), null)).filter(Boolean);
@@ -435,6 +472,9 @@
           const rate = chosen.length / ((steps * stepMs) / 1000);
           sendOnChannel(onProgress, { done, total: chosen.length, rate_per_sec: rate, eta_secs: (chosen.length - done) / rate });
           await waitMs(stepMs);
+          if (remote.cancelled.has(app)) {
+            return fail("conflict", "The import was cancelled: nothing was written to the directory. Start it again when you are ready.");
+          }
         }
       } else {
         await waitMs(scenario.importRowMs ?? 60);
@@ -477,8 +517,8 @@
       }
       bump();
       return result;
-    },
-  });
+    }
+  }
 
   // ---- Single sign-on (mirrors src-tauri/commands/saml.rs) ----
   window.__LANYARD_FILES__ = {};
@@ -665,6 +705,15 @@
     return { app, steps, findings: scenario.setup?.findings || [], done, total: steps.length };
   };
   Object.assign(handlers, {
+    // Mirrors core/src/setup/practice.rs: practice applications with an active certificate only.
+    setup_fill_practice_sso: ({ app }) => {
+      const a = apps.find((x) => x.name === app);
+      if (!a) return fail("not_found", `There is no application named "${app}".`);
+      if (a.environment !== "practice") return fail("invalid_input", `${app} talks to a real Salesforce org: type the values into its Single Sign-On Settings (each has a copy button); only the practice org can be filled in one click.`);
+      if (scenario.practiceFillError) return fail("remote", scenario.practiceFillError);
+      window.__LANYARD_PRACTICE_FILLED__ = [...(window.__LANYARD_PRACTICE_FILLED__ || []), app];
+      return { login_url: `${a.login_url}?so=00DPRACTICE000001` };
+    },
     setup_status: ({ app }) =>
       scenario.setup?.delayMs ? new Promise((r) => setTimeout(() => r(setupStatus(app)), scenario.setup.delayMs)) : setupStatus(app),
     setup_mark: ({ app, step, mark }) => {

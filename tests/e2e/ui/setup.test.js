@@ -169,6 +169,23 @@ describe("Setup tab", () => {
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "urn:lanyard:idp:acme");
   });
 
+  it("fills the practice org's Single Sign-On Settings in one click, and says why it cannot", async () => {
+    await open("/applications/acme/setup/enable_saml", { apps: [PRACTICE_APP] });
+    await page.getByTestId("practice-fill-button").click();
+    const toast = page.getByTestId("toast-practice-fill");
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /now trusts Lanyard.*Login URL: http:\/\/127\.0\.0\.1:8765\?so=00D/);
+    assert.deepEqual(await page.evaluate(() => window.__LANYARD_PRACTICE_FILLED__), ["acme"]);
+    await page.close();
+    await open("/applications/acme/setup/enable_saml", { apps: [PRACTICE_APP], practiceFillError: "The practice org at http://127.0.0.1:8765 did not answer: start it with `lanyard sim serve`." });
+    await page.getByTestId("practice-fill-button").click();
+    assert.match(await page.getByTestId("practice-fill-error").innerText(), /did not answer: start it/);
+    await page.close();
+    await open("/applications/acme/setup/enable_saml");
+    await page.getByTestId("saml-values").waitFor();
+    assert.equal(await page.getByTestId("practice-fill").count(), 0, "a real org is typed by hand");
+  });
+
   it("shows the active certificate's fingerprint to compare, and the test logins", async () => {
     await open("/applications/acme/setup/replace_certificate", { authorizedUsers: [{ email: "ada@example.com", displayname: "Ada" }] });
     await page.getByTestId("setup-fingerprint").getByText("No signing certificate yet").waitFor();
@@ -196,7 +213,7 @@ describe("Setup tab", () => {
       const r = document.querySelector('[data-testid="setup-step-event_log"]').getBoundingClientRect();
       return r.top >= 0 && r.top < window.innerHeight;
     });
-    assert.match(await page.getByTestId("setup-events-link").getAttribute("href"), /#\/events$/);
+    assert.match(await page.getByTestId("setup-events-link").getAttribute("href"), /#\/events\?app=acme$/, "the event log filtered to this application");
   });
 
   it("reserves the checklist's space while the status loads", async () => {

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
-import { useState } from "react";
-import type { Application, Environment } from "../bindings";
+import { useEffect, useState } from "react";
+import { commands, type Application, type Environment } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { NewApplicationForm } from "../components/NewApplicationForm";
 import { ApplicationDetails } from "../components/ApplicationDetails";
@@ -29,6 +29,11 @@ export function ApplicationsPage({ selected, tab }: { selected: string | null; t
     void navigate({ to: "/applications/$app/$tab", params: { app: app.name, tab: "overview" } });
   };
   const current = selected ? apps.data?.find((a) => a.name === selected) : undefined;
+  // Kept for the next start: the window opens on this application.
+  const open = current?.name;
+  useEffect(() => {
+    if (open) void commands.rememberApp(open);
+  }, [open]);
 
   return (
     <section>

@@ -1,6 +1,8 @@
 // Every attempt Lanyard made (SAML and provisioning), newest first, filtered by the core, kept
-// current while the page is open, with a detail drawer and export of what the filters show.
+// current while the page is open, with a detail drawer and export of what the filters show. The
+// filters are kept in the address.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useMemo, useState } from "react";
 import { commands, type Event, type EventFilter, type ExportFormat } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
@@ -8,6 +10,7 @@ import { DataTable } from "../components/DataTable";
 import { EventDrawer } from "../components/events/EventDrawer";
 import { EventFilters } from "../components/events/EventFilters";
 import { eventColumns } from "../components/events/eventColumns";
+import { filterOf, searchOf } from "../components/events/eventSearch";
 import { messageOf, unwrap } from "../lib/ipc";
 import { notify } from "../lib/notify";
 import { keys } from "../lib/queries";
@@ -19,7 +22,11 @@ const LIVE_MS = 3000;
 const rowId = (e: Event) => String(e.id);
 
 export function EventsPage() {
-  const [filter, setFilter] = useState<EventFilter>({});
+  // The filters are the address's search part: a filtered view can be linked to and is reloaded.
+  const search = useSearch({ from: "/events" });
+  const navigate = useNavigate({ from: "/events" });
+  const filter = filterOf(search);
+  const setFilter = (f: EventFilter) => void navigate({ search: searchOf(f), replace: true });
   const query: EventFilter = { ...filter, text: filter.text?.trim() || null, limit: EVENT_LIMIT };
   const events = useQuery({
     queryKey: keys.eventQuery(query),

@@ -3,6 +3,7 @@
 //! where it can be and stored where only the admin can say it; and the health findings, each
 //! naming the action that fixes it and the step it belongs to.
 
+pub mod practice;
 pub mod steps;
 
 use crate::error::{ApiError, ErrorCode, HasCode};

@@ -1,10 +1,11 @@
 // What helps the admin act on a step: deep links into Salesforce Setup, the values to type, the
 // existing Single sign-on cards, and links to the tabs and pages where the work is done.
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import type { ReactNode } from "react";
-import type { Application, StepId } from "../../bindings";
-import { messageOf } from "../../lib/ipc";
+import { commands, type Application, type StepId } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/ipc";
+import { notify } from "../../lib/notify";
 import { startupQuery } from "../../lib/queries";
 import { APP_TABS, type AppTab } from "../../routes/tabs";
 import { CopyValue } from "../CopyValue";
@@ -104,9 +105,11 @@ function Helper({ app, step, base }: { app: Application; step: StepId; base: str
     case "event_log":
       return (
         <p>
-          <Link to="/events" data-testid="setup-events-link">Open the Events page</Link>{" "}
+          <Link to="/events" search={{ app: app.name }} data-testid="setup-events-link">
+            Open this application&apos;s events
+          </Link>{" "}
           <span className="muted">
-            and filter by the application <code>{app.name}</code>.
+            (the Events page filtered to <code>{app.name}</code>).
           </span>
         </p>
       );
@@ -189,6 +192,36 @@ function SamlValues({ app, base }: { app: Application; base: string }) {
       <p className="muted setup-note">
         Save, then copy the configuration's Login URL and download its metadata: step 5 imports it.
       </p>
+      {app.environment === "practice" && <PracticeFill app={app} ready={!!exports.data} />}
+    </div>
+  );
+}
+
+/** The practice org only: every value above saved in its Single Sign-On Settings in one click. */
+function PracticeFill({ app, ready }: { app: Application; ready: boolean }) {
+  const client = useQueryClient();
+  const fill = useMutation({
+    mutationFn: () => unwrap(commands.setupFillPracticeSso(app.name)),
+    onSuccess: (r) => {
+      notify.ok(`The practice org now trusts Lanyard for ${app.label}. Its Login URL: ${r.login_url}`, "toast-practice-fill");
+      void client.invalidateQueries({ queryKey: ["setup"] });
+    },
+  });
+  return (
+    <div className="practice-fill" data-testid="practice-fill">
+      <button type="button" onClick={() => fill.mutate()} disabled={fill.isPending || !ready} data-testid="practice-fill-button">
+        {fill.isPending ? "Filling…" : "Fill the practice org's Single Sign-On Settings"}
+      </button>
+      <p className="muted setup-note">
+        {ready
+          ? "Saves these values there at once (with Lanyard's certificate, username as the identity, just-in-time off), what you would type by hand in a real org."
+          : "Needs Lanyard's signing certificate first (step 7)."}
+      </p>
+      {fill.isError && (
+        <p className="error-text" role="alert" data-testid="practice-fill-error">
+          {messageOf(fill.error)}
+        </p>
+      )}
     </div>
   );
 }
