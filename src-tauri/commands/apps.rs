@@ -29,3 +29,14 @@ pub async fn get_app(state: State<'_, AppState>, name: String) -> Result<Applica
 pub async fn delete_app(state: State<'_, AppState>, name: String) -> Result<(), ApiError> {
     state.core()?.delete_app(&name).await
 }
+
+/// Activates or deactivates single sign-on (deactivated: Lanyard signs nothing for it).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_sso_enabled(
+    state: State<'_, AppState>,
+    name: String,
+    enabled: bool,
+) -> Result<Application, ApiError> {
+    state.core()?.set_sso_enabled(&name, enabled).await
+}

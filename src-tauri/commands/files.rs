@@ -7,13 +7,32 @@ use std::path::PathBuf;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
+/// The most a file may hold, and what it is (for the message when it holds more).
+pub struct Limit {
+    pub bytes: u64,
+    pub what: &'static str,
+}
+
+pub const METADATA: Limit = Limit {
+    bytes: lanyard_core::saml::input::MAX_XML_BYTES as u64,
+    what: "SAML metadata",
+};
+pub const CERTIFICATE: Limit = Limit {
+    bytes: 64 * 1024,
+    what: "a certificate",
+};
+pub const PORTAL_IMAGE: Limit = Limit {
+    bytes: lanyard_core::portal::image::MAX_BYTES,
+    what: "a portal image",
+};
+
 /// Files an admin picks or drops are read here, with a size check before reading.
 /// Reads a file the admin dropped on the window or picked in a dialog the shell opened; any
 /// other path the page names is refused. Errors name the file, never its contents.
 pub fn read_file(
     state: &crate::state::AppState,
     path: &str,
-    limit: u64,
+    limit: Limit,
 ) -> Result<Vec<u8>, ApiError> {
     let p = std::path::Path::new(path);
     if !state.file_allowed(p) {
@@ -30,11 +49,15 @@ pub fn read_file(
             format!("{path} is not a file."),
         ));
     }
-    if meta.len() > limit {
-        let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if meta.len() > limit.bytes {
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
-            lanyard_core::saml::input::InputError::TooLarge { size }.to_string(),
+            format!(
+                "{path} is {} KB; {} is at most {} KB. Check that you picked the right file.",
+                meta.len().div_ceil(1024),
+                limit.what,
+                limit.bytes / 1024
+            ),
         ));
     }
     std::fs::read(p)
@@ -92,6 +115,7 @@ pub async fn ask_save_path(
 pub enum FilePurpose {
     SpMetadata,
     SpCertificate,
+    PortalImage,
 }
 
 /// Opens the native file dialog on the Rust side; the chosen file becomes readable by the
@@ -109,6 +133,11 @@ pub async fn choose_file(
             "Salesforce certificate",
             "Certificate",
             &["crt", "pem", "cer"],
+        ),
+        FilePurpose::PortalImage => (
+            "Portal image (PNG, JPEG or SVG, up to 1 MB)",
+            "Image",
+            &["png", "jpg", "jpeg", "svg"],
         ),
     };
     let dialog = app

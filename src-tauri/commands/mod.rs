@@ -7,6 +7,7 @@ mod directory;
 mod events;
 mod files;
 mod import;
+mod portal;
 mod provisioning;
 mod saml;
 mod setup;
@@ -43,6 +44,17 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             apps::create_app,
             apps::get_app,
             apps::delete_app,
+            apps::set_sso_enabled,
+            portal::portal_settings,
+            portal::set_show_in_portal,
+            portal::set_portal_image,
+            portal::list_bookmarks,
+            portal::create_bookmark,
+            portal::set_bookmark_shown,
+            portal::set_bookmark_image,
+            portal::delete_bookmark,
+            portal::portal_tiles,
+            portal::open_bookmark,
             directory::query_users,
             directory::query_user_ids,
             directory::directory_facets,
@@ -94,6 +106,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             provisioning::sync_plan,
             provisioning::sync_run,
             provisioning::sync_cancel,
+            provisioning::deprovision_all,
             provisioning::provision_user,
             provisioning::payload_preview,
             events::query_events,

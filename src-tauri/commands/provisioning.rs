@@ -157,8 +157,22 @@ pub async fn sync_run(
     allow_deactivations: bool,
     on_progress: Channel<Progress>,
 ) -> Result<SyncReport, ApiError> {
+    let opts = SyncOptions {
+        allow_deactivations,
+        ..Default::default()
+    };
+    run_sync(&state, &app, opts, on_progress).await
+}
+
+/// One sync of `app` at a time (an automatic push waits its turn); `sync_cancel` reaches it.
+async fn run_sync(
+    state: &AppState,
+    app: &str,
+    opts: SyncOptions,
+    on_progress: Channel<Progress>,
+) -> Result<SyncReport, ApiError> {
     let core = state.core()?.clone();
-    let Some(cancel) = state.syncs.try_start(&app) else {
+    let Some(cancel) = state.syncs.try_start(app) else {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("A sync of {app} is already running (an automatic push, say): wait for it to finish, then try again."),
@@ -167,13 +181,26 @@ pub async fn sync_run(
     let progress = Arc::new(move |p: Progress| {
         let _ = on_progress.send(p);
     });
+    let result = core.sync(app, opts, Some(progress), cancel).await;
+    state.syncs.end(app);
+    result
+}
+
+/// Before an application is deleted: deactivates every user Lanyard provisioned to it and takes
+/// them out of its groups (the admin asked, so the deletion guard lets it through).
+#[tauri::command]
+#[specta::specta]
+pub async fn deprovision_all(
+    state: State<'_, AppState>,
+    app: String,
+    on_progress: Channel<Progress>,
+) -> Result<SyncReport, ApiError> {
     let opts = SyncOptions {
-        allow_deactivations,
+        deprovision_all: true,
+        allow_deactivations: true,
         ..Default::default()
     };
-    let result = core.sync(&app, opts, Some(progress), cancel).await;
-    state.syncs.end(&app);
-    result
+    run_sync(&state, &app, opts, on_progress).await
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 //! Single sign-on commands: SP settings from metadata (file, drop, paste) or by hand, Salesforce's
 //! certificate, IdP keys and rollover, exports, test logins and the decoder.
 
-use super::files::{ask_save_path, read_file, write_file, SaveAs};
+use super::files::{ask_save_path, read_file, write_file, SaveAs, CERTIFICATE, METADATA};
 use crate::state::AppState;
 use lanyard_core::saml::authorized::AuthorizedUser;
 use lanyard_core::saml::decode::Decoded;
@@ -12,8 +12,6 @@ use lanyard_core::{ApiError, ErrorCode};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
-const METADATA_LIMIT: u64 = lanyard_core::saml::input::MAX_XML_BYTES as u64;
-
 /// Metadata pasted as text, or a file chosen in the dialog or dropped on the window.
 fn metadata_bytes(
     state: &AppState,
@@ -22,7 +20,7 @@ fn metadata_bytes(
 ) -> Result<Vec<u8>, ApiError> {
     match (text, path) {
         (Some(t), _) => Ok(t.into_bytes()),
-        (None, Some(p)) => read_file(state, &p, METADATA_LIMIT),
+        (None, Some(p)) => read_file(state, &p, METADATA),
         (None, None) => Err(ApiError::new(
             ErrorCode::InvalidInput,
             "Paste the metadata XML or choose a file.",
@@ -80,7 +78,7 @@ pub async fn save_sp_manual(
 ) -> Result<SpView, ApiError> {
     let cert = cert_path
         .as_deref()
-        .map(|p| read_file(&state, p, 64 * 1024))
+        .map(|p| read_file(&state, p, CERTIFICATE))
         .transpose()?;
     state
         .core()?
@@ -95,7 +93,7 @@ pub async fn import_sp_certificate(
     app: String,
     path: String,
 ) -> Result<SpView, ApiError> {
-    let bytes = read_file(&state, &path, 64 * 1024)?;
+    let bytes = read_file(&state, &path, CERTIFICATE)?;
     state.core()?.import_sp_certificate(&app, &bytes).await
 }
 

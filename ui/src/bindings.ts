@@ -22,6 +22,25 @@ export const commands = {
 	createApp: (request: NewApplication) => typedError<Application, ApiError>(__TAURI_INVOKE("create_app", { request })),
 	getApp: (name: string) => typedError<Application, ApiError>(__TAURI_INVOKE("get_app", { name })),
 	deleteApp: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_app", { name })),
+	/**  Activates or deactivates single sign-on (deactivated: Lanyard signs nothing for it). */
+	setSsoEnabled: (name: string, enabled: boolean) => typedError<Application, ApiError>(__TAURI_INVOKE("set_sso_enabled", { name, enabled })),
+	portalSettings: (app: string) => typedError<PortalSettings, ApiError>(__TAURI_INVOKE("portal_settings", { app })),
+	setShowInPortal: (app: string, show: boolean) => typedError<PortalSettings, ApiError>(__TAURI_INVOKE("set_show_in_portal", { app, show })),
+	/**  The tile's image from the file at `path` (chosen or dropped); none removes it. */
+	setPortalImage: (app: string, path: string | null) => typedError<PortalSettings, ApiError>(__TAURI_INVOKE("set_portal_image", { app, path })),
+	listBookmarks: () => typedError<Bookmark[], ApiError>(__TAURI_INVOKE("list_bookmarks")),
+	createBookmark: (bookmark: NewBookmark) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("create_bookmark", { bookmark })),
+	/**  Shows a bookmark in the portal, or deactivates it (kept, hidden). */
+	setBookmarkShown: (name: string, show: boolean) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("set_bookmark_shown", { name, show })),
+	setBookmarkImage: (name: string, path: string | null) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("set_bookmark_image", { name, path })),
+	deleteBookmark: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_bookmark", { name })),
+	/**  The tiles the directory user `email` sees in the portal. */
+	portalTiles: (email: string) => typedError<PortalTile[], ApiError>(__TAURI_INVOKE("portal_tiles", { email })),
+	/**
+	 *  Opens a bookmark's stored address in the system browser (the page names the bookmark, never
+	 *  an address).
+	 */
+	openBookmark: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("open_bookmark", { name })),
 	/**  One page of the users table, searched, filtered and sorted by the core (at most 500 rows). */
 	queryUsers: (query: UserQuery) => typedError<UserPage, ApiError>(__TAURI_INVOKE("query_users", { query })),
 	/**  The ids of every user a query matches (for "select all shown"). */
@@ -106,6 +125,11 @@ export const commands = {
 	/**  Runs a sync; progress arrives on `on_progress`; `sync_cancel` stops it. */
 	syncRun: (app: string, allowDeactivations: boolean, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("sync_run", { app, allowDeactivations, onProgress })),
 	syncCancel: (app: string) => __TAURI_INVOKE<boolean>("sync_cancel", { app }),
+	/**
+	 *  Before an application is deleted: deactivates every user Lanyard provisioned to it and takes
+	 *  them out of its groups (the admin asked, so the deletion guard lets it through).
+	 */
+	deprovisionAll: (app: string, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("deprovision_all", { app, onProgress })),
 	/**  "Provision now" in a user's drawer: this user alone, with its groups. */
 	provisionUser: (app: string, email: string) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("provision_user", { app, email })),
 	payloadPreview: (app: string, email: string) => typedError<PayloadPreview, ApiError>(__TAURI_INVOKE("payload_preview", { app, email })),
@@ -191,6 +215,8 @@ export type Application = {
 	sandbox: boolean,
 	/**  Where OAuth starts for this org. */
 	login_url: string,
+	/**  False once the admin deactivated single sign-on: Lanyard signs nothing for it. */
+	sso_enabled: boolean,
 	created_at: string,
 	updated_at: string,
 };
@@ -232,6 +258,15 @@ export type AuthorizedUser = {
 	suspended: boolean,
 	password_expired: boolean,
 	federation_id: string | null,
+};
+
+export type Bookmark = {
+	name: string,
+	label: string,
+	url: string,
+	show_in_portal: boolean,
+	image: string | null,
+	created_at: string,
 };
 
 /**  What the target can do, found from its kind (Salesforce's documented limits) and by testing. */
@@ -401,7 +436,7 @@ export type EventFilter = {
 };
 
 /**  Every event Lanyard records. Stable: scripts filter on these names. */
-export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete" | "directory.import_from_target";
+export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "saml.sso_activated" | "saml.sso_deactivated" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete" | "directory.import_from_target";
 
 /**  The file formats the Events page exports. */
 export type ExportFormat = "csv" | "json";
@@ -417,7 +452,7 @@ export type Failure = {
 };
 
 /**  What a file is for: the title and the filter of the open dialog. */
-export type FilePurpose = "sp_metadata" | "sp_certificate";
+export type FilePurpose = "sp_metadata" | "sp_certificate" | "portal_image";
 
 /**  A health finding: what is wrong, what fixes it, and the step where that is done. */
 export type Finding = {
@@ -609,6 +644,15 @@ export type NewApplication = {
 	login_url: string | null,
 };
 
+/**  What the admin gives for a new bookmark. */
+export type NewBookmark = {
+	/**  The same rule as an application's name. */
+	name: string,
+	/**  Defaults to the name. */
+	label: string | null,
+	url: string,
+};
+
 /**  How an attempt ended. */
 export type Outcome = "ok" | "failed" | "skipped" | "warning";
 
@@ -673,6 +717,25 @@ export type PlannedUser = {
 	 *  takes over.
 	 */
 	replaces: string | null,
+};
+
+/**  An application's portal settings. */
+export type PortalSettings = {
+	show_in_portal: boolean,
+	/**  The tile's image as a `data:` URL (PNG or JPEG), when one was chosen. */
+	image: string | null,
+};
+
+/**  One tile of a user's portal. */
+export type PortalTile = {
+	kind: TileKind,
+	name: string,
+	label: string,
+	image: string | null,
+	/**  A bookmark's address. */
+	url: string | null,
+	/**  False for a suspended or password-expired user: the tile is shown, the login refused. */
+	can_sign_in: boolean,
 };
 
 /**  What the practice org answered. */
@@ -907,6 +970,12 @@ export type TestReport = {
 	api_usage: string | null,
 	notes: string[],
 };
+
+export type TileKind = 
+/**  A single sign-on application: the tile starts an IdP-initiated login. */
+"application" | 
+/**  A link: the tile opens its URL. */
+"bookmark";
 
 /**  A user as every face shows it. Field names are stable (`--json`). */
 export type User = {

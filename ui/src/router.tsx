@@ -6,6 +6,7 @@ import { parseTab } from "./routes/tabs";
 import { ApplicationsPage } from "./pages/ApplicationsPage";
 import { DirectoryPage } from "./pages/DirectoryPage";
 import { EventsPage } from "./pages/EventsPage";
+import { PortalPage } from "./pages/PortalPage";
 import { SettingsPage } from "./pages/SettingsPage";
 import { ImportPage } from "./components/import/ImportPage";
 import { parseEventSearch } from "./components/events/eventSearch";
@@ -84,6 +85,7 @@ const eventsRoute = createRoute({
   validateSearch: parseEventSearch,
   component: EventsPage,
 });
+const portalRoute = createRoute({ getParentRoute: () => rootRoute, path: "/portal", component: PortalPage });
 const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: "/settings", component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
@@ -94,6 +96,7 @@ const routeTree = rootRoute.addChildren([
   importRoute,
   directoryRoute,
   eventsRoute,
+  portalRoute,
   settingsRoute,
 ]);
 

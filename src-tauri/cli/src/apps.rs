@@ -63,6 +63,30 @@ pub enum AppCommand {
         name: String,
         file: std::path::PathBuf,
     },
+    /// Activate or deactivate single sign-on (deactivated: Lanyard signs nothing for it).
+    Sso {
+        name: String,
+        #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+        on: bool,
+        #[arg(long)]
+        off: bool,
+    },
+    /// The application's tile in the user portal: shown or hidden, and its image.
+    Portal {
+        name: String,
+        #[arg(long, conflicts_with = "hide")]
+        show: bool,
+        #[arg(long)]
+        hide: bool,
+        /// A PNG, JPEG or SVG image up to 1 MB (an SVG is rasterized to PNG).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_image")]
+        image: Option<std::path::PathBuf>,
+        /// Remove the image.
+        #[arg(long)]
+        no_image: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete an application and everything configured for it.
     Delete {
         name: String,
@@ -156,6 +180,57 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             println!(
                 "imported the Salesforce certificate for {name} ({} on file)",
                 view.certificates.len()
+            );
+            Ok(())
+        }
+        AppCommand::Sso { name, on, .. } => {
+            let app = core.set_sso_enabled(&name, on).await?;
+            println!(
+                "single sign-on to {} is {}",
+                app.name,
+                if app.sso_enabled {
+                    "on"
+                } else {
+                    "off: Lanyard signs nothing for it"
+                }
+            );
+            Ok(())
+        }
+        AppCommand::Portal {
+            name,
+            show,
+            hide,
+            image,
+            no_image,
+            json,
+        } => {
+            let mut settings = core.portal_settings(&name).await?;
+            if show || hide {
+                settings = core.set_show_in_portal(&name, show).await?;
+            }
+            if let Some(file) = image {
+                let bytes = lanyard_core::portal::image::read(&file).map_err(|e| {
+                    ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", file.display()))
+                })?;
+                settings = core.set_portal_image(&name, Some(bytes)).await?;
+            } else if no_image {
+                settings = core.set_portal_image(&name, None).await?;
+            }
+            if json {
+                return print_json(&settings);
+            }
+            println!(
+                "{name}: {} in the user portal, {}",
+                if settings.show_in_portal {
+                    "shown"
+                } else {
+                    "not shown"
+                },
+                if settings.image.is_some() {
+                    "with an image"
+                } else {
+                    "no image"
+                }
             );
             Ok(())
         }

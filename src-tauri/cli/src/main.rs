@@ -6,6 +6,7 @@ mod directory;
 mod groups;
 mod import;
 mod output;
+mod portal;
 mod saml;
 mod scim;
 mod setup;
@@ -82,6 +83,15 @@ enum Command {
     /// The guided setup checklist of an application.
     #[command(subcommand)]
     Setup(setup::SetupCommand),
+    /// Bookmarks: named links shown in the user portal, with no single sign-on.
+    #[command(subcommand)]
+    Bookmark(portal::BookmarkCommand),
+    /// The user portal as a directory user sees it: their applications and the bookmarks.
+    Portal {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Named events (every attempt and its outcome), newest first.
     Events {
         /// How many to show.
@@ -187,6 +197,8 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Sync(args) => scim::sync(&core, args).await,
         Command::Import(args) => import::run(&core, args).await,
         Command::Setup(cmd) => setup::run(&core, cmd).await,
+        Command::Bookmark(cmd) => portal::bookmark(&core, cmd).await,
+        Command::Portal { email, json } => portal::tiles(&core, &email, json).await,
         Command::Idp(cmd) => saml::idp(&core, cmd).await,
         Command::Saml(cmd) => saml::saml(&core, cmd).await,
         Command::Sim(_) | Command::Metadata(_) => Ok(()),

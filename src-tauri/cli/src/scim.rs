@@ -68,8 +68,12 @@ pub struct SyncArgs {
     #[arg(long)]
     allow_deactivations: bool,
     /// Push one user now (with its groups).
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", conflicts_with = "deactivate_all")]
     user: Option<String>,
+    /// Deactivate every user Lanyard provisioned to APP and take them out of its groups (before
+    /// deleting the application); implies --allow-deactivations. With --dry-run, the plan.
+    #[arg(long)]
+    deactivate_all: bool,
     /// With --user: the environment variable holding an initial password for a create.
     #[arg(long, value_name = "VAR", requires = "user")]
     password_env: Option<String>,
@@ -206,7 +210,8 @@ pub async fn sync(core: &Core, a: SyncArgs) -> Result<(), ApiError> {
     let opts = SyncOptions {
         dry_run: a.dry_run,
         concurrency: a.concurrency,
-        allow_deactivations: a.allow_deactivations,
+        allow_deactivations: a.allow_deactivations || a.deactivate_all,
+        deprovision_all: a.deactivate_all,
         only_user: a.user.clone(),
         password,
         ..Default::default()

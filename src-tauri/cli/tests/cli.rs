@@ -288,3 +288,100 @@ fn settings_show_the_retention_and_refuse_an_impossible_one() {
     let out = lanyard(dir.path(), &["settings", "--json"]);
     assert_eq!(json(&out)["events_retention_days"], 30, "kept");
 }
+
+#[test]
+fn portal_bookmarks_and_sso_off_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ok = |args: &[&str]| {
+        let out = lanyard(d, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    ok(&["app", "create", "acme"]);
+    ok(&[
+        "user",
+        "add",
+        "ada@acme.example",
+        "--first",
+        "Ada",
+        "--last",
+        "L",
+    ]);
+    ok(&["group", "add", "Sales"]);
+    ok(&["group", "members", "add", "Sales", "ada@acme.example"]);
+    ok(&["group", "bind", "acme", "Sales"]);
+    let svg = d.join("logo.svg");
+    std::fs::write(
+        &svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>"#,
+    )
+    .unwrap();
+    let svg_arg = svg.display().to_string();
+    let portal = json(&ok(&[
+        "app", "portal", "acme", "--show", "--image", &svg_arg, "--json",
+    ]));
+    assert_eq!(portal["show_in_portal"], true);
+    assert!(portal["image"]
+        .as_str()
+        .is_some_and(|i| i.starts_with("data:image/png;base64,")));
+    let pdf = d.join("doc.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7 not an image").unwrap();
+    let out = lanyard(
+        d,
+        &[
+            "app",
+            "portal",
+            "acme",
+            "--image",
+            &pdf.display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "bad input exits 2");
+    assert!(stderr(&out).contains("PDF"), "{}", stderr(&out));
+
+    ok(&[
+        "bookmark",
+        "add",
+        "wiki",
+        "--url",
+        "https://wiki.example.com",
+        "--label",
+        "Wiki",
+    ]);
+    let out = lanyard(
+        d,
+        &["bookmark", "add", "bad", "--url", "ftp://x.example.com"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("https://"), "{}", stderr(&out));
+    let tiles = json(&ok(&["portal", "ada@acme.example", "--json"]));
+    let kinds: Vec<&str> = tiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["application", "bookmark"]);
+
+    ok(&["app", "sso", "acme", "--off"]);
+    let shown = json(&ok(&["app", "show", "acme", "--json"]));
+    assert_eq!(shown["sso_enabled"], false);
+    let out = lanyard(
+        d,
+        &["saml", "response", "acme", "--user", "ada@acme.example"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("deactivated"), "{}", stderr(&out));
+    let tiles = json(&ok(&["portal", "ada@acme.example", "--json"]));
+    assert_eq!(
+        tiles.as_array().unwrap().len(),
+        1,
+        "only the bookmark: {tiles}"
+    );
+    ok(&["app", "sso", "acme", "--on"]);
+    ok(&["bookmark", "hide", "wiki"]);
+    ok(&["bookmark", "remove", "wiki"]);
+    let list = json(&ok(&["bookmark", "list", "--json"]));
+    assert_eq!(list, serde_json::json!([]));
+}

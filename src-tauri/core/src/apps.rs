@@ -149,6 +149,8 @@ pub struct Application {
     pub sandbox: bool,
     /// Where OAuth starts for this org.
     pub login_url: String,
+    /// False once the admin deactivated single sign-on: Lanyard signs nothing for it.
+    pub sso_enabled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -163,8 +165,9 @@ pub struct ValidApplication {
     pub login_url: String,
 }
 
-/// https anywhere; plain http only on the loopback address (the practice org).
-fn login_url_ok(url: &str) -> bool {
+/// https anywhere; plain http only on the loopback address (the practice org). The rule for
+/// every web address an admin gives an application or a bookmark.
+pub(crate) fn web_url_ok(url: &str) -> bool {
     let host_of = |rest: &str| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned();
     if let Some(rest) = url.strip_prefix("https://") {
         let host = host_of(rest);
@@ -178,18 +181,24 @@ fn login_url_ok(url: &str) -> bool {
     false
 }
 
+/// The display label (the name when none is given): the rule applications and bookmarks share.
+pub(crate) fn label_or_name(label: Option<&str>, name: &AppName) -> Result<String, AppError> {
+    let label = match label {
+        None | Some("") => name.as_str().to_owned(),
+        Some(l) if l.trim().is_empty() => return Err(AppError::EmptyLabel),
+        Some(l) => l.trim().to_owned(),
+    };
+    let len = label.chars().count();
+    if len > LABEL_MAX {
+        return Err(AppError::LabelTooLong { len });
+    }
+    Ok(label)
+}
+
 impl NewApplication {
     pub fn validate(&self, practice_url: &str) -> Result<ValidApplication, AppError> {
         let name = AppName::parse(self.name.trim())?;
-        let label = match self.label.as_deref() {
-            None | Some("") => name.as_str().to_owned(),
-            Some(l) if l.trim().is_empty() => return Err(AppError::EmptyLabel),
-            Some(l) => l.trim().to_owned(),
-        };
-        let label_len = label.chars().count();
-        if label_len > LABEL_MAX {
-            return Err(AppError::LabelTooLong { len: label_len });
-        }
+        let label = label_or_name(self.label.as_deref(), &name)?;
         let description = self.description.as_deref().unwrap_or("").trim().to_owned();
         let description_len = description.chars().count();
         if description_len > DESCRIPTION_MAX {
@@ -201,7 +210,7 @@ impl NewApplication {
             Some(u) if !u.is_empty() => u.trim_end_matches('/').to_owned(),
             _ => self.environment.default_login_url(practice_url),
         };
-        if !login_url_ok(&login_url) {
+        if !web_url_ok(&login_url) {
             return Err(AppError::InvalidLoginUrl { value: login_url });
         }
         Ok(ValidApplication {
@@ -215,7 +224,7 @@ impl NewApplication {
 }
 
 const COLUMNS: &str =
-    "id, name, label, description, kind, environment, login_url, created_at, updated_at";
+    "id, name, label, description, kind, environment, login_url, sso_enabled, created_at, updated_at";
 
 fn finish(mut app: Application) -> Application {
     app.sandbox = app.environment == Environment::Sandbox;
@@ -270,6 +279,26 @@ pub async fn get(pool: &SqlitePool, name: &str) -> Result<Application, AppError>
     .await?
     .map(finish)
     .ok_or_else(|| AppError::NotFound(name.to_owned()))
+}
+
+/// Activates or deactivates single sign-on for the application.
+pub async fn set_sso_enabled(
+    pool: &SqlitePool,
+    name: &str,
+    enabled: bool,
+    now: DateTime<Utc>,
+) -> Result<Application, AppError> {
+    let done =
+        sqlx::query("UPDATE applications SET sso_enabled = ?, updated_at = ? WHERE name = ?")
+            .bind(enabled)
+            .bind(now)
+            .bind(name)
+            .execute(pool)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound(name.to_owned()));
+    }
+    get(pool, name).await
 }
 
 pub async fn delete(pool: &SqlitePool, name: &str) -> Result<(), AppError> {

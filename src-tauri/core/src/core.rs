@@ -99,6 +99,40 @@ impl Core {
             .map_err(|e| e.to_api())
     }
 
+    /// Activates or deactivates single sign-on for the application (an event says which).
+    pub async fn set_sso_enabled(
+        &self,
+        name: &str,
+        enabled: bool,
+    ) -> Result<Application, ApiError> {
+        let result = apps::set_sso_enabled(self.store.pool(), name, enabled, self.clock.now())
+            .await
+            .map_err(|e| e.to_api());
+        if result.is_ok() {
+            let (event, detail) = if enabled {
+                (
+                    crate::events::EventName::SamlSsoActivated,
+                    "single sign-on activated",
+                )
+            } else {
+                (
+                    crate::events::EventName::SamlSsoDeactivated,
+                    "single sign-on deactivated: Lanyard signs no login for this application",
+                )
+            };
+            crate::events::record(
+                self.store.pool(),
+                self.clock.now(),
+                Some(name),
+                event,
+                true,
+                detail,
+            )
+            .await;
+        }
+        result
+    }
+
     /// Deletes an application: its group bindings are recorded as removed in the change feed (in
     /// the same transaction), then its secrets (IdP keys, SCIM tokens) leave the keyring.
     pub async fn delete_app(&self, name: &str) -> Result<(), ApiError> {

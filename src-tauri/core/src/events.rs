@@ -55,6 +55,8 @@ event_names! {
     SamlLoginDenied => "saml.login_denied",
     SamlLoginRequestWaiting => "saml.login_request_waiting",
     SamlLoginApproved => "saml.login_approved",
+    SamlSsoActivated => "saml.sso_activated",
+    SamlSsoDeactivated => "saml.sso_deactivated",
     UserCreateProvision => "user_create_provision",
     UserUpdateProvision => "user_update_provision",
     UserDeprovision => "user_deprovision",

@@ -12,6 +12,7 @@ pub mod events;
 pub mod json_type;
 pub mod loopback_host;
 pub mod paths;
+pub mod portal;
 pub mod provisioning;
 pub mod saml;
 pub mod secrets;

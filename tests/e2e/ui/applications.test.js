@@ -110,8 +110,10 @@ describe("Applications page", () => {
     };
     await open({ apps: [existing] });
     await page.getByTestId("app-sf").click();
-    await page.getByText("Delete application…").click();
-    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByTestId("app-tab-overview").click();
+    await page.getByTestId("delete-app").click();
+    await page.getByTestId("delete-app-count").fill("1");
+    await page.getByTestId("delete-app-confirm").click();
     await page.getByText("No applications yet").waitFor();
   });
 });

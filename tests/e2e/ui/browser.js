@@ -20,9 +20,10 @@ export function launchChromium(extraArgs = []) {
 
 const MOCK_IPC = new URL("./mock-ipc.js", import.meta.url).pathname;
 const MOCK_PROVISIONING = new URL("./mock-provisioning.js", import.meta.url).pathname;
+const MOCK_PORTAL = new URL("./mock-portal.js", import.meta.url).pathname;
 
 /**
- * A new page on the built UI at `url` with the mocked IPC (mock-ipc.js, mock-provisioning.js) playing `scenario`.
+ * A new page on the built UI at `url` with the mocked IPC (mock-ipc.js, mock-provisioning.js, mock-portal.js) playing `scenario`.
  * Uncaught page errors collect in `page.errors` (each suite asserts it stays empty).
  */
 export async function openMocked(browser, url, scenario = {}, pageOptions = {}) {
@@ -32,6 +33,7 @@ export async function openMocked(browser, url, scenario = {}, pageOptions = {}) 
   await page.addInitScript((s) => (window.__LANYARD_SCENARIO__ = s), scenario);
   await page.addInitScript({ path: MOCK_IPC });
   await page.addInitScript({ path: MOCK_PROVISIONING });
+  await page.addInitScript({ path: MOCK_PORTAL });
   await page.goto(url);
   return page;
 }

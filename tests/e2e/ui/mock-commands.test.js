@@ -18,7 +18,7 @@ function bindingCommands() {
 function mockCommands() {
   const window = { __LANYARD_SCENARIO__: {} };
   const context = vm.createContext({ window, setTimeout, console });
-  for (const file of ["mock-ipc.js", "mock-provisioning.js"]) {
+  for (const file of ["mock-ipc.js", "mock-provisioning.js", "mock-portal.js"]) {
     vm.runInContext(readFileSync(join(here, file), "utf8"), context, { filename: file });
   }
   return Object.keys(window.__LANYARD_MOCK__.handlers)

@@ -3,7 +3,7 @@
 // window.__LANYARD_SCENARIO__, set by the test before this script runs.
 (() => {
   const scenario = window.__LANYARD_SCENARIO__ || {};
-  const apps = [...(scenario.apps || [])];
+  const apps = (scenario.apps || []).map((a) => ({ sso_enabled: true, ...a }));
   const now = () => new Date("2026-11-28T10:00:00Z").toISOString();
   const slug = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
   const fail = (code, message) => Promise.reject({ code, message });
@@ -12,7 +12,7 @@
 
   // Kept across a reload, as the core keeps them in SQLite.
   const SETTINGS_KEY = "lanyard-mock-settings";
-  const settings = JSON.parse(sessionStorage.getItem(SETTINGS_KEY) ?? "null") ?? { events_retention_days: scenario.retentionDays ?? 90 };
+  const settings = JSON.parse(window.sessionStorage?.getItem(SETTINGS_KEY) ?? "null") ?? { events_retention_days: scenario.retentionDays ?? 90 };
   const handlers = {
     startup_status: () => ({
       error: scenario.startupError || null,
@@ -43,7 +43,7 @@
         return fail("invalid_input", `Events are kept 1 to 3650 days; ${days} is outside that: choose a number of days in that range (the default is 90).`);
       }
       settings.events_retention_days = days;
-      sessionStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+      window.sessionStorage?.setItem(SETTINGS_KEY, JSON.stringify(settings));
       window.__LANYARD_SETTINGS_SAVED__ = [...(window.__LANYARD_SETTINGS_SAVED__ || []), days];
       return { ...settings };
     },
@@ -69,6 +69,7 @@
           sandbox: "https://test.salesforce.com",
           practice: "http://127.0.0.1:8765",
         }[request.environment],
+        sso_enabled: true,
         created_at: now(),
         updated_at: now(),
       };

@@ -82,6 +82,19 @@
       await wait(100);
       return scenario.plan ? { ...scenario.plan, summary: summary({ dry_run: true }) } : emptyReport();
     },
+    // Every provisioned (linked) user deactivated, before the application is deleted.
+    deprovision_all: async ({ app, onProgress }) => {
+      const bad = needConnection(app);
+      if (bad) return bad;
+      if (scenario.deprovisionError) return fail("remote", scenario.deprovisionError);
+      const n = connections[app].linked_users ?? 0;
+      for (let i = 0; i <= n; i += Math.max(1, Math.ceil(n / 4))) {
+        sendOnChannel(onProgress, { done: i, total: n, rate_per_sec: 10, eta_secs: (n - i) / 10 });
+        await wait(scenario.runStepMs ?? 100);
+      }
+      window.__LANYARD_DEPROVISIONED__ = [...(window.__LANYARD_DEPROVISIONED__ || []), app];
+      return emptyReport({ summary: summary({ planned: n, deactivated: n, requests: n }) });
+    },
     sync_run: async ({ app, allowDeactivations, onProgress }) => {
       const bad = needConnection(app);
       if (bad) return bad;

@@ -4,6 +4,7 @@ const PAGES = [
   { to: "/applications", id: "applications", label: "Applications", glyph: "▦" },
   { to: "/directory", id: "directory", label: "Directory", glyph: "☰" },
   { to: "/events", id: "events", label: "Events", glyph: "≡" },
+  { to: "/portal", id: "portal", label: "Portal", glyph: "◫" },
   { to: "/settings", id: "settings", label: "Settings", glyph: "⚙" },
 ] as const;
 

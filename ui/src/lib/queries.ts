@@ -22,6 +22,11 @@ export const keys = {
   /** The setup checklist and health findings, and what its steps show. */
   setup: ["setup"] as const,
   setupStatus: (app: string) => ["setup", "status", app] as const,
+  /** The user portal: tiles, bookmarks and each application's portal settings. */
+  portal: ["portal"] as const,
+  portalSettings: (app: string) => ["portal", "settings", app] as const,
+  bookmarks: ["portal", "bookmarks"] as const,
+  portalTiles: (email: string) => ["portal", "tiles", email] as const,
 };
 
 export const startupQuery = queryOptions({

@@ -33,6 +33,9 @@ pub struct SyncOptions {
     /// 1 to 25 (default 8).
     pub concurrency: usize,
     pub allow_deactivations: bool,
+    /// Deactivate every user Lanyard provisioned (and take them out of the remote groups), as
+    /// if nobody were in scope: what an admin does before deleting the application.
+    pub deprovision_all: bool,
     /// Push one user now (by email), with its groups.
     pub only_user: Option<String>,
     /// An initial password for this push's creates (never stored).
@@ -47,6 +50,7 @@ impl Default for SyncOptions {
             dry_run: false,
             concurrency: 8,
             allow_deactivations: false,
+            deprovision_all: false,
             only_user: None,
             password: None,
             guard: DeletionGuard::default(),
@@ -335,6 +339,7 @@ pub async fn sync(
             }
             (user.into_iter().collect(), links)
         }
+        _ if opts.deprovision_all => (Vec::new(), links::user_links(&mut conn, t.app_id).await?),
         _ => (
             access::authorized_users(&mut *conn, t.app_id).await?,
             links::user_links(&mut conn, t.app_id).await?,
@@ -455,6 +460,13 @@ pub async fn sync(
     });
     let mut bound = bound_groups(t.pool, t.app_id, only_ids.as_deref()).await?;
     let glinks = links::group_links(&mut conn, t.app_id).await?;
+    if opts.deprovision_all {
+        // The groups already in the target stay; their members leave. Nothing else is made.
+        bound.retain(|g| glinks.contains_key(&g.id));
+        for g in &mut bound {
+            g.members.clear();
+        }
+    }
     let mut pushed = links::pushed_members(&mut conn, t.app_id, only_ids.as_deref()).await?;
     let restrict = |bound: &mut Vec<BoundGroup>, pushed: &mut HashMap<String, HashSet<String>>| {
         if opts.only_user.is_some() {

@@ -40,6 +40,8 @@ pub enum SamlError {
     KeyMissing { app: String },
     #[error("{user} may not sign in to {app:?}: no active directory user with that email is in a group bound to the application. Add them to such a group (lanyard group members add), bind a group (lanyard group bind), or unsuspend them.")]
     NotAuthorized { user: String, app: String },
+    #[error("Single sign-on to {app:?} is deactivated: Lanyard signs no login for it. Activate it on the application's Overview tab (or `lanyard app sso {app} --on`) to sign users in again.")]
+    SsoDeactivated { app: String },
     #[error("{field} {value:?} is not valid: {rule}")]
     Invalid {
         field: &'static str,
@@ -72,7 +74,9 @@ impl HasCode for SamlError {
             SamlError::NextExists { .. }
             | SamlError::NothingToActivate { .. }
             | SamlError::NoNextToBind { .. } => ErrorCode::Conflict,
-            SamlError::NotAuthorized { .. } => ErrorCode::Forbidden,
+            SamlError::NotAuthorized { .. } | SamlError::SsoDeactivated { .. } => {
+                ErrorCode::Forbidden
+            }
             SamlError::Response(_) => ErrorCode::Internal,
             SamlError::App(e) => e.code(),
             SamlError::Secret(e) => e.code(),

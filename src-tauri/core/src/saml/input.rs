@@ -72,7 +72,7 @@ pub fn intake(bytes: &[u8]) -> Result<Intake, InputError> {
 }
 
 /// Files that are not text, by their first bytes.
-fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
         (b"\x89PNG\r\n\x1a\n", "a PNG image"),
         (b"\xFF\xD8\xFF", "a JPEG image"),

@@ -554,6 +554,11 @@ impl Core {
         requested_acs: Option<&str>,
     ) -> Result<SignedResponse, ApiError> {
         let app = self.app(app).await.map_err(api)?;
+        if !app.sso_enabled {
+            return Err(api(SamlError::SsoDeactivated {
+                app: app.name.clone(),
+            }));
+        }
         let username = username.trim();
         if !crate::saml::looks_like_username(username) {
             return Err(api(SamlError::Invalid {
