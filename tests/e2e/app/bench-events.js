@@ -5,7 +5,7 @@
 // the CLI created), then in the window:
 //   - click on Events → first rows on screen (wall, through WebDriver);
 //   - filter changes (outcome, event name, text, back to all), each timed inside the page from the
-//     change to the count line showing the new result (IPC query + render), 3 runs each.
+//     change to the rows of the new filter on screen (IPC query + render), 3 runs each.
 // Not a test: it prints figures. Goals (issue 9): first rows < 500 ms, filter change < 100 ms.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -50,19 +50,20 @@ const driver = await startDriver({ env: { LANYARD_DATA_DIR: dataDir, LANYARD_IDP
 const browser = await driver.session(APP);
 const byTestId = (id) => browser.$(`[data-testid="${id}"]`);
 
-/** Changes a filter inside the page and answers the ms until the count line shows a new text. */
+/** Changes a filter inside the page and answers the ms until the rows of the new filter are shown
+ * (the count line names the query its rows answer; empty while the previous rows stand in). */
 async function timedChange(testId, value) {
   return browser.executeAsync(
     (id, v, done) => {
       const el = document.querySelector(`[data-testid="${id}"]`);
-      const count = () => document.querySelector('[data-testid="events-count"]')?.textContent ?? "";
+      const count = () => document.querySelector('[data-testid="events-count"]')?.dataset.for ?? "";
       const before = count();
       const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
       const t0 = performance.now();
       Object.getOwnPropertyDescriptor(proto, "value").set.call(el, v);
       el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }));
       const tick = () => {
-        if (count() !== before) requestAnimationFrame(() => done(performance.now() - t0));
+        if (count() !== before && count() !== "") requestAnimationFrame(() => done(performance.now() - t0));
         else if (performance.now() - t0 > 10000) done(-1);
         else requestAnimationFrame(tick);
       };
@@ -95,7 +96,7 @@ try {
       parts.push(`${what} ${ms < 0 ? "timed out" : `${ms.toFixed(0)} ms`}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    console.log(`filter changes, run ${run} (change → count line updated, in the page; goal < 100 ms): ${parts.join(", ")}`);
+    console.log(`filter changes, run ${run} (change → the new filter's rows shown, in the page; goal < 100 ms): ${parts.join(", ")}`);
   }
 } finally {
   await browser.deleteSession();

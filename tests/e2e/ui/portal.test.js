@@ -65,6 +65,20 @@ describe("An application's Overview", () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="portal-image"]'));
   });
 
+  it("takes the portal settings in the new-application form", async () => {
+    await open("/applications", { apps: [], dialogPath: "/home/admin/tile.png" });
+    await page.getByTestId("new-app").click();
+    await page.getByTestId("app-label").fill("Portal Org");
+    await page.getByTestId("new-app-portal").check();
+    await page.getByTestId("new-app-image").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="new-app-image-name"]')?.textContent === "tile.png");
+    await page.getByTestId("create-app").click();
+    await page.getByTestId("app-tab-overview").click();
+    await page.getByTestId("portal-image").waitFor();
+    assert.equal(await page.getByTestId("portal-show").isChecked(), true);
+    assert.deepEqual((await calls("set_portal_image")).map((a) => [a.app, a.path]), [["portal-org", "/home/admin/tile.png"]]);
+  });
+
   it("deactivates single sign-on after a confirmation, and activates it again", async () => {
     await open("/applications/acme/overview");
     await page.getByTestId("sso-deactivate").click();

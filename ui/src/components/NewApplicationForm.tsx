@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { commands, type Application, type Environment } from "../bindings";
 import { appNameProblem, slugFromLabel } from "../lib/appName";
 import { IpcError, messageOf, unwrap } from "../lib/ipc";
+import { notify } from "../lib/notify";
 
 type Props = {
   initialEnvironment: Environment;
@@ -24,6 +25,8 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
   const [environment, setEnvironment] = useState<Environment>(initialEnvironment);
   const [touched, setTouched] = useState(false);
   const [serverError, setServerError] = useState<{ field: "name" | "form"; message: string } | null>(null);
+  const [showInPortal, setShowInPortal] = useState(false);
+  const [imagePath, setImagePath] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const nameProblem = appNameProblem(name);
@@ -50,6 +53,13 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
           login_url: null,
         }),
       );
+      // The portal settings once the application exists; a refused image is said on its Overview tab.
+      if (showInPortal) await unwrap(commands.setShowInPortal(app.name, true)).catch(() => undefined);
+      if (imagePath) {
+        await unwrap(commands.setPortalImage(app.name, imagePath)).catch((e: unknown) =>
+          notify.error(`The application was created; its portal image was not kept: ${messageOf(e)}`, "toast-portal-image"),
+        );
+      }
       onCreated(app);
     } catch (err) {
       // Keep everything typed; say where the problem is.
@@ -109,6 +119,25 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
             {env.label} <span className="muted">({env.hint(practiceUrl)})</span>
           </label>
         ))}
+      </fieldset>
+      <fieldset>
+        <legend>User portal</legend>
+        <label className="inline">
+          <input type="checkbox" checked={showInPortal} onChange={(e) => setShowInPortal(e.target.checked)} data-testid="new-app-portal" />
+          Show in the user portal
+        </label>
+        <div className="actions">
+          <button
+            type="button"
+            onClick={() => void unwrap(commands.chooseFile("portal_image")).then((p) => p && setImagePath(p), (e: unknown) => notify.error(e))}
+            data-testid="new-app-image"
+          >
+            {imagePath ? "Change image…" : "Choose image…"}
+          </button>
+          <span className="muted" data-testid="new-app-image-name">
+            {imagePath ? imagePath.split(/[\\/]/).pop() : "PNG, JPEG or SVG, up to 1 MB (optional)"}
+          </span>
+        </div>
       </fieldset>
       {serverError && (
         <p className="error-text" role="alert" data-testid="form-error">

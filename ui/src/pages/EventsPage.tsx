@@ -83,7 +83,7 @@ export function EventsPage() {
       )}
       {events.data && (events.data.length > 0 || filtered) && (
         <>
-          <p className="muted" role="status" data-testid="events-count">
+          <p className="muted" role="status" data-testid="events-count" data-for={events.isPlaceholderData ? "" : JSON.stringify(query)}>
             {rows.length.toLocaleString()} event(s){rows.length >= EVENT_LIMIT && ` (the newest ${EVENT_LIMIT.toLocaleString()}: narrow the filters for older ones)`} · updates every few seconds
           </p>
           <DataTable
