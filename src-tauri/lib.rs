@@ -7,6 +7,7 @@ mod notifications;
 mod rendering;
 mod running;
 mod state;
+mod test_hooks;
 mod window_memory;
 
 use lanyard_core::clock::SystemClock;
@@ -87,6 +88,7 @@ pub fn run() {
                 });
             }
             notifications::init(app.handle());
+            test_hooks::start(app.handle().clone());
             if let Some(core) = core_for_idp.clone() {
                 autopush::start(app.handle().clone(), core);
             }
@@ -102,9 +104,10 @@ pub fn run() {
     }
 }
 
-/// Starts the loopback IdP endpoint (SP-initiated logins) in the background; Settings shows
-/// where it listens or why it could not start.
-fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>) {
+/// Starts the loopback IdP endpoint (SP-initiated logins) in the background, at the address the
+/// settings name (again after the admin changes it); Settings shows where it listens or why it
+/// could not start.
+pub(crate) fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>) {
     use tauri::Manager;
     tauri::async_runtime::spawn(async move {
         let Some(state) = handle.try_state::<state::AppState>() else {
@@ -112,21 +115,13 @@ fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>
         };
         let result = match core {
             None => Err("the database did not open".to_owned()),
-            Some(core) => {
-                let base = lanyard_core::paths::idp_base_url_from_env();
-                match base
-                    .trim_start_matches("http://")
-                    .split('/')
-                    .next()
-                    .unwrap_or("")
-                    .parse()
-                {
+            Some(core) => match core.idp_address().await {
+                Ok(address) => match lanyard_core::saml::repoint::listen_addr(&address.base_url) {
                     Ok(addr) => core.serve_idp(addr).await.map_err(|e| e.message),
-                    Err(_) => Err(format!(
-                        "LANYARD_IDP_URL must look like http://127.0.0.1:PORT, not {base}"
-                    )),
-                }
-            }
+                    Err(e) => Err(e.message),
+                },
+                Err(e) => Err(e.message),
+            },
         };
         if let Err(e) = &result {
             tracing::warn!("the IdP endpoint is not running: {e}");

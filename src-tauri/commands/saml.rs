@@ -192,8 +192,7 @@ pub async fn export_idp_file(
     let text = if what == "certificate" {
         core.idp_certificate_pem(&app).await?
     } else {
-        core.idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
-            .await?
+        core.idp_metadata(&app, &state.idp_sso_url(&app)).await?
     };
     let Some(path) = ask_save_path(&handle, offer).await? else {
         return Ok(None);

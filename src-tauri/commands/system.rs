@@ -1,5 +1,6 @@
 use crate::state::AppState;
 use lanyard_core::core::{KeyringStatus, StorageInfo};
+use lanyard_core::saml::repoint::{IdpAddress, Repoint};
 use lanyard_core::settings::Settings;
 use lanyard_core::ApiError;
 use serde::Serialize;
@@ -65,6 +66,40 @@ pub async fn set_settings(
     let saved = core.set_settings(settings).await?;
     core.apply_event_retention().await?;
     Ok(saved)
+}
+
+/// Where the IdP endpoint listens and where that comes from.
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_address(state: State<'_, AppState>) -> Result<IdpAddress, ApiError> {
+    state.core()?.idp_address().await
+}
+
+/// Moves the IdP endpoint (a loopback address) and answers the applications whose Salesforce
+/// org must be re-pointed. The endpoint starts again at once on the new address (unless
+/// LANYARD_IDP_URL pins it).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_idp_address(
+    handle: tauri::AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<Vec<Repoint>, ApiError> {
+    let core = state.core()?.clone();
+    let before = core.idp_address().await?;
+    let repoints = core.set_idp_address(&url).await?;
+    let after = core.idp_address().await?;
+    if after.base_url != before.base_url {
+        crate::start_idp_endpoint(handle, Some(core));
+    }
+    Ok(repoints)
+}
+
+/// The applications whose Salesforce org still has the IdP's old address.
+#[tauri::command]
+#[specta::specta]
+pub async fn idp_repoints(state: State<'_, AppState>) -> Result<Vec<Repoint>, ApiError> {
+    state.core()?.repoints().await
 }
 
 /// Called by the UI once its first screen has rendered. With LANYARD_TRACE_STARTUP=1 the time

@@ -11,6 +11,16 @@ export const commands = {
 	getSettings: () => typedError<Settings, ApiError>(__TAURI_INVOKE("get_settings")),
 	/**  Saves the settings; the retention is applied at once, as on every start. */
 	setSettings: (settings: Settings) => typedError<Settings, ApiError>(__TAURI_INVOKE("set_settings", { settings })),
+	/**  Where the IdP endpoint listens and where that comes from. */
+	idpAddress: () => typedError<IdpAddress, ApiError>(__TAURI_INVOKE("idp_address")),
+	/**
+	 *  Moves the IdP endpoint (a loopback address) and answers the applications whose Salesforce
+	 *  org must be re-pointed. The endpoint starts again at once on the new address (unless
+	 *  LANYARD_IDP_URL pins it).
+	 */
+	setIdpAddress: (url: string) => typedError<Repoint[], ApiError>(__TAURI_INVOKE("set_idp_address", { url })),
+	/**  The applications whose Salesforce org still has the IdP's old address. */
+	idpRepoints: () => typedError<Repoint[], ApiError>(__TAURI_INVOKE("idp_repoints")),
 	/**
 	 *  Called by the UI once its first screen has rendered. With LANYARD_TRACE_STARTUP=1 the time
 	 *  since process start is printed, for the start-up benchmark.
@@ -436,7 +446,7 @@ export type EventFilter = {
 };
 
 /**  Every event Lanyard records. Stable: scripts filter on these names. */
-export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "saml.sso_activated" | "saml.sso_deactivated" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete" | "directory.import_from_target";
+export type EventName = "saml.sp_metadata_saved" | "saml.sp_settings_entered" | "saml.sp_certificate_imported" | "saml.idp_key_created" | "saml.idp_certificate_activated" | "saml.idp_certificate_bound" | "saml.idp_certificate_retired" | "saml.settings_saved" | "saml.response_signed" | "saml.login_request_refused" | "saml.login_denied" | "saml.login_request_waiting" | "saml.login_approved" | "saml.sso_activated" | "saml.sso_deactivated" | "saml.idp_repointed" | "user_create_provision" | "user_update_provision" | "user_deprovision" | "user_delete_provision" | "user_lookup_provision" | "group_create_provision" | "group_update_provision" | "group_delete_provision" | "idm_integration_activate" | "idm_integration_update" | "idm_integration_reauth" | "idm_integration_delete" | "directory.import_from_target";
 
 /**  The file formats the Events page exports. */
 export type ExportFormat = "csv" | "json";
@@ -487,6 +497,16 @@ export type GroupAction = "create" |
 export type GroupInput = {
 	name: string,
 	description: string,
+};
+
+/**  The IdP's address and where it comes from. */
+export type IdpAddress = {
+	/**  What the IdP endpoint listens on (from the environment, the setting, or the default). */
+	base_url: string,
+	/**  Set by LANYARD_IDP_URL: the setting is not used while it is. */
+	from_env: boolean,
+	/**  The saved setting, if any. */
+	setting: string | null,
 };
 
 /**  One IdP certificate, with its expiry warning (60, 30 and 10 days ahead). */
@@ -784,6 +804,14 @@ export type RemoteRow = {
 	status: ImportStatus,
 	/**  Matches: directory value → the target's value, per attribute that differs. */
 	differences: AttributeChange[],
+};
+
+/**  An application whose Salesforce org still has the old Identity Provider Login URL. */
+export type Repoint = {
+	app: string,
+	from_url: string,
+	to_url: string,
+	since: string,
 };
 
 export type ResponseSettings = {

@@ -119,6 +119,10 @@ enum Command {
         /// Keep events this many days (1 to 3650; default 90).
         #[arg(long, value_name = "DAYS")]
         events_retention_days: Option<u32>,
+        /// Move the IdP endpoint to this loopback address (http://127.0.0.1:PORT); lists the
+        /// applications whose Salesforce org must then be re-pointed.
+        #[arg(long, value_name = "URL")]
+        idp_address: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -182,8 +186,9 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Info { json } => info(&core, json).await,
         Command::Settings {
             events_retention_days,
+            idp_address,
             json,
-        } => settings(&core, events_retention_days, json).await,
+        } => settings(&core, events_retention_days, idp_address, json).await,
         Command::Events {
             limit,
             app,
@@ -207,7 +212,12 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     result
 }
 
-async fn settings(core: &Core, retention: Option<u32>, json: bool) -> Result<(), ApiError> {
+async fn settings(
+    core: &Core,
+    retention: Option<u32>,
+    idp_address: Option<String>,
+    json: bool,
+) -> Result<(), ApiError> {
     let mut s = core.settings().await?;
     let mut removed = None;
     if let Some(days) = retention {
@@ -215,12 +225,33 @@ async fn settings(core: &Core, retention: Option<u32>, json: bool) -> Result<(),
         s = core.set_settings(s).await?;
         removed = Some(core.apply_event_retention().await?);
     }
+    if let Some(url) = &idp_address {
+        core.set_idp_address(url).await?;
+    }
+    let address = core.idp_address().await?;
+    let repoints = core.repoints().await?;
     if json {
-        return output::print_json(&s);
+        return output::print_json(&serde_json::json!({
+            "events_retention_days": s.events_retention_days,
+            "idp_address": address,
+            "repoints": repoints,
+        }));
     }
     println!("events kept {} days", s.events_retention_days);
     if let Some(n) = removed {
         println!("{n} older event(s) removed");
+    }
+    let from = if address.from_env {
+        " (from LANYARD_IDP_URL)"
+    } else {
+        ""
+    };
+    println!("IdP address {}{from}", address.base_url);
+    for r in repoints {
+        println!(
+            "re-point {}: in Salesforce's Single Sign-On Settings change the Identity Provider Login URL from {} to {}",
+            r.app, r.from_url, r.to_url
+        );
     }
     Ok(())
 }

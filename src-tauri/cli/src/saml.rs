@@ -260,8 +260,9 @@ pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
         IdpCommand::List { app, json } => print_certs(&core.idp_certificates(&app).await?, json),
         IdpCommand::Serve { deny_sp_initiated } => serve(core, deny_sp_initiated).await,
         IdpCommand::Metadata { app, out } => {
+            let base = core.idp_address().await?.base_url;
             let xml = core
-                .idp_metadata(&app, &lanyard_core::paths::idp_sso_url(&app))
+                .idp_metadata(&app, &format!("{base}/saml2/{app}"))
                 .await?;
             write_out(out.as_deref(), &xml)
         }
@@ -477,18 +478,8 @@ async fn login(core: &Core, app: &str, user: &str, open: bool) -> Result<(), Api
 /// denied on this terminal (or all refused with `--deny-sp-initiated`).
 pub async fn serve(core: &Core, deny_sp_initiated: bool) -> Result<(), ApiError> {
     use lanyard_core::saml::loopback::{IdpOptions, SpInitiated};
-    let base = lanyard_core::paths::idp_base_url_from_env();
-    let hostport = base
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap_or("");
-    let addr: std::net::SocketAddr = hostport.parse().map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("LANYARD_IDP_URL must be http://127.0.0.1:PORT, not {base}"),
-        )
-    })?;
+    let base = core.idp_address().await?.base_url;
+    let addr = lanyard_core::saml::repoint::listen_addr(&base)?;
     let options = IdpOptions {
         sp_initiated: if deny_sp_initiated {
             SpInitiated::Refuse

@@ -287,6 +287,38 @@ fn settings_show_the_retention_and_refuse_an_impossible_one() {
     assert_eq!(json(&out)["events_retention_days"], 30);
     let out = lanyard(dir.path(), &["settings", "--json"]);
     assert_eq!(json(&out)["events_retention_days"], 30, "kept");
+
+    let out = lanyard(
+        dir.path(),
+        &["settings", "--idp-address", "https://idp.example.com"],
+    );
+    assert_eq!(out.status.code(), Some(2), "only a loopback address");
+    assert!(
+        stderr(&out).contains("http://127.0.0.1:PORT"),
+        "{}",
+        stderr(&out)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "settings",
+            "--idp-address",
+            "http://127.0.0.1:9100",
+            "--json",
+        ])
+        .env_remove("LANYARD_IDP_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["idp_address"]["base_url"], "http://127.0.0.1:9100");
+    assert_eq!(v["idp_address"]["from_env"], false);
+    assert_eq!(
+        v["repoints"],
+        serde_json::json!([]),
+        "no application is set up yet"
+    );
 }
 
 #[test]

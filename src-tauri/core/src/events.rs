@@ -57,6 +57,7 @@ event_names! {
     SamlLoginApproved => "saml.login_approved",
     SamlSsoActivated => "saml.sso_activated",
     SamlSsoDeactivated => "saml.sso_deactivated",
+    SamlIdpRepointed => "saml.idp_repointed",
     UserCreateProvision => "user_create_provision",
     UserUpdateProvision => "user_update_provision",
     UserDeprovision => "user_deprovision",

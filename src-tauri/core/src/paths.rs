@@ -20,18 +20,18 @@ pub fn practice_url_from_env() -> String {
 /// The environment variable for the loopback IdP's base URL (SP-initiated logins land there).
 pub const IDP_URL_ENV: &str = "LANYARD_IDP_URL";
 
-/// Where the loopback IdP listens: `LANYARD_IDP_URL`, else 127.0.0.1:8766.
+/// Where the IdP endpoint listens unless the setting or LANYARD_IDP_URL says otherwise.
+pub const DEFAULT_IDP_BASE_URL: &str = "http://127.0.0.1:8766";
+
+/// Where the loopback IdP listens when no data folder is read (the CLI's `idp serve`, tests):
+/// `LANYARD_IDP_URL`, else the default. The app and the checklist use [`crate::Core::idp_address`],
+/// which also reads the setting.
 pub fn idp_base_url_from_env() -> String {
     std::env::var(IDP_URL_ENV)
         .ok()
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.trim_end_matches('/').to_owned())
-        .unwrap_or_else(|| "http://127.0.0.1:8766".to_owned())
-}
-
-/// The IdP login URL of an application: `<idp base>/saml2/<app>`.
-pub fn idp_sso_url(app_name: &str) -> String {
-    format!("{}/saml2/{app_name}", idp_base_url_from_env())
+        .unwrap_or_else(|| DEFAULT_IDP_BASE_URL.to_owned())
 }
 
 /// The database file's name inside the data folder.

@@ -10,6 +10,7 @@
   const calls = [];
   window.__LANYARD_CALLS__ = calls;
 
+  const idpBase = { setting: null, repoints: [] };
   // Kept across a reload, as the core keeps them in SQLite.
   const SETTINGS_KEY = "lanyard-mock-settings";
   const settings = JSON.parse(window.sessionStorage?.getItem(SETTINGS_KEY) ?? "null") ?? { events_retention_days: scenario.retentionDays ?? 90 };
@@ -47,6 +48,27 @@
       window.__LANYARD_SETTINGS_SAVED__ = [...(window.__LANYARD_SETTINGS_SAVED__ || []), days];
       return { ...settings };
     },
+    // Mirrors core/src/saml/repoint.rs: a loopback http address with a port; moving it asks every
+    // application with SP settings to be re-pointed.
+    idp_address: () => ({ base_url: idpBase.setting ?? "http://127.0.0.1:8766", from_env: Boolean(scenario.idpFromEnv), setting: idpBase.setting }),
+    set_idp_address: ({ url }) => {
+      const u = url.trim().replace(/\/$/, "");
+      if (!/^http:\/\/(127\.0\.0\.1|localhost):\d{4,5}$/.test(u)) {
+        return fail("invalid_input", `"${url}" is not a usable IdP address: use http://127.0.0.1:PORT (the IdP answers only on this computer), for example http://127.0.0.1:8766.`);
+      }
+      const old = idpBase.setting ?? "http://127.0.0.1:8766";
+      idpBase.setting = u;
+      if (u !== old) {
+        for (const a of apps.filter((x) => (scenario.repointApps ?? []).includes(x.name))) {
+          const prev = idpBase.repoints.find((r) => r.app === a.name);
+          if (prev) prev.to_url = `${u}/saml2/${a.name}`;
+          else idpBase.repoints.push({ app: a.name, from_url: `${old}/saml2/${a.name}`, to_url: `${u}/saml2/${a.name}`, since: now() });
+        }
+        idpBase.repoints = idpBase.repoints.filter((r) => r.from_url !== r.to_url);
+      }
+      return [...idpBase.repoints];
+    },
+    idp_repoints: () => [...idpBase.repoints],
     mark_first_paint: () => null,
     list_apps: () => [...apps].sort((a, b) => a.name.localeCompare(b.name)),
     create_app: ({ request }) => {

@@ -59,3 +59,19 @@ it("says what is wrong beside the field: not a number, and the core's range", as
   await page.getByTestId("retention-save").click();
   await page.waitForFunction(() => /1 to 3650 days/.test(document.querySelector('[data-testid="retention-problem"]')?.textContent ?? ""));
 });
+
+it("moves the IdP and lists the applications to re-point in Salesforce, with the URL to type", async () => {
+  await open({ repointApps: ["acme"] });
+  const field = page.getByTestId("idp-address-url");
+  await page.waitForFunction(() => document.querySelector('[data-testid="idp-address-url"]')?.value === "http://127.0.0.1:8766");
+  await field.fill("https://idp.example.com");
+  await page.getByTestId("idp-address-save").click();
+  await page.waitForFunction(() => /http:\/\/127\.0\.0\.1:PORT/.test(document.querySelector('[data-testid="idp-address-problem"]')?.textContent ?? ""));
+  assert.equal(await field.getAttribute("aria-invalid"), "true", "the core's refusal sits beside the field");
+  await field.fill("http://127.0.0.1:9100");
+  await page.getByTestId("idp-address-save").click();
+  await page.getByTestId("repoint-acme").waitFor();
+  assert.match(await page.getByTestId("repoint-acme").innerText(), /from http:\/\/127\.0\.0\.1:8766\/saml2\/acme/);
+  assert.equal(await page.getByTestId("repoint-to-acme").innerText(), "http://127.0.0.1:9100/saml2/acme");
+  assert.match(await page.getByTestId("toast-idp-address").innerText(), /re-point 1 application/);
+});

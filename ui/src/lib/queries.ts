@@ -9,6 +9,8 @@ export const keys = {
   storage: ["storage"] as const,
   keyring: ["keyring"] as const,
   settings: ["settings"] as const,
+  idpAddress: ["settings", "idp-address"] as const,
+  repoints: ["setup", "repoints"] as const,
   /** Everything that depends on the directory: its users, groups and who is authorized. */
   directory: ["directory"] as const,
   authorizedUsers: (app: string) => ["directory", "authorized", app] as const,

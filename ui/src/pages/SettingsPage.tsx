@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { messageOf, unwrap } from "../lib/ipc";
 import { keys } from "../lib/queries";
+import { IdpAddressCard } from "../components/settings/IdpAddressCard";
 import { RetentionCard } from "../components/settings/RetentionCard";
 
 export function SettingsPage() {
@@ -29,6 +30,7 @@ export function SettingsPage() {
           </dl>
         )}
       </div>
+      <IdpAddressCard />
       <RetentionCard />
       <div className="card">
         <h2>OS keyring</h2>

@@ -235,6 +235,8 @@ async fn check_request(
         now,
     };
     let request = authn_request::check(&side, &arrival)?;
+    // Salesforce sent it to this address (its Destination was checked): any re-point is done.
+    core.repoint_confirmed(&app.id, &app.name).await;
     if authorized_users(pool, &app.id)
         .await
         .unwrap_or_default()

@@ -36,5 +36,6 @@ pub mod authorized;
 pub mod decode;
 pub mod loopback;
 pub mod pages;
+pub mod repoint;
 pub mod settings;
 pub mod test_login;

@@ -102,6 +102,8 @@ struct Facts {
     sp_initiated: bool,
     imported: Option<DateTime<Utc>>,
     marks: Vec<(String, String, DateTime<Utc>)>,
+    /// Salesforce still has the IdP's old address.
+    repoint: Option<crate::saml::repoint::Repoint>,
 }
 
 fn status(done: bool) -> StepStatus {
@@ -154,7 +156,13 @@ impl Core {
                 .fetch_all(self.store().pool())
                 .await
                 .map_err(|e| crate::store::StoreError::from(e).to_api())?;
+        let repoint = self
+            .repoints()
+            .await?
+            .into_iter()
+            .find(|r| r.app == app.name);
         Ok(Facts {
+            repoint,
             sp,
             certs,
             jit_attributes,
@@ -201,10 +209,16 @@ impl Core {
                     ),
                     None => (StepStatus::Todo, "No Salesforce metadata yet.".to_owned()),
                 },
-                StepId::IdpSettings => (
-                    status(f.sp.is_some() && active.is_some()),
-                    format!("IdP entity ID {}", crate::saml::service::idp_entity_id(&app)),
-                ),
+                StepId::IdpSettings => match &f.repoint {
+                    Some(r) => (
+                        StepStatus::NeedsAttention,
+                        format!("The IdP moved: in Single Sign-On Settings change the Identity Provider Login URL from {} to {}. The next SP-initiated login confirms it.", r.from_url, r.to_url),
+                    ),
+                    None => (
+                        status(f.sp.is_some() && active.is_some()),
+                        format!("IdP entity ID {}", crate::saml::service::idp_entity_id(&app)),
+                    ),
+                },
                 StepId::DownloadCertificate => match active {
                     Some(c) if c.info.days_left <= 30 => (
                         StepStatus::NeedsAttention,
@@ -334,6 +348,11 @@ fn finding(
 
 fn health(f: &Facts, active: Option<&crate::saml::service::IdpCertView>) -> Vec<Finding> {
     let mut out = Vec::new();
+    if let Some(r) = &f.repoint {
+        out.push(finding(Severity::Error, StepId::IdpSettings,
+            format!("Salesforce still sends logins to {}, where Lanyard's IdP no longer answers.", r.from_url),
+            format!("In Single Sign-On Settings, edit Lanyard's configuration and set the Identity Provider Login URL to {}; then log in once from Salesforce's login page to confirm.", r.to_url)));
+    }
     match &f.sp {
         None => out.push(finding(Severity::Error, StepId::ImportMetadata,
             "Salesforce's SP metadata is not imported, so Lanyard does not know where to send logins.",

@@ -7,7 +7,7 @@ const NAMES: Record<EventName, true> = {
   "saml.idp_key_created": true, "saml.idp_certificate_activated": true, "saml.idp_certificate_bound": true,
   "saml.idp_certificate_retired": true, "saml.settings_saved": true, "saml.response_signed": true,
   "saml.login_request_refused": true, "saml.login_denied": true, "saml.login_request_waiting": true,
-  "saml.login_approved": true, "saml.sso_activated": true, "saml.sso_deactivated": true, user_create_provision: true, user_update_provision: true, user_deprovision: true,
+  "saml.login_approved": true, "saml.sso_activated": true, "saml.sso_deactivated": true, "saml.idp_repointed": true, user_create_provision: true, user_update_provision: true, user_deprovision: true,
   user_delete_provision: true, user_lookup_provision: true, group_create_provision: true, group_update_provision: true,
   group_delete_provision: true, idm_integration_activate: true, idm_integration_update: true,
   idm_integration_reauth: true, idm_integration_delete: true, "directory.import_from_target": true,

@@ -1,0 +1,238 @@
+//! Where Lanyard's IdP listens, and the guided re-point when that moves. The IdP endpoint is a
+//! loopback address (`http://127.0.0.1:PORT`, the trust model: nothing off this computer reaches
+//! it); its base is a setting (`LANYARD_IDP_URL` overrides it, for tests and one-off runs), and an
+//! application's IdP URL is `<base>/saml2/<name>`. Changing the base records, for every application
+//! whose Salesforce org is set up, that Salesforce still has the old Identity Provider Login URL;
+//! the next SP-initiated login that reaches the new address clears it.
+
+use crate::error::{ApiError, ErrorCode, HasCode};
+use crate::paths::{DEFAULT_IDP_BASE_URL, IDP_URL_ENV};
+use crate::Core;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+const KEY: &str = "idp_base_url";
+
+/// The IdP's address and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IdpAddress {
+    /// What the IdP endpoint listens on (from the environment, the setting, or the default).
+    pub base_url: String,
+    /// Set by LANYARD_IDP_URL: the setting is not used while it is.
+    pub from_env: bool,
+    /// The saved setting, if any.
+    pub setting: Option<String>,
+}
+
+/// An application whose Salesforce org still has the old Identity Provider Login URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Repoint {
+    pub app: String,
+    pub from_url: String,
+    pub to_url: String,
+    pub since: DateTime<Utc>,
+}
+
+/// `http://127.0.0.1:PORT` or `http://localhost:PORT` (no path): the loopback rule.
+pub fn parse_base(value: &str) -> Result<String, ApiError> {
+    let refuse = || {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{value:?} is not a usable IdP address: use http://127.0.0.1:PORT (the IdP answers only on this computer), for example {DEFAULT_IDP_BASE_URL}."),
+        )
+    };
+    let trimmed = value.trim().trim_end_matches('/');
+    let u = url::Url::parse(trimmed).map_err(|_| refuse())?;
+    let loopback = matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+        || u.host_str() == Some("localhost");
+    let port_ok = u.port().is_some_and(|p| p >= 1024);
+    if u.scheme() != "http"
+        || !loopback
+        || !port_ok
+        || !(u.path().is_empty() || u.path() == "/")
+        || u.query().is_some()
+        || !u.username().is_empty()
+    {
+        return Err(refuse());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// The socket the IdP endpoint binds for a base URL (`localhost` is 127.0.0.1; port 0, from
+/// LANYARD_IDP_URL in tests, picks a free port).
+pub fn listen_addr(base: &str) -> Result<std::net::SocketAddr, ApiError> {
+    let hostport = base
+        .trim()
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let hostport = match hostport.strip_prefix("localhost:") {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => hostport.to_owned(),
+    };
+    hostport
+        .parse::<std::net::SocketAddr>()
+        .ok()
+        .filter(|a| a.ip().is_loopback())
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("The IdP address must look like http://127.0.0.1:PORT, not {base:?}: change it in Settings (or LANYARD_IDP_URL)."),
+            )
+        })
+}
+
+fn storage(e: sqlx::Error) -> ApiError {
+    crate::store::StoreError::from(e).to_api()
+}
+
+impl Core {
+    /// The IdP's address: LANYARD_IDP_URL, else the setting, else the default.
+    pub async fn idp_address(&self) -> Result<IdpAddress, ApiError> {
+        let setting: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(KEY)
+                .fetch_optional(self.store().pool())
+                .await
+                .map_err(storage)?;
+        let env = std::env::var(IDP_URL_ENV)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim_end_matches('/').to_owned());
+        Ok(IdpAddress {
+            from_env: env.is_some(),
+            base_url: env
+                .or_else(|| setting.clone())
+                .unwrap_or_else(|| DEFAULT_IDP_BASE_URL.to_owned()),
+            setting,
+        })
+    }
+
+    /// Saves a new IdP address (it takes effect when the endpoint starts again) and records a
+    /// re-point for every application whose Salesforce org is set up; answers them.
+    pub async fn set_idp_address(&self, value: &str) -> Result<Vec<Repoint>, ApiError> {
+        let new_base = parse_base(value)?;
+        let old = self.idp_address().await?;
+        let old_base = old
+            .setting
+            .unwrap_or_else(|| DEFAULT_IDP_BASE_URL.to_owned());
+        let mut tx = self.store().pool().begin().await.map_err(storage)?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(KEY)
+        .bind(&new_base)
+        .execute(&mut *tx)
+        .await
+        .map_err(storage)?;
+        if new_base != old_base {
+            let apps: Vec<(String, String)> = sqlx::query_as(
+                "SELECT a.id, a.name FROM applications a JOIN sp_configs s ON s.app_id = a.id",
+            )
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(storage)?;
+            for (id, name) in apps {
+                // A re-point already pending keeps the URL Salesforce really has.
+                sqlx::query(
+                    "INSERT INTO idp_repoints (app_id, from_url, to_url, since) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (app_id) DO UPDATE SET to_url = excluded.to_url",
+                )
+                .bind(&id)
+                .bind(format!("{old_base}/saml2/{name}"))
+                .bind(format!("{new_base}/saml2/{name}"))
+                .bind(self.now())
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+            }
+            // Back to where Salesforce already points: nothing to re-point.
+            sqlx::query("DELETE FROM idp_repoints WHERE from_url = to_url")
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+        }
+        tx.commit().await.map_err(storage)?;
+        self.repoints().await
+    }
+
+    /// The applications whose Salesforce org still has the old Identity Provider Login URL.
+    pub async fn repoints(&self) -> Result<Vec<Repoint>, ApiError> {
+        sqlx::query_as::<_, Repoint>(
+            "SELECT a.name AS app, r.from_url, r.to_url, r.since
+             FROM idp_repoints r JOIN applications a ON a.id = r.app_id ORDER BY a.name",
+        )
+        .fetch_all(self.store().pool())
+        .await
+        .map_err(storage)
+    }
+
+    /// An SP-initiated login reached the IdP at its current address: Salesforce was re-pointed.
+    pub(crate) async fn repoint_confirmed(&self, app_id: &str, app_name: &str) {
+        let done = sqlx::query("DELETE FROM idp_repoints WHERE app_id = ?")
+            .bind(app_id)
+            .execute(self.store().pool())
+            .await;
+        if matches!(&done, Ok(r) if r.rows_affected() > 0) {
+            crate::events::record(
+                self.store().pool(),
+                self.now(),
+                Some(app_name),
+                crate::events::EventName::SamlIdpRepointed,
+                true,
+                "an SP-initiated login reached the IdP's new address: Salesforce was re-pointed",
+            )
+            .await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{listen_addr, parse_base};
+
+    #[test]
+    fn the_listening_socket_is_on_loopback() {
+        assert_eq!(listen_addr("http://127.0.0.1:0").unwrap().port(), 0);
+        assert_eq!(
+            listen_addr("http://localhost:9000").unwrap().to_string(),
+            "127.0.0.1:9000"
+        );
+        assert!(listen_addr("http://10.0.0.1:9000").is_err());
+        assert!(listen_addr("http://idp.example.com:9000").is_err());
+    }
+
+    #[test]
+    fn only_a_loopback_http_address_with_a_port() {
+        for ok in [
+            "http://127.0.0.1:8766",
+            "http://localhost:9000/",
+            "http://127.0.0.1:18766",
+        ] {
+            assert!(parse_base(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            parse_base("http://127.0.0.1:9000/").unwrap(),
+            "http://127.0.0.1:9000"
+        );
+        for bad in [
+            "https://idp.example.com",
+            "http://192.168.1.5:8766",
+            "http://127.0.0.1",
+            "http://127.0.0.1:80",
+            "http://127.0.0.1:8766/saml2",
+            "127.0.0.1:8766",
+            "",
+        ] {
+            let e = parse_base(bad).unwrap_err();
+            assert!(
+                e.message.contains("http://127.0.0.1:PORT"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+    }
+}
