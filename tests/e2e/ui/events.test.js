@@ -24,6 +24,7 @@ const EVENTS = [
   { id: 2, at: "2026-11-28T10:01:00Z", app_name: "acme", name: "saml.idp_key_created", outcome: "ok", detail: "active 86b4…" },
   { id: 1, at: "2026-11-20T10:00:00Z", app_name: "acme", name: "saml.sp_metadata_saved", outcome: "ok", detail: "entity ID https://acme.my.salesforce.com" },
 ];
+const calls = (cmd) => page.evaluate((c) => window.__LANYARD_CALLS__.filter((x) => x.cmd === c).map((x) => x.args), cmd);
 const rowIds = () => page.locator('[data-testid="events-table"] [role="row"][data-testid^="row-"]').evaluateAll((rows) => rows.map((r) => r.dataset.testid));
 
 before(async () => {
@@ -104,6 +105,27 @@ it("a click on a failure notification opens the application's failed events", as
   await page.evaluate(() => window.__LANYARD_EMIT__("lanyard://open", "https://example.com/"));
   await page.waitForTimeout(200);
   assert.match(await page.evaluate(() => location.hash), /^#\/events/);
+});
+
+it("lists the newest 1,000 first and shows older ones on demand; an export holds all the filters select", async () => {
+  const many = Array.from({ length: 2500 }, (_, i) => ({
+    id: i + 1, at: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(), app_name: "acme", name: "user_update_provision",
+    outcome: i % 10 === 0 ? "failed" : "ok", detail: `update ${i + 1}`, target: `user${i + 1}@acme.com`,
+  }));
+  page = await openMocked(browser, `${server.url}#/events`, { apps: [PRACTICE_APP], events: many, savePath: "/tmp/events.csv" }, { viewport: { width: 1280, height: 800 } });
+  await page.waitForFunction(() => /^1,000 event\(s\) \(the newest 1,000\)/.test(document.querySelector('[data-testid="events-count"]')?.textContent ?? ""));
+  assert.equal((await calls("query_events")).pop().filter.limit, 1000, "a small first page");
+  await page.getByTestId("events-more").click();
+  await page.waitForFunction(() => /^2,000 event\(s\)/.test(document.querySelector('[data-testid="events-count"]')?.textContent ?? ""));
+  await page.getByTestId("events-more").click();
+  await page.waitForFunction(() => /^2,500 event\(s\) · /.test(document.querySelector('[data-testid="events-count"]')?.textContent ?? ""));
+  assert.equal(await page.getByTestId("events-more").count(), 0, "nothing older");
+  await page.getByTestId("events-outcome").selectOption("failed");
+  await page.waitForFunction(() => /^250 event\(s\) · /.test(document.querySelector('[data-testid="events-count"]')?.textContent ?? ""));
+  assert.equal((await calls("query_events")).pop().filter.limit, 1000, "a filter change starts from the first page again");
+  await page.getByTestId("events-export-csv").click();
+  await page.getByTestId("events-notice").waitFor();
+  assert.equal((await calls("export_events")).pop().filter.limit, 100000, "the export is not cut to the page");
 });
 
 it("shows new events while open", async () => {

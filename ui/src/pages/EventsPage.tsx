@@ -16,8 +16,11 @@ import { notify } from "../lib/notify";
 import { keys } from "../lib/queries";
 import { useDataTable } from "../lib/useDataTable";
 
-/** At most this many events are listed (and exported) at once: narrow the filters for older ones. */
-export const EVENT_LIMIT = 10_000;
+/** The newest this many are listed first; "Show more" adds as many again. A small first page
+ * keeps a filter change quick on a large event log. */
+export const EVENT_PAGE = 1_000;
+/** The most the page lists, and what an export holds (the core's own cap). */
+export const EVENT_MAX = 100_000;
 const LIVE_MS = 3000;
 const rowId = (e: Event) => String(e.id);
 
@@ -26,8 +29,12 @@ export function EventsPage() {
   const search = useSearch({ from: "/events" });
   const navigate = useNavigate({ from: "/events" });
   const filter = filterOf(search);
-  const setFilter = (f: EventFilter) => void navigate({ search: searchOf(f), replace: true });
-  const query: EventFilter = { ...filter, text: filter.text?.trim() || null, limit: EVENT_LIMIT };
+  const [limit, setLimit] = useState(EVENT_PAGE);
+  const setFilter = (f: EventFilter) => {
+    setLimit(EVENT_PAGE);
+    void navigate({ search: searchOf(f), replace: true });
+  };
+  const query: EventFilter = { ...filter, text: filter.text?.trim() || null, limit };
   const events = useQuery({
     queryKey: keys.eventQuery(query),
     queryFn: () => unwrap(commands.queryEvents(query)),
@@ -42,8 +49,8 @@ export function EventsPage() {
 
   const exportAs = async (format: ExportFormat) => {
     try {
-      const path = await unwrap(commands.exportEvents(query, format));
-      if (path) notify.ok(`Exported ${rows.length.toLocaleString()} event(s) to ${path}.`, "events-notice");
+      const path = await unwrap(commands.exportEvents({ ...query, limit: EVENT_MAX }, format));
+      if (path) notify.ok(`Exported the events these filters show (up to ${EVENT_MAX.toLocaleString()}) to ${path}.`, "events-notice");
     } catch (e) {
       notify.error(e, "events-notice");
     }
@@ -84,7 +91,7 @@ export function EventsPage() {
       {events.data && (events.data.length > 0 || filtered) && (
         <>
           <p className="muted" role="status" data-testid="events-count" data-for={events.isPlaceholderData ? "" : JSON.stringify(query)}>
-            {rows.length.toLocaleString()} event(s){rows.length >= EVENT_LIMIT && ` (the newest ${EVENT_LIMIT.toLocaleString()}: narrow the filters for older ones)`} · updates every few seconds
+            {rows.length.toLocaleString()} event(s){rows.length >= limit && ` (the newest ${limit.toLocaleString()})`} · updates every few seconds
           </p>
           <DataTable
             dt={dt}
@@ -95,6 +102,11 @@ export function EventsPage() {
             noMatch="No event matches these filters."
             height="62vh"
           />
+          {rows.length >= limit && limit < EVENT_MAX && (
+            <button type="button" onClick={() => setLimit((l) => Math.min(l + EVENT_PAGE, EVENT_MAX))} data-testid="events-more">
+              Show {EVENT_PAGE.toLocaleString()} older
+            </button>
+          )}
         </>
       )}
       <EventDrawer event={open} onClose={() => setOpen(null)} />
