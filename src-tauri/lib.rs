@@ -7,6 +7,7 @@ mod notifications;
 mod rendering;
 mod running;
 mod state;
+#[cfg(debug_assertions)]
 mod test_hooks;
 mod window_memory;
 
@@ -88,6 +89,7 @@ pub fn run() {
                 });
             }
             notifications::init(app.handle());
+            #[cfg(debug_assertions)]
             test_hooks::start(app.handle().clone());
             if let Some(core) = core_for_idp.clone() {
                 autopush::start(app.handle().clone(), core);
@@ -105,9 +107,8 @@ pub fn run() {
 }
 
 /// Starts the loopback IdP endpoint (SP-initiated logins) in the background, at the address the
-/// settings name (again after the admin changes it); Settings shows where it listens or why it
-/// could not start.
-pub(crate) fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>) {
+/// settings name; Settings shows where it listens or why it could not start.
+fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>) {
     use tauri::Manager;
     tauri::async_runtime::spawn(async move {
         let Some(state) = handle.try_state::<state::AppState>() else {

@@ -81,7 +81,7 @@ impl AppState {
 
     /// The IdP login URL of an application, at the address the endpoint really listens on.
     pub fn idp_sso_url(&self, app: &str) -> String {
-        format!("{}/saml2/{app}", self.idp_endpoint().url)
+        lanyard_core::saml::repoint::sso_url(&self.idp_endpoint().url, app)
     }
 
     /// The core, or the error that kept it from opening (every command reports the same one).

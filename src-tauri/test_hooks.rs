@@ -1,4 +1,5 @@
-//! Hooks for the WebDriver tests, off unless their variable is set (never outside tests):
+//! Hooks for the WebDriver tests, compiled into debug builds only (the tests' build) and off
+//! unless their variable is set:
 //! `LANYARD_TEST_DROP_FILE` names a file the shell watches; when a path is written into it, the
 //! shell drops that file on the window as the desktop would (the file becomes readable and the
 //! window gets the same drop event), then deletes the request. WebDriver cannot drag a file from

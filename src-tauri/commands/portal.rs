@@ -106,19 +106,7 @@ pub async fn open_bookmark(
     name: String,
 ) -> Result<(), ApiError> {
     use tauri_plugin_opener::OpenerExt;
-    let url = state
-        .core()?
-        .list_bookmarks()
-        .await?
-        .into_iter()
-        .find(|b| b.name == name)
-        .map(|b| b.url)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("There is no bookmark named {name:?}."),
-            )
-        })?;
+    let url = state.core()?.get_bookmark(&name).await?.url;
     handle.opener().open_url(&url, None::<&str>).map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,

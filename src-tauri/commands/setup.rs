@@ -35,6 +35,14 @@ pub async fn setup_fill_practice_sso(
     state: State<'_, AppState>,
     app: String,
 ) -> Result<PracticeSsoFilled, ApiError> {
+    let endpoint = state.idp_endpoint();
+    if let Some(why) = endpoint.error {
+        // Its address is not known yet (or it did not start): nothing worth saving there.
+        return Err(ApiError::new(
+            lanyard_core::ErrorCode::Conflict,
+            format!("The IdP endpoint is not running ({why}): wait a moment and try again, or see Settings."),
+        ));
+    }
     let sso_url = state.idp_sso_url(&app);
     state.core()?.fill_practice_sso(&app, &sso_url).await
 }

@@ -76,22 +76,27 @@ pub async fn idp_address(state: State<'_, AppState>) -> Result<IdpAddress, ApiEr
 }
 
 /// Moves the IdP endpoint (a loopback address) and answers the applications whose Salesforce
-/// org must be re-pointed. The endpoint starts again at once on the new address (unless
-/// LANYARD_IDP_URL pins it).
+/// org must be re-pointed. The endpoint answers on the new address at once (unless
+/// LANYARD_IDP_URL pins it, which the answer says).
 #[tauri::command]
 #[specta::specta]
 pub async fn set_idp_address(
-    handle: tauri::AppHandle,
     state: State<'_, AppState>,
     url: String,
 ) -> Result<Vec<Repoint>, ApiError> {
-    let core = state.core()?.clone();
-    let before = core.idp_address().await?;
-    let repoints = core.set_idp_address(&url).await?;
-    let after = core.idp_address().await?;
-    if after.base_url != before.base_url {
-        crate::start_idp_endpoint(handle, Some(core));
+    use lanyard_core::saml::repoint::{listen_addr, parse_base};
+    let core = state.core()?;
+    let current = core.idp_address().await?;
+    let new_base = parse_base(&url)?;
+    if current.from_env || listen_addr(&new_base)? == listen_addr(&current.base_url)? {
+        // Nothing to move (or the environment pins it: the core says so).
+        return core.set_idp_address(&url).await;
     }
+    // The new address is taken first: a port in use is an error and nothing is saved; the
+    // running endpoint stops only once the new one answers.
+    let moved = core.serve_idp(listen_addr(&new_base)?).await?;
+    let repoints = core.set_idp_address(&url).await?;
+    state.set_idp(Ok(moved));
     Ok(repoints)
 }
 

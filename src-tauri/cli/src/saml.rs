@@ -262,7 +262,7 @@ pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
         IdpCommand::Metadata { app, out } => {
             let base = core.idp_address().await?.base_url;
             let xml = core
-                .idp_metadata(&app, &format!("{base}/saml2/{app}"))
+                .idp_metadata(&app, &lanyard_core::saml::repoint::sso_url(&base, &app))
                 .await?;
             write_out(out.as_deref(), &xml)
         }

@@ -27,6 +27,10 @@ use lanyard_core::Core;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{consent, fail, start_org, Org};
+
 const LATENCY: Duration = Duration::from_millis(50);
 const GROUP: &str = "Support";
 
@@ -36,105 +40,6 @@ struct Setup {
     sim: Org,
 }
 
-/// The practice org in a child process, stopped when dropped.
-struct Org {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Drop for Org {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `--serve-sim`: the practice org with the benchmark's latency, until stdin closes.
-async fn serve_sim() {
-    let sim = lanyard_sim::start(lanyard_sim::SimConfig {
-        latency: LATENCY,
-        ..Default::default()
-    })
-    .await
-    .unwrap_or_else(|e| fail("the practice org did not start", e));
-    println!("base {}", sim.base_url());
-    let _ = tokio::task::spawn_blocking(|| {
-        let mut sink = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
-    })
-    .await;
-    let _ = sim.stop().await;
-}
-
-fn start_org() -> Org {
-    use std::io::BufRead;
-    let exe = std::env::current_exe().unwrap_or_else(|e| fail("no path to this program", e));
-    let mut child = std::process::Command::new(exe)
-        .arg("--serve-sim")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| fail("cannot start the practice org", e));
-    let out = child.stdout.take().unwrap_or_else(|| fail("no stdout", ()));
-    let mut line = String::new();
-    let _ = std::io::BufReader::new(out).read_line(&mut line);
-    let base = line.trim().strip_prefix("base ").map(str::to_owned);
-    let mut org = Org {
-        child,
-        base: String::new(),
-    };
-    match base {
-        Some(b) => org.base = b,
-        None => fail("the practice org printed no base URL", line),
-    }
-    org
-}
-
-fn fail(what: &str, e: impl std::fmt::Debug) -> ! {
-    eprintln!("bench_provisioning: {what}: {e:?}");
-    std::process::exit(1)
-}
-
-/// The value of attribute `name` in the first tag after `marker`.
-fn attr<'a>(html: &'a str, name: &str, marker: &str) -> Option<&'a str> {
-    let rest = &html[html.find(marker)?..];
-    let key = format!("{name}=\"");
-    let start = rest.find(&key)? + key.len();
-    rest[start..].split('"').next()
-}
-
-/// Plays the browser's part of the OAuth dance: the consent page, Allow, the redirect.
-async fn consent(http: reqwest::Client, authorize_url: String) -> Result<(), String> {
-    let e = |e: reqwest::Error| e.to_string();
-    let html = http
-        .get(&authorize_url)
-        .send()
-        .await
-        .map_err(e)?
-        .text()
-        .await
-        .map_err(e)?;
-    let token = attr(&html, "value", "name=\"consent\"").ok_or("no consent form")?;
-    let base = url::Url::parse(&authorize_url).map_err(|e| e.to_string())?;
-    let action = base
-        .join("/services/oauth2/authorize")
-        .map_err(|e| e.to_string())?;
-    let decided = http
-        .post(action)
-        .form(&[("consent", token), ("decision", "allow")])
-        .send()
-        .await
-        .map_err(e)?;
-    let location = decided
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .ok_or("no redirect after Allow")?
-        .to_owned();
-    http.get(&location).send().await.map_err(e)?;
-    Ok(())
-}
-
 fn email(i: usize) -> String {
     format!("user{i:05}@bench.example")
 }
@@ -142,7 +47,7 @@ fn email(i: usize) -> String {
 /// A practice org (50 ms per request), a core with `users` directory users in a group bound to
 /// the application, connected through OAuth.
 async fn setup(users: usize) -> Setup {
-    let sim = start_org();
+    let sim = start_org(LATENCY, 0);
     let dir = tempfile::tempdir().unwrap_or_else(|e| fail("no temp dir", e));
     let core = Core::open(
         dir.path(),
@@ -183,11 +88,7 @@ async fn setup(users: usize) -> Setup {
         .scim_connect_start("practice", None, None)
         .await
         .unwrap_or_else(|e| fail("connect start", e));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| fail("http client", e));
-    let browser = tokio::spawn(consent(http, login.authorize_url.clone()));
+    let browser = tokio::spawn(consent(login.authorize_url.clone()));
     core.scim_connect_finish("practice", login, None, None, Duration::from_secs(30))
         .await
         .unwrap_or_else(|e| fail("connect", e));
@@ -250,8 +151,8 @@ async fn by_route(s: &Setup) -> String {
 
 #[tokio::main]
 async fn main() {
-    if std::env::args().nth(1).as_deref() == Some("--serve-sim") {
-        return serve_sim().await;
+    if common::serve_sim_if_asked().await {
+        return;
     }
     let part = std::env::args().nth(1).unwrap_or_default();
     println!(

@@ -168,17 +168,23 @@ pub struct ValidApplication {
 /// https anywhere; plain http only on the loopback address (the practice org). The rule for
 /// every web address an admin gives an application or a bookmark.
 pub(crate) fn web_url_ok(url: &str) -> bool {
-    let host_of = |rest: &str| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned();
-    if let Some(rest) = url.strip_prefix("https://") {
-        let host = host_of(rest);
-        return !host.is_empty() && !host.contains(' ') && !url.contains(char::is_whitespace);
+    if url.contains(char::is_whitespace) {
+        return false;
     }
-    if let Some(rest) = url.strip_prefix("http://") {
-        let host = host_of(rest);
-        let name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-        return matches!(name, "127.0.0.1" | "localhost" | "[::1]");
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    // No user or password in the address: `http://127.0.0.1:1@elsewhere/` is elsewhere.
+    if !u.username().is_empty() || u.password().is_some() {
+        return false;
     }
-    false
+    match (u.scheme(), u.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Domain(d))) => d == "localhost",
+        _ => false,
+    }
 }
 
 /// The display label (the name when none is given): the rule applications and bookmarks share.
@@ -430,5 +436,29 @@ mod tests {
         .validate(DEFAULT_PRACTICE_URL)
         .expect_err("a label of spaces is a mistake, not a request for the default");
         assert!(matches!(err, AppError::EmptyLabel));
+    }
+
+    #[test]
+    fn web_addresses_https_anywhere_http_only_on_loopback() {
+        for ok in [
+            "https://login.salesforce.com",
+            "https://acme.my.salesforce.com/x?y=1",
+            "http://127.0.0.1:8765",
+            "http://localhost:8765/path",
+            "http://[::1]:8765",
+        ] {
+            assert!(web_url_ok(ok), "{ok}");
+        }
+        for bad in [
+            "http://127.0.0.1:1@evil.example/",
+            "https://user:pw@acme.my.salesforce.com",
+            "http://intranet.example.com",
+            "javascript:alert(1)",
+            "ftp://files.example.com",
+            "https://acme.my.salesforce .com",
+            "",
+        ] {
+            assert!(!web_url_ok(bad), "{bad}");
+        }
     }
 }

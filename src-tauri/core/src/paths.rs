@@ -27,11 +27,15 @@ pub const DEFAULT_IDP_BASE_URL: &str = "http://127.0.0.1:8766";
 /// `LANYARD_IDP_URL`, else the default. The app and the checklist use [`crate::Core::idp_address`],
 /// which also reads the setting.
 pub fn idp_base_url_from_env() -> String {
+    idp_base_url_env().unwrap_or_else(|| DEFAULT_IDP_BASE_URL.to_owned())
+}
+
+/// `LANYARD_IDP_URL`, when set.
+pub fn idp_base_url_env() -> Option<String> {
     std::env::var(IDP_URL_ENV)
         .ok()
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.trim_end_matches('/').to_owned())
-        .unwrap_or_else(|| DEFAULT_IDP_BASE_URL.to_owned())
 }
 
 /// The database file's name inside the data folder.

@@ -77,6 +77,25 @@ async fn deprovision_all_deactivates_every_provisioned_user_and_empties_their_gr
         done.held_reason.is_none(),
         "the admin asked to pass the guard"
     );
+    let status = core.scim_status("practice").await.unwrap();
+    assert!(
+        !status.connection.auto_push,
+        "the automatic push is off, so a directory change does not put them back"
+    );
+    let both = core
+        .sync(
+            "practice",
+            SyncOptions {
+                only_user: Some("rm01@acme.example".into()),
+                deprovision_all: true,
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(both.code, lanyard_core::ErrorCode::InvalidInput);
     assert_eq!(done.summary.held, 0);
 
     {
@@ -134,6 +153,14 @@ async fn deactivated_sso_signs_nothing_until_activated_again() {
         "Logged in as ada@practice.example.com"
     );
 
+    assert_eq!(
+        core.portal_tiles("ada@practice.example.com")
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the tile is there while single sign-on is on"
+    );
     let app = core.set_sso_enabled("practice", false).await.unwrap();
     assert!(!app.sso_enabled);
     let err = core

@@ -104,6 +104,20 @@ async fn one_click_fills_the_practice_orgs_sso_settings_and_a_login_then_reaches
         "without a signing key there is no certificate to give: {}",
         err.message
     );
+    // What a web page in the admin's browser could send without a CORS preflight: refused.
+    let forged = rig
+        .http
+        .post(format!("{}/_sim/saml/sso-settings", rig.base()))
+        .header("content-type", "text/plain")
+        .body(r#"{"issuer":"x","idp_login_url":"http://evil.example/","idp_certificate_pem":""}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 415, "only JSON is taken");
+    assert!(
+        rig.sim.sim.org().sso.idp_login_url.is_empty(),
+        "nothing saved"
+    );
     rig.core
         .set_sp_metadata("practice", &rig.metadata().await, None)
         .await

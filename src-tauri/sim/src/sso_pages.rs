@@ -308,11 +308,22 @@ struct SsoFilled {
 }
 
 async fn fill(State(sim): State<SharedSim>, Json(f): Json<SsoFill>) -> Response {
-    let pem = f.idp_certificate_pem.trim();
-    if openssl::x509::X509::from_pem(pem.as_bytes()).is_err() {
+    // The same values the form takes, checked and applied the same way.
+    let form = SsoForm {
+        csrf: String::new(),
+        sc: String::new(),
+        name: f.name,
+        enabled: Some("on".into()),
+        issuer: f.issuer,
+        idp_login_url: f.idp_login_url,
+        idp_certificate_pem: f.idp_certificate_pem,
+        identity_type: "username".into(),
+        jit_enabled: None,
+    };
+    if form.idp_certificate_pem.trim().is_empty() || !certificate_ok(&form) {
         return (StatusCode::BAD_REQUEST, BAD_CERT).into_response();
     }
-    if f.issuer.trim().is_empty() || f.idp_login_url.trim().is_empty() {
+    if form.issuer.trim().is_empty() || form.idp_login_url.trim().is_empty() {
         return (
             StatusCode::BAD_REQUEST,
             "Issuer and Identity Provider Login URL are required. Nothing was saved.",
@@ -320,14 +331,7 @@ async fn fill(State(sim): State<SharedSim>, Json(f): Json<SsoFill>) -> Response 
             .into_response();
     }
     let mut org = sim.org();
-    let config = &mut org.sso;
-    config.name = f.name.trim().to_owned();
-    config.enabled = true;
-    config.issuer = f.issuer.trim().to_owned();
-    config.idp_login_url = f.idp_login_url.trim().to_owned();
-    config.idp_certificate_pem = pem.to_owned();
-    config.identity_type = "username".into();
-    config.jit_enabled = false;
+    apply(&mut org.sso, form);
     let login_url = config_acs_url(&sim.base_url, &org, &org.sso);
     Json(SsoFilled { login_url }).into_response()
 }

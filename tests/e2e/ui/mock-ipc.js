@@ -53,16 +53,17 @@
     idp_address: () => ({ base_url: idpBase.setting ?? "http://127.0.0.1:8766", from_env: Boolean(scenario.idpFromEnv), setting: idpBase.setting }),
     set_idp_address: ({ url }) => {
       const u = url.trim().replace(/\/$/, "");
-      if (!/^http:\/\/(127\.0\.0\.1|localhost):\d{4,5}$/.test(u)) {
+      const port = Number(/^http:\/\/(?:127\.0\.0\.1|localhost):(\d{1,5})$/.exec(u)?.[1] ?? 0);
+      if (port < 1024 || port > 65535) {
         return fail("invalid_input", `"${url}" is not a usable IdP address: use http://127.0.0.1:PORT (the IdP answers only on this computer), for example http://127.0.0.1:8766.`);
       }
       const old = idpBase.setting ?? "http://127.0.0.1:8766";
-      idpBase.setting = u;
-      if (u !== old) {
+      idpBase.setting = `http://127.0.0.1:${port}`;
+      if (idpBase.setting !== old) {
         for (const a of apps.filter((x) => (scenario.repointApps ?? []).includes(x.name))) {
           const prev = idpBase.repoints.find((r) => r.app === a.name);
-          if (prev) prev.to_url = `${u}/saml2/${a.name}`;
-          else idpBase.repoints.push({ app: a.name, from_url: `${old}/saml2/${a.name}`, to_url: `${u}/saml2/${a.name}`, since: now() });
+          if (prev) prev.to_url = `${idpBase.setting}/saml2/${a.name}`;
+          else idpBase.repoints.push({ app: a.name, from_url: `${old}/saml2/${a.name}`, to_url: `${idpBase.setting}/saml2/${a.name}`, since: now() });
         }
         idpBase.repoints = idpBase.repoints.filter((r) => r.from_url !== r.to_url);
       }

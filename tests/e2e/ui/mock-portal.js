@@ -48,7 +48,15 @@
     create_bookmark: ({ bookmark }) => {
       const name = bookmark.name.trim();
       if (!slug.test(name)) return fail("invalid_input", `"${name}" is not a valid application name: an application name is a slug: 1 to 63 lowercase letters (a-z), digits and hyphens.`);
-      if (!/^https:\/\/\S+$/.test(bookmark.url.trim())) {
+      // The core's web-address rule: https anywhere, plain http only on loopback, no user part.
+      let url = null;
+      try {
+        url = new URL(bookmark.url.trim());
+      } catch {
+        url = null;
+      }
+      const loopback = url && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+      if (!url || url.username || url.password || !(url.protocol === "https:" || (url.protocol === "http:" && loopback))) {
         return fail("invalid_input", `"${bookmark.url}" is not a usable bookmark URL: use an https:// address (plain http only on this machine's loopback address).`);
       }
       if (bookmarkOf(name)) return fail("conflict", `A bookmark named "${name}" already exists: pick another name, or change the existing one.`);

@@ -11,6 +11,11 @@ pub const MAX_BYTES: u64 = 1024 * 1024;
 const MAX_SIDE: u32 = 4096;
 /// An SVG is drawn into a square of this many pixels, keeping its proportions.
 const RASTER_SIDE: u32 = 256;
+/// What a logo needs at most: drawing a larger tree, or one with filters, masks or patterns
+/// (whose buffers follow sizes the file declares, not the tile's), could take the machine's
+/// memory or time.
+const SVG_MAX_NODES: usize = 10_000;
+const SVG_MAX_DEPTH: usize = 32;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ImageError {
@@ -26,6 +31,10 @@ pub enum ImageError {
     Damaged(String),
     #[error("The SVG image declares a DTD (<!DOCTYPE …>), which Lanyard does not read: remove it, or export the image as PNG.")]
     SvgDtd,
+    #[error(
+        "The SVG image is too elaborate for a tile ({0}): export it as PNG and choose that file."
+    )]
+    SvgTooElaborate(&'static str),
 }
 
 /// An image as kept: PNG or JPEG bytes.
@@ -161,12 +170,23 @@ fn rasterize_svg(bytes: &[u8]) -> Result<Kept, ImageError> {
         .map_err(|_| ImageError::Damaged("the SVG is not UTF-8 text".into()))?;
     // Read first with no DTD allowed (the project's rule for XML): usvg's own reader would
     // accept one.
-    if let Err(e) = roxmltree::Document::parse(text) {
-        return Err(match e {
-            roxmltree::Error::DtdDetected => ImageError::SvgDtd,
-            other => ImageError::Damaged(other.to_string()),
-        });
+    let doc = roxmltree::Document::parse(text).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => ImageError::SvgDtd,
+        other => ImageError::Damaged(other.to_string()),
+    })?;
+    // Counted before usvg expands anything: `<use>` copies could multiply the elements.
+    let elements = doc.descendants().filter(|n| n.is_element());
+    let mut count = 0usize;
+    for e in elements {
+        count += 1;
+        if count > SVG_MAX_NODES {
+            return Err(ImageError::SvgTooElaborate("it has too many shapes"));
+        }
+        if e.tag_name().name() == "use" {
+            return Err(ImageError::SvgTooElaborate("it uses <use> references"));
+        }
     }
+    drop(doc);
     let options = resvg::usvg::Options {
         // Nothing outside the file is read, and no image inside it is decoded.
         resources_dir: None,
@@ -178,6 +198,7 @@ fn rasterize_svg(bytes: &[u8]) -> Result<Kept, ImageError> {
     };
     let tree = resvg::usvg::Tree::from_str(text, &options)
         .map_err(|e| ImageError::Damaged(e.to_string()))?;
+    bounded(&tree)?;
     let size = tree.size();
     let scale = RASTER_SIDE as f32 / size.width().max(size.height());
     let width = ((size.width() * scale).round() as u32).clamp(1, RASTER_SIDE);
@@ -196,6 +217,37 @@ fn rasterize_svg(bytes: &[u8]) -> Result<Kept, ImageError> {
         mime: "image/png",
         bytes: png,
     })
+}
+
+/// Refuses what could make drawing costly: filters, masks, patterns, too many nodes, too deep.
+fn bounded(tree: &resvg::usvg::Tree) -> Result<(), ImageError> {
+    if !tree.filters().is_empty() {
+        return Err(ImageError::SvgTooElaborate("it uses filters"));
+    }
+    if !tree.masks().is_empty() {
+        return Err(ImageError::SvgTooElaborate("it uses masks"));
+    }
+    if !tree.patterns().is_empty() {
+        return Err(ImageError::SvgTooElaborate("it uses patterns"));
+    }
+    fn walk(g: &resvg::usvg::Group, depth: usize, count: &mut usize) -> Result<(), ImageError> {
+        if depth > SVG_MAX_DEPTH {
+            return Err(ImageError::SvgTooElaborate(
+                "its groups are nested too deep",
+            ));
+        }
+        for node in g.children() {
+            *count += 1;
+            if *count > SVG_MAX_NODES {
+                return Err(ImageError::SvgTooElaborate("it has too many shapes"));
+            }
+            if let resvg::usvg::Node::Group(child) = node {
+                walk(child, depth + 1, count)?;
+            }
+        }
+        Ok(())
+    }
+    walk(tree.root(), 0, &mut 0)
 }
 
 #[cfg(test)]
@@ -262,8 +314,13 @@ mod tests {
         assert_eq!(accept(dtd.as_bytes().to_vec()), Err(ImageError::SvgDtd));
         // A script and an outside image are simply not in the PNG: nothing runs, nothing is read.
         let dir = tempfile::tempdir().unwrap();
-        let secret = dir.path().join("secret.png");
-        std::fs::write(&secret, png(10, 10)).unwrap();
+        // An SVG file usvg would draw itself if it read it (a PNG would not be decoded anyway).
+        let secret = dir.path().join("secret.svg");
+        std::fs::write(
+            &secret,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>"#,
+        )
+        .unwrap();
         let tricky = format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><script>alert(1)</script><image xlink:href="{}" width="10" height="10"/><image href="https://example.com/x.png" width="10" height="10"/></svg>"#,
             secret.display()
@@ -274,6 +331,39 @@ mod tests {
         assert!(
             pixmap.pixels().iter().all(|p| p.alpha() == 0),
             "the outside image was not drawn"
+        );
+    }
+
+    #[test]
+    fn costly_svgs_are_refused_before_drawing() {
+        let filter = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><filter id="f" filterUnits="userSpaceOnUse" x="0" y="0" width="100000" height="100000"><feFlood/></filter><rect width="10" height="10" filter="url(#f)"/></svg>"#;
+        assert_eq!(
+            accept(filter.as_bytes().to_vec()),
+            Err(ImageError::SvgTooElaborate("it uses filters"))
+        );
+        let deep = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}<rect width="10" height="10"/>{}</svg>"#,
+            r#"<g opacity=".5">"#.repeat(40),
+            "</g>".repeat(40)
+        );
+        assert_eq!(
+            accept(deep.into_bytes()),
+            Err(ImageError::SvgTooElaborate(
+                "its groups are nested too deep"
+            ))
+        );
+        let many = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>"#,
+            r#"<rect width="1" height="1"/>"#.repeat(SVG_MAX_NODES + 1)
+        );
+        assert_eq!(
+            accept(many.into_bytes()),
+            Err(ImageError::SvgTooElaborate("it has too many shapes"))
+        );
+        let reuse = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><rect id="r" width="1" height="1"/><use xlink:href="#r"/></svg>"##;
+        assert_eq!(
+            accept(reuse.as_bytes().to_vec()),
+            Err(ImageError::SvgTooElaborate("it uses <use> references"))
         );
     }
 

@@ -294,6 +294,10 @@ impl Core {
         bookmark(pool, name.as_str()).await.map_err(api)
     }
 
+    pub async fn get_bookmark(&self, name: &str) -> Result<Bookmark, ApiError> {
+        bookmark(self.store().pool(), name).await.map_err(api)
+    }
+
     pub async fn list_bookmarks(&self) -> Result<Vec<Bookmark>, ApiError> {
         let rows = sqlx::query_as::<_, BookmarkRow>(&format!(
             "SELECT {BOOKMARK_COLUMNS} FROM bookmarks ORDER BY name"

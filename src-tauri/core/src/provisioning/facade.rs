@@ -599,8 +599,15 @@ impl Core {
         cancel: Cancel,
         timeout: Duration,
     ) -> Result<SyncReport, ApiError> {
+        if opts.deprovision_all && opts.only_user.is_some() {
+            return Err(ApiError::new(
+                crate::ErrorCode::InvalidInput,
+                "Deactivating every provisioned user and pushing one user are two different runs: choose one.",
+            ));
+        }
         let app = self.prov_app(app).await?;
         let c = self.connection_of(&app).await?;
+        let deprovision = opts.deprovision_all && !opts.dry_run;
         let client = Arc::new(self.scim_client(&app, &c, opts.dry_run, timeout).await?);
         let r = sync::sync(
             SyncTarget {
@@ -617,7 +624,27 @@ impl Core {
         )
         .await;
         self.note_reauth(&app, &client).await;
-        r.map_err(api)
+        let mut r = r.map_err(api)?;
+        if deprovision {
+            // The automatic push would put the users back at the next directory change.
+            let off = super::connection::ConnectionSettings {
+                auto_push: Some(false),
+                ..Default::default()
+            };
+            let mut conn = self
+                .store()
+                .pool()
+                .acquire()
+                .await
+                .map_err(|e| api(e.into()))?;
+            super::connection::update_settings(&mut conn, &app.id, &off, self.now())
+                .await
+                .map_err(api)?;
+            if r.summary.message.is_empty() {
+                r.summary.message = "Automatic push is now off for this application, so nothing puts these users back; a sync you start yourself still would.".into();
+            }
+        }
+        Ok(r)
     }
 
     /// The create and update bodies for one authorized directory user (the mapping, applied).

@@ -202,6 +202,12 @@ async fn check_request(
     let app = crate::apps::get(pool, app_name)
         .await
         .map_err(|_| not_set_up(&format!("Lanyard has no application named {app_name:?}.")))?;
+    if !app.sso_enabled {
+        return Err(Refused::new(
+            "Single sign-on is deactivated",
+            format!("Lanyard signs no login to {} while its single sign-on is deactivated: activate it on the application's Overview tab, or log in another way.", app.label),
+        ));
+    }
     let sp = store::sp_config(pool, &app.id)
         .await
         .ok()

@@ -35,29 +35,31 @@ pub struct Repoint {
     pub since: DateTime<Utc>,
 }
 
-/// `http://127.0.0.1:PORT` or `http://localhost:PORT` (no path): the loopback rule.
+/// `http://127.0.0.1:PORT` or `http://localhost:PORT` (no path), PORT from 1024: the loopback
+/// rule. Answers the one spelling kept: `http://127.0.0.1:PORT`.
 pub fn parse_base(value: &str) -> Result<String, ApiError> {
     let refuse = || {
         ApiError::new(
             ErrorCode::InvalidInput,
-            format!("{value:?} is not a usable IdP address: use http://127.0.0.1:PORT (the IdP answers only on this computer), for example {DEFAULT_IDP_BASE_URL}."),
+            format!("{value:?} is not a usable IdP address: use http://127.0.0.1:PORT with a port from 1024 (the IdP answers only on this computer), for example {DEFAULT_IDP_BASE_URL}."),
         )
     };
     let trimmed = value.trim().trim_end_matches('/');
-    let u = url::Url::parse(trimmed).map_err(|_| refuse())?;
-    let loopback = matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
-        || u.host_str() == Some("localhost");
-    let port_ok = u.port().is_some_and(|p| p >= 1024);
-    if u.scheme() != "http"
-        || !loopback
-        || !port_ok
-        || !(u.path().is_empty() || u.path() == "/")
-        || u.query().is_some()
-        || !u.username().is_empty()
-    {
+    let rest = trimmed.strip_prefix("http://").ok_or_else(refuse)?;
+    let (host, port) = rest.rsplit_once(':').ok_or_else(refuse)?;
+    if host != "127.0.0.1" && host != "localhost" {
         return Err(refuse());
     }
-    Ok(trimmed.to_owned())
+    let port: u16 = port.parse().map_err(|_| refuse())?;
+    if port < 1024 {
+        return Err(refuse());
+    }
+    Ok(format!("http://127.0.0.1:{port}"))
+}
+
+/// An application's IdP URL (its Identity Provider Login URL in Salesforce).
+pub fn sso_url(base: &str, app: &str) -> String {
+    format!("{}/saml2/{app}", base.trim_end_matches('/'))
 }
 
 /// The socket the IdP endpoint binds for a base URL (`localhost` is 127.0.0.1; port 0, from
@@ -98,10 +100,7 @@ impl Core {
                 .fetch_optional(self.store().pool())
                 .await
                 .map_err(storage)?;
-        let env = std::env::var(IDP_URL_ENV)
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.trim_end_matches('/').to_owned());
+        let env = crate::paths::idp_base_url_env();
         Ok(IdpAddress {
             from_env: env.is_some(),
             base_url: env
@@ -116,9 +115,13 @@ impl Core {
     pub async fn set_idp_address(&self, value: &str) -> Result<Vec<Repoint>, ApiError> {
         let new_base = parse_base(value)?;
         let old = self.idp_address().await?;
-        let old_base = old
-            .setting
-            .unwrap_or_else(|| DEFAULT_IDP_BASE_URL.to_owned());
+        if old.from_env {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("{IDP_URL_ENV} pins the IdP address to {} for this run: unset it (and start Lanyard again) to change the address.", old.base_url),
+            ));
+        }
+        let old_base = old.base_url;
         let mut tx = self.store().pool().begin().await.map_err(storage)?;
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -142,8 +145,8 @@ impl Core {
                      ON CONFLICT (app_id) DO UPDATE SET to_url = excluded.to_url",
                 )
                 .bind(&id)
-                .bind(format!("{old_base}/saml2/{name}"))
-                .bind(format!("{new_base}/saml2/{name}"))
+                .bind(sso_url(&old_base, &name))
+                .bind(sso_url(&new_base, &name))
                 .bind(self.now())
                 .execute(&mut *tx)
                 .await
@@ -218,6 +221,11 @@ mod tests {
             parse_base("http://127.0.0.1:9000/").unwrap(),
             "http://127.0.0.1:9000"
         );
+        assert_eq!(
+            parse_base("http://localhost:9000").unwrap(),
+            "http://127.0.0.1:9000",
+            "one spelling, so the same socket is never taken for a move"
+        );
         for bad in [
             "https://idp.example.com",
             "http://192.168.1.5:8766",
@@ -225,6 +233,10 @@ mod tests {
             "http://127.0.0.1:80",
             "http://127.0.0.1:8766/saml2",
             "127.0.0.1:8766",
+            "http://127.1:9000",
+            "HTTP://LOCALHOST:9000",
+            "http://127.0.0.2:9000",
+            "http://127.0.0.1:1@evil.example:9000",
             "",
         ] {
             let e = parse_base(bad).unwrap_err();

@@ -18,8 +18,8 @@ export const OUTCOME_LABEL: Record<Outcome, string> = { ok: "OK", failed: "Faile
 export const OUTCOMES = Object.keys(OUTCOME_LABEL) as Outcome[];
 
 export function isEventName(v: string): v is EventName {
-  return v in NAMES;
+  return Object.hasOwn(NAMES, v);
 }
 export function isOutcome(v: string): v is Outcome {
-  return v in OUTCOME_LABEL;
+  return Object.hasOwn(OUTCOME_LABEL, v);
 }

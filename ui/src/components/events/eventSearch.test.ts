@@ -11,6 +11,8 @@ describe("the Events page's address", () => {
       run: "r1",
     });
     expect(parseEventSearch({ name: "no_such_event", outcome: "maybe", since: "yesterday", app: 3, text: "" })).toEqual({});
+    expect(parseEventSearch({ name: "constructor", outcome: "toString" })).toEqual({});
+    expect(parseEventSearch({ since: "2026-11-01" })).toEqual({ since: "2026-11-01T00:00:00.000Z" });
   });
 
   it("round-trips a filter through the address", () => {

@@ -27,7 +27,8 @@ export function parseEventSearch(raw: Record<string, unknown>): EventSearch {
   if (app) out.app = app;
   if (name && isEventName(name)) out.name = name;
   if (outcome && isOutcome(outcome)) out.outcome = outcome;
-  if (since && !Number.isNaN(Date.parse(since))) out.since = since;
+  // Kept as RFC 3339 (what the core reads): `since=2026-11-01` becomes 2026-11-01T00:00:00.000Z.
+  if (since && !Number.isNaN(Date.parse(since))) out.since = new Date(since).toISOString();
   if (text) out.text = text;
   if (run) out.run = run;
   return out;

@@ -1,15 +1,19 @@
 // Review sync (the plan, nothing sent) and Sync now (progress, Cancel, the result with Retry).
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { commands, type Application } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { useSyncRun } from "../../lib/useSyncRun";
 import { PlanView } from "./PlanView";
+import { pushStateKey } from "./PushStatus";
 import { SyncProgress } from "./SyncProgress";
 import { SyncResult } from "./SyncResult";
 
 export function SyncCard({ app }: { app: Application }) {
   const plan = useMutation({ mutationFn: () => unwrap(commands.syncPlan(app.name)) });
   const { run, progress, cancel } = useSyncRun(app.name);
+  // An automatic push holds the application's one sync: Sync now waits for it (kept current by
+  // the shell's state events, which PushStatus listens to).
+  const pushing = useQuery({ queryKey: pushStateKey(app.name), queryFn: () => commands.autopushState(app.name) }).data?.pushing ?? false;
   const start = (allow: boolean) => {
     plan.reset();
     run.mutate(allow);
@@ -23,8 +27,8 @@ export function SyncCard({ app }: { app: Application }) {
         <button type="button" onClick={() => plan.mutate()} disabled={plan.isPending || run.isPending} data-testid="sync-review">
           {plan.isPending ? "Planning…" : "Review sync"}
         </button>
-        <button type="button" className="primary" onClick={() => start(false)} disabled={run.isPending} data-testid="sync-now">
-          Sync now
+        <button type="button" className="primary" onClick={() => start(false)} disabled={run.isPending || pushing} data-testid="sync-now">
+          {pushing ? "Pushing changes…" : "Sync now"}
         </button>
       </div>
       {plan.isPending && (

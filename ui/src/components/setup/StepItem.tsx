@@ -84,6 +84,9 @@ function Marks({ app, step }: { app: Application; step: Step }) {
     mark.reset();
     mark.mutate(m);
   };
+  // A refusal belongs to the state it was given in: it goes when the step's status changes.
+  const { reset } = mark;
+  useEffect(() => reset(), [step.status, reset]);
   // A mark the admin can take back: a skip, or the admin's own "done".
   const marked = step.status === "skipped" || (step.confirmed_by_admin && step.status === "done");
   const id = step.id;
