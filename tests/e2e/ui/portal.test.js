@@ -69,6 +69,8 @@ describe("An application's Overview", () => {
     await open("/applications", { apps: [], dialogPath: "/home/admin/tile.png" });
     await page.getByTestId("new-app").click();
     await page.getByTestId("app-label").fill("Portal Org");
+    await page.getByText("Advanced").click();
+    assert.equal(await page.getByTestId("new-app-idp-url").innerText(), "http://127.0.0.1:8766/saml2/portal-org", "the IdP URL the name gives");
     await page.getByTestId("new-app-portal").check();
     await page.getByTestId("new-app-image").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="new-app-image-name"]')?.textContent === "tile.png");

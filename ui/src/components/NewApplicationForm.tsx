@@ -1,8 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { useState, type FormEvent } from "react";
 import { commands, type Application, type Environment } from "../bindings";
 import { appNameProblem, slugFromLabel } from "../lib/appName";
 import { IpcError, messageOf, unwrap } from "../lib/ipc";
 import { notify } from "../lib/notify";
+import { keys } from "../lib/queries";
 
 type Props = {
   initialEnvironment: Environment;
@@ -27,6 +30,7 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
   const [serverError, setServerError] = useState<{ field: "name" | "form"; message: string } | null>(null);
   const [showInPortal, setShowInPortal] = useState(false);
   const [imagePath, setImagePath] = useState<string | null>(null);
+  const idpBase = useQuery({ queryKey: keys.idpAddress, queryFn: () => unwrap(commands.idpAddress()) }).data?.base_url;
   const [busy, setBusy] = useState(false);
 
   const nameProblem = appNameProblem(name);
@@ -139,6 +143,19 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
           </span>
         </div>
       </fieldset>
+      <details className="advanced">
+        <summary>Advanced</summary>
+        <p>
+          IdP URL (the Identity Provider Login URL Salesforce will have):{" "}
+          <code data-testid="new-app-idp-url">
+            {idpBase ?? "…"}/saml2/{name || "<name>"}
+          </code>
+        </p>
+        <p className="muted">
+          It follows the IdP address in <Link to="/settings">Settings</Link>; moving it later lists exactly what to change in
+          Salesforce and checks it at the next login started there.
+        </p>
+      </details>
       {serverError && (
         <p className="error-text" role="alert" data-testid="form-error">
           {serverError.message}
