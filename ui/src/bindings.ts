@@ -15,8 +15,8 @@ export const commands = {
 	idpAddress: () => typedError<IdpAddress, ApiError>(__TAURI_INVOKE("idp_address")),
 	/**
 	 *  Moves the IdP endpoint (a loopback address) and answers the applications whose Salesforce
-	 *  org must be re-pointed. The endpoint starts again at once on the new address (unless
-	 *  LANYARD_IDP_URL pins it).
+	 *  org must be re-pointed. The endpoint answers on the new address at once (unless
+	 *  LANYARD_IDP_URL pins it, which the answer says).
 	 */
 	setIdpAddress: (url: string) => typedError<Repoint[], ApiError>(__TAURI_INVOKE("set_idp_address", { url })),
 	/**  The applications whose Salesforce org still has the IdP's old address. */

@@ -127,30 +127,40 @@ fn count(summary: &Value, field: &str) -> u64 {
         .unwrap_or_else(|| panic!("the summary has {field}: {summary}"))
 }
 
-#[tokio::test]
-#[ignore = "needs a Secret Service and a scim2-server: .ci/test-all runs it inside .ci/with-keyring under tests/conformance/scim2-server.sh"]
-async fn scim2_server_users_and_groups_through_the_cli() {
-    let (Ok(base), Ok(token)) = (
-        std::env::var("LANYARD_SCIM2_SERVER_URL"),
-        std::env::var(TOKEN_VAR),
-    ) else {
-        eprintln!("no LANYARD_SCIM2_SERVER_URL: run it under tests/conformance/scim2-server.sh -- …; nothing was checked");
-        return;
-    };
-    let target = Target {
-        http: reqwest::Client::new(),
-        base: base.trim_end_matches('/').to_owned(),
-        token,
-    };
-    // Names of this run only, so a reused server's earlier resources do not count.
-    let run_id = format!(
+impl Target {
+    /// The server tests/conformance/scim2-server.sh started, if this runs under it.
+    fn from_env() -> Option<Self> {
+        let base = std::env::var("LANYARD_SCIM2_SERVER_URL").ok()?;
+        let token = std::env::var(TOKEN_VAR).ok()?;
+        Some(Self {
+            http: reqwest::Client::new(),
+            base: base.trim_end_matches('/').to_owned(),
+            token,
+        })
+    }
+}
+
+/// A tag for this run's names, so a reused server's earlier resources do not count.
+fn run_id() -> String {
+    format!(
         "{}{}",
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_micros()
-    );
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service and a scim2-server: .ci/test-all runs it inside .ci/with-keyring under tests/conformance/scim2-server.sh"]
+async fn scim2_server_users_and_groups_through_the_cli() {
+    let Some(target) = Target::from_env() else {
+        eprintln!("no LANYARD_SCIM2_SERVER_URL: run it under tests/conformance/scim2-server.sh -- …; nothing was checked");
+        return;
+    };
+    // Names of this run only, so a reused server's earlier resources do not count.
+    let run_id = run_id();
     let domain = format!("@s2-{run_id}.example");
     let email = |i: usize| format!("user{i:02}{domain}");
     let support = format!("Support {run_id}");
@@ -322,26 +332,11 @@ const INACTIVE: usize = 5;
 #[tokio::test]
 #[ignore = "needs a Secret Service and a scim2-server: .ci/test-all runs it inside .ci/with-keyring under tests/conformance/scim2-server.sh"]
 async fn scim2_server_import_of_existing_users_through_the_cli() {
-    let (Ok(base), Ok(token)) = (
-        std::env::var("LANYARD_SCIM2_SERVER_URL"),
-        std::env::var(TOKEN_VAR),
-    ) else {
+    let Some(target) = Target::from_env() else {
         eprintln!("no LANYARD_SCIM2_SERVER_URL: run it under tests/conformance/scim2-server.sh -- …; nothing was checked");
         return;
     };
-    let target = Target {
-        http: reqwest::Client::new(),
-        base: base.trim_end_matches('/').to_owned(),
-        token,
-    };
-    let run_id = format!(
-        "{}{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_micros()
-    );
+    let run_id = run_id();
     let domain = format!("@s2i-{run_id}.example");
     let email = |i: usize| format!("remote{i:03}{domain}");
     // More than one page (200): the listing pages with startIndex, as scim2-server promises no

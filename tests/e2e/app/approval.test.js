@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDriver, screenshot } from "./driver.js";
+import { field, invoke } from "./window.js";
 
 const APP = process.env.LANYARD_APP_BINARY;
 const CLI = process.env.LANYARD_CLI_BINARY;
@@ -52,19 +53,7 @@ after(async () => {
 
 const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
 
-/** Calls a command of the app from inside its window (the setup steps other tests cover). */
-async function invoke(browser, cmd, args) {
-  const r = await browser.executeAsync((c, a, done) => {
-    window.__TAURI_INTERNALS__.invoke(c, a).then((v) => done({ ok: v }), (e) => done({ error: e }));
-  }, cmd, args);
-  assert.ok(!r.error, `${cmd}: ${JSON.stringify(r.error)}`);
-  return r.ok;
-}
 
-function field(html, name) {
-  const m = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
-  return m && m[1].replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-}
 
 it("approves an SP-initiated login in the window and reaches Salesforce as the chosen user", async () => {
   const browser = await driver.session(APP);

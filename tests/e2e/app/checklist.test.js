@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDriver, screenshot } from "./driver.js";
+import { field, invoke } from "./window.js";
 import { consent, practiceToken, practiceUsers } from "./practice-oauth.js";
 import { startSim } from "./practice-sim.js";
 
@@ -95,20 +96,7 @@ async function until(what, check, ms = 15000) {
   }
 }
 
-/** Calls a command of the app from inside its window (as approval.test.js does). */
-async function invoke(b, cmd, args) {
-  const r = await b.executeAsync((c, a, done) => {
-    window.__TAURI_INTERNALS__.invoke(c, a).then((v) => done({ ok: v }), (e) => done({ error: e }));
-  }, cmd, args);
-  assert.ok(!r.error, `${cmd}: ${JSON.stringify(r.error)}`);
-  return r.ok;
-}
 
-/** The value of a hidden field of an HTML page, unescaped. */
-function field(html, name) {
-  const m = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
-  return m && m[1].replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-}
 
 /** Posts an auto-post page's form (SAMLResponse, RelayState) to its action: the practice org's ACS. */
 async function followAutoPost(page) {
