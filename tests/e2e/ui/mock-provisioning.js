@@ -93,6 +93,8 @@
         await wait(scenario.runStepMs ?? 100);
       }
       window.__LANYARD_DEPROVISIONED__ = [...(window.__LANYARD_DEPROVISIONED__ || []), app];
+      // As the core does: the automatic push would put them back.
+      connections[app].auto_push = false;
       return emptyReport({ summary: summary({ planned: n, deactivated: n, requests: n }) });
     },
     sync_run: async ({ app, allowDeactivations, onProgress }) => {

@@ -105,7 +105,7 @@ describe("An application's Overview", () => {
     assert.equal(await confirm.isDisabled(), true, "the wrong count");
     await page.getByTestId("delete-app-deprovision-button").click();
     await page.getByTestId("delete-app-deprovisioned").waitFor();
-    assert.match(await page.getByTestId("delete-app-deprovisioned").innerText(), /12 user\(s\) deactivated in Salesforce/);
+    assert.match(await page.getByTestId("delete-app-deprovisioned").innerText(), /12 user\(s\) deactivated in the target\. Automatic push is now off/);
     assert.deepEqual(await page.evaluate(() => window.__LANYARD_DEPROVISIONED__), ["acme"]);
     await page.getByTestId("delete-app-count").fill("1");
     await confirm.click();

@@ -77,7 +77,10 @@ export function DeleteApp({ app, onDeleted }: { app: Application; onDeleted: () 
             <div className="deprovision" data-testid="delete-app-deprovision">
               {done ? (
                 <p data-testid="delete-app-deprovisioned">
-                  {done.deactivated} user(s) deactivated in Salesforce{done.failed > 0 ? `, ${done.failed} failed (see Events)` : ""}.
+                  {done.deleted > 0
+                    ? `${done.deactivated} user(s) deactivated and ${done.deleted} deleted in the target`
+                    : `${done.deactivated} user(s) deactivated in the target`}
+                  {done.failed > 0 ? `, ${done.failed} failed (see Events)` : ""}. Automatic push is now off for this application.
                 </p>
               ) : (
                 <button type="button" onClick={() => deprovision.mutate()} disabled={busy} data-testid="delete-app-deprovision-button">
