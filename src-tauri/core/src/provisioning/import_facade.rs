@@ -138,8 +138,9 @@ impl Core {
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_lowercase();
-                        if keep.as_ref().is_none_or_has(&name) {
-                            seen.insert(name);
+                        // A server that promises no order may answer a user on two pages
+                        // of a startIndex listing: each is imported once.
+                        if keep.as_ref().is_none_or_has(&name) && seen.insert(name) {
                             chosen.push(r);
                         }
                     }

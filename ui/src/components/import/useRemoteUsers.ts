@@ -46,7 +46,12 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
         for (;;) {
           const page = await unwrap(commands.importPage(app, at));
           if (mine !== token.current) return;
-          setRows((prev) => (prev.length === 0 ? page.rows : prev.concat(page.rows)));
+          // A server that promises no order may answer a user on two pages: listed once.
+          setRows((prev) => {
+            if (prev.length === 0) return page.rows;
+            const known = new Set(prev.map((r) => r.remote_id));
+            return prev.concat(page.rows.filter((r) => r.remote_id === null || !known.has(r.remote_id)));
+          });
           next.current = page.next;
           if (page.next === null) {
             setComplete(true);
