@@ -46,7 +46,8 @@ impl Core {
         self.store().pool().begin().await.map_err(|e| api(e.into()))
     }
 
-    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, ApiError> {
+    /// A connection from the pool (the provisioning facade uses it too).
+    pub(crate) async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, ApiError> {
         self.store()
             .pool()
             .acquire()

@@ -110,12 +110,7 @@ impl Core {
     }
 
     pub(crate) async fn connection_of(&self, app: &Application) -> Result<Connection, ApiError> {
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
+        let mut conn = self.conn().await?;
         connection::get(&mut conn, &app.id)
             .await
             .map_err(api)?
@@ -279,12 +274,7 @@ impl Core {
         store_secrets(self.secrets_async())
             .await
             .map_err(|e| api(e.into()))?;
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
+        let mut conn = self.conn().await?;
         let before = connection::get(&mut conn, &app.id).await.map_err(api)?;
         let existed = before.is_some();
         // Another target (a sandbox replaced by production, another server): the links name
@@ -444,12 +434,7 @@ impl Core {
         let r = test_target(&client, &c).await;
         self.note_reauth(&app, &client).await;
         let report = r.map_err(|e| api(e.into()))?;
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
+        let mut conn = self.conn().await?;
         connection::set_discovery(
             &mut conn,
             &app.id,
@@ -504,12 +489,7 @@ impl Core {
     ) -> Result<ConnectionView, ApiError> {
         let a = self.prov_app(app).await?;
         self.connection_of(&a).await?;
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
+        let mut conn = self.conn().await?;
         connection::update_settings(&mut conn, &a.id, &s, self.now())
             .await
             .map_err(api)?;
@@ -552,12 +532,7 @@ impl Core {
         for name in SecretName::connection(&app.id) {
             secrets.delete(name).await.map_err(|e| api(e.into()))?;
         }
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
+        let mut conn = self.conn().await?;
         connection::set_state(&mut conn, &app.id, ConnectionState::Deactivated, self.now())
             .await
             .map_err(api)?;
@@ -631,12 +606,7 @@ impl Core {
                 auto_push: Some(false),
                 ..Default::default()
             };
-            let mut conn = self
-                .store()
-                .pool()
-                .acquire()
-                .await
-                .map_err(|e| api(e.into()))?;
+            let mut conn = self.conn().await?;
             super::connection::update_settings(&mut conn, &app.id, &off, self.now())
                 .await
                 .map_err(api)?;
