@@ -26,6 +26,8 @@ export function PortalCard({ app }: { app: Application }) {
   });
   const problem = show.error ?? image.error;
   const s = settings.data;
+  // While a change is on its way, the box shows it (the core's answer replaces it).
+  const shown = show.isPending ? show.variables : s?.show_in_portal;
   return (
     <section className="card portal-card" aria-label="User portal" data-testid="portal-card">
       <h3>User portal</h3>
@@ -40,7 +42,7 @@ export function PortalCard({ app }: { app: Application }) {
             <label className="checkbox">
               <input
                 type="checkbox"
-                checked={s.show_in_portal}
+                checked={shown ?? false}
                 disabled={show.isPending}
                 onChange={(e) => show.mutate(e.target.checked)}
                 data-testid="portal-show"
