@@ -46,6 +46,7 @@ fn main() {
             "preview_csv_import",
             "import_csv",
             "email_owner",
+            "check_form",
             "export_directory_file",
             "save_federation_file",
             "watch_directory",

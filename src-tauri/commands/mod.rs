@@ -6,6 +6,7 @@ mod apps;
 mod directory;
 mod events;
 mod files;
+mod forms;
 mod import;
 mod portal;
 mod provisioning;
@@ -75,6 +76,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             directory::preview_csv_import,
             directory::import_csv,
             directory::email_owner,
+            forms::check_form,
             directory::export_directory_file,
             directory::save_federation_file,
             directory::watch_directory,

@@ -74,6 +74,8 @@ export const commands = {
 	importCsv: (text: string) => typedError<ImportSummary, ApiError>(__TAURI_INVOKE("import_csv", { text })),
 	/**  The id of the user who has `email` (any case), if anyone does: the user drawer's "taken" hint. */
 	emailOwner: (email: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("email_owner", { email })),
+	/**  Every problem with a form's values, each naming its field; none when a save would take them. */
+	checkForm: (form: FormCheck) => __TAURI_INVOKE<FieldProblem[]>("check_form", { form }),
 	/**
 	 *  Saves the directory's CSV export where the admin chooses in the save dialog; answers the
 	 *  path, or nothing when the admin cancelled.
@@ -461,6 +463,12 @@ export type Failure = {
 	attempts: number,
 };
 
+/**  One problem, named by the field's JSON path (`name`, `email`, `address.locality`…). */
+export type FieldProblem = {
+	field: string,
+	message: string,
+};
+
 /**  What a file is for: the title and the filter of the open dialog. */
 export type FilePurpose = "sp_metadata" | "sp_certificate" | "portal_image";
 
@@ -471,6 +479,15 @@ export type Finding = {
 	action: string,
 	step: StepId,
 };
+
+/**  A form's values to check. */
+export type FormCheck = 
+/**  An application's (or a bookmark's) name. */
+{ form: "app_name"; name: string } | 
+/**  A group's name. */
+{ form: "group_name"; name: string } | 
+/**  A user's fields, as the user drawer sends them. */
+{ form: "user"; input: UserInput };
 
 /**  A group as every face shows it. Field names are stable (`--json`). */
 export type Group = {

@@ -16,8 +16,8 @@ pub const NAME_RULE: &str = "an application name is a slug: 1 to 63 lowercase le
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("{value:?} is not a valid application name: {NAME_RULE}.")]
-    InvalidName { value: String },
+    #[error("{value:?} is not a valid application name ({reason}): {NAME_RULE}.")]
+    InvalidName { value: String, reason: String },
     #[error("The display label is empty: give the application a label people will recognise, such as \"Salesforce (production)\".")]
     EmptyLabel,
     #[error("The display label is {len} characters long; the limit is {LABEL_MAX}.")]
@@ -64,19 +64,30 @@ pub struct AppName(String);
 
 impl AppName {
     pub fn parse(value: &str) -> Result<Self, AppError> {
-        let ok = !value.is_empty()
-            && value.len() <= NAME_MAX
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !value.starts_with('-')
-            && !value.ends_with('-');
-        if ok {
-            Ok(Self(value.to_owned()))
+        let reason = if value.is_empty() {
+            Some("it is empty".to_owned())
+        } else if value.len() > NAME_MAX {
+            Some(format!("it is {} characters long", value.len()))
+        } else if value.bytes().any(|b| b.is_ascii_uppercase()) {
+            Some("use lowercase letters only".to_owned())
+        } else if value.chars().any(char::is_whitespace) {
+            Some("spaces are not allowed; use hyphens".to_owned())
+        } else if !value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            Some("only a-z, 0-9 and hyphens are allowed".to_owned())
+        } else if value.starts_with('-') || value.ends_with('-') {
+            Some("it must start and end with a letter or digit".to_owned())
         } else {
-            Err(AppError::InvalidName {
+            None
+        };
+        match reason {
+            None => Ok(Self(value.to_owned())),
+            Some(reason) => Err(AppError::InvalidName {
                 value: value.to_owned(),
-            })
+                reason,
+            }),
         }
     }
 

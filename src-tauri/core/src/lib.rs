@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod forms;
 #[cfg(feature = "specta")]
 pub mod json_type;
 pub mod loopback_host;

@@ -79,7 +79,7 @@ describe("Applications page", () => {
     await open();
     await page.getByTestId("new-app").click();
     await page.getByTestId("app-name").fill("Sales Force");
-    assert.match(await page.getByTestId("app-name-help").innerText(), /lowercase/);
+    await page.getByTestId("app-name-help").getByText(/lowercase/).waitFor();
     await page.getByTestId("create-app").click();
     const sent = await page.evaluate(() => window.__LANYARD_CALLS__.some((c) => c.cmd === "create_app"));
     assert.equal(sent, false, "the form does not submit a name it knows is invalid");

@@ -401,6 +401,29 @@
       bump();
       return { created, updated: p.ops.length - created, unchanged: 0, groups_created: p.newGroups.length, memberships_added: 0, memberships_removed: 0 };
     },
+    // A stand-in for the core's answers (the real rules are tested in Rust and in the real window):
+    // enough for the forms to show a problem beside its field.
+    check_form: ({ form }) => {
+      const problem = (field, message) => [{ field, message }];
+      if (form.form === "app_name") {
+        if (slug.test(form.name.trim())) return [];
+        const reason = /[A-Z]/.test(form.name) ? "use lowercase letters only" : /\s/.test(form.name) ? "spaces are not allowed; use hyphens" : "only a-z, 0-9 and hyphens are allowed";
+        return problem("name", `"${form.name}" is not a valid application name (${reason}).`);
+      }
+      if (form.form === "group_name") {
+        if (!form.name.trim()) return problem("name", `"" is not a valid group name: a group name is 1 to 80 characters.`);
+        return form.name.includes(";") ? problem("name", `"${form.name}" is not a valid group name: no semicolon (it separates groups in CSV files).`) : [];
+      }
+      const { input } = form;
+      const out = [];
+      const email = input.email.trim();
+      if (/\s/.test(email)) out.push({ field: "email", message: `"${email}" is not a valid email / Salesforce username: it contains a space, which Salesforce refuses.` });
+      else if (!emailOk(email)) out.push({ field: "email", message: `"${email}" is not a valid email / Salesforce username: the domain has no dot.` });
+      if ([...input.address.locality.trim()].length > 40)
+        out.push({ field: "address.locality", message: `The locality (city) is ${[...input.address.locality.trim()].length} characters long; Salesforce accepts at most 40.` });
+      if (!input.lastname.trim()) out.push({ field: "lastname", message: "The last name is empty: Salesforce requires a last name for every user." });
+      return out;
+    },
     email_owner: ({ email }) => dir.users.find((u) => u.email.toLowerCase() === email.trim().toLowerCase())?.id ?? null,
     // The save dialog opens on the Rust side: scenario.savePath is where the admin "chose"
     // (null: cancelled); what the command writes lands in __LANYARD_FILES__.

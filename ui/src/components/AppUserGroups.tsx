@@ -1,46 +1,44 @@
 // The "User groups" tab of an application: a checkbox per group authorizes its members, and the
 // Data Loader file sets their Federation IDs in Salesforce for just-in-time provisioning.
-import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, type Application } from "../bindings";
 import { messageOf, unwrap } from "../lib/ipc";
-import { useLoad } from "../lib/useLoad";
+import { notify } from "../lib/notify";
+import { keys } from "../lib/queries";
 import { EmptyState } from "./EmptyState";
 
+type Binding = { groupId: string; name: string; bound: boolean };
+
 export function AppUserGroups({ app }: { app: Application }) {
-  const [access, reload] = useLoad(() => unwrap(commands.listAppGroups(app.name)));
-  const [pending, setPending] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const client = useQueryClient();
+  const access = useQuery({ queryKey: keys.appGroups(app.name), queryFn: () => unwrap(commands.listAppGroups(app.name)) });
+  const bind = useMutation({
+    mutationFn: ({ groupId, bound }: Binding) => unwrap(commands.setAppGroup(app.name, groupId, bound)),
+    onSuccess: (_, { name, bound }) => {
+      notify.ok(bound ? `${name}'s members are now authorized for ${app.label}.` : `${name} no longer authorizes its members for ${app.label}.`, "app-groups-notice");
+      // Who is authorized feeds the checklist, provisioning and the portal too.
+      return Promise.all([keys.directory, keys.setup, keys.scim, keys.portal].map((queryKey) => client.invalidateQueries({ queryKey })));
+    },
+    onError: (e) => notify.error(e, "app-groups-notice"),
+  });
+  const federation = useMutation({
+    mutationFn: () => unwrap(commands.saveFederationFile(app.name)),
+    onSuccess: (file) =>
+      file && notify.ok(`Saved ${file.path} with ${file.users} user(s): load it with Data Loader (Update, User, match on Username).`, "app-groups-notice"),
+    onError: (e) => notify.error(e, "app-groups-notice"),
+  });
 
-  const toggle = async (groupId: string, name: string, bound: boolean) => {
-    setPending(groupId);
-    setNotice(null);
-    try {
-      await unwrap(commands.setAppGroup(app.name, groupId, bound));
-      setNotice({ ok: true, text: bound ? `${name}'s members are now authorized for ${app.label}.` : `${name} no longer authorizes its members for ${app.label}.` });
-      reload();
-    } catch (e) {
-      setNotice({ ok: false, text: messageOf(e) });
-    } finally {
-      setPending(null);
-    }
-  };
-
-  const federation = async () => {
-    setNotice(null);
-    try {
-      const file = await unwrap(commands.saveFederationFile(app.name));
-      if (file) setNotice({ ok: true, text: `Saved ${file.path} with ${file.users} user(s): load it with Data Loader (Update, User, match on Username).` });
-    } catch (e) {
-      setNotice({ ok: false, text: messageOf(e) });
-    }
-  };
-
-  if (access.state === "loading") return <p className="muted" aria-busy="true">Loading groups…</p>;
-  if (access.state === "error")
+  if (access.isPending)
+    return (
+      <p className="muted" aria-busy="true">
+        Loading groups…
+      </p>
+    );
+  if (access.isError)
     return (
       <div role="alert" data-testid="app-groups-error">
-        <p className="error-text">{access.message}</p>
-        <button type="button" onClick={reload}>
+        <p className="error-text">{messageOf(access.error)}</p>
+        <button type="button" onClick={() => void access.refetch()}>
           Try again
         </button>
       </div>
@@ -51,7 +49,9 @@ export function AppUserGroups({ app }: { app: Application }) {
         <p>Create groups on the Directory page, then tick them here to authorize their members for {app.label}.</p>
       </EmptyState>
     );
-  const authorized = access.data.filter((g) => g.bound).reduce((n, g) => n + g.member_count, 0);
+  // While a change is on its way, its box shows it (the core's answer replaces it).
+  const shown = (groupId: string, bound: boolean) => (bind.isPending && bind.variables.groupId === groupId ? bind.variables.bound : bound);
+  const authorized = access.data.filter((g) => shown(g.group_id, g.bound)).reduce((n, g) => n + g.member_count, 0);
   return (
     <div data-testid="app-groups">
       <p className="muted">Members of the ticked groups are authorized for {app.label}.</p>
@@ -61,9 +61,9 @@ export function AppUserGroups({ app }: { app: Application }) {
             <label className="inline">
               <input
                 type="checkbox"
-                checked={g.bound}
-                disabled={pending !== null}
-                onChange={(e) => void toggle(g.group_id, g.name, e.target.checked)}
+                checked={shown(g.group_id, g.bound)}
+                disabled={bind.isPending}
+                onChange={(e) => bind.mutate({ groupId: g.group_id, name: g.name, bound: e.target.checked })}
                 data-testid={`app-group-${g.name}`}
               />
               <strong>{g.name}</strong>
@@ -75,12 +75,7 @@ export function AppUserGroups({ app }: { app: Application }) {
         ))}
       </ul>
       <p className="muted">Up to {authorized} membership(s) authorized (a user in two ticked groups counts once when signing in).</p>
-      {notice && (
-        <p className={notice.ok ? "ok-text" : "error-text"} role={notice.ok ? "status" : "alert"} data-testid="app-groups-notice">
-          {notice.text}
-        </p>
-      )}
-      <button type="button" onClick={federation} data-testid="federation-csv">
+      <button type="button" onClick={() => federation.mutate()} disabled={federation.isPending} data-testid="federation-csv">
         Download Data Loader CSV (Username, FederationIdentifier)
       </button>
     </div>

@@ -1,8 +1,13 @@
+// A new Salesforce application: label, name (suggested from the label), description, the org, and
+// its portal settings. react-hook-form + zod; the name rule is the core's, asked while typing.
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
 import { commands, type Application, type Environment } from "../bindings";
-import { appNameProblem, slugFromLabel } from "../lib/appName";
+import { slugFromLabel } from "../lib/appName";
+import { coreResolver } from "../lib/coreRules";
 import { IpcError, messageOf, unwrap } from "../lib/ipc";
 import { notify } from "../lib/notify";
 import { keys } from "../lib/queries";
@@ -20,45 +25,42 @@ const ENVIRONMENTS: { id: Environment; label: string; hint: (practiceUrl: string
   { id: "practice", label: "Practice org", hint: (url) => `local Salesforce simulator at ${url}` },
 ];
 
+const schema = z.object({
+  label: z.string(),
+  name: z.string(),
+  description: z.string(),
+  environment: z.enum(["production", "sandbox", "practice"]),
+  showInPortal: z.boolean(),
+});
+type Values = z.infer<typeof schema>;
+const resolver = coreResolver<Values>(schema, { check: (v) => ({ form: "app_name", name: v.name }) });
+
 export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated, onCancel }: Props) {
-  const [label, setLabel] = useState("");
-  const [name, setName] = useState("");
-  const [nameEdited, setNameEdited] = useState(false);
-  const [description, setDescription] = useState("");
-  const [environment, setEnvironment] = useState<Environment>(initialEnvironment);
-  const [touched, setTouched] = useState(false);
-  const [serverError, setServerError] = useState<{ field: "name" | "form"; message: string } | null>(null);
-  const [showInPortal, setShowInPortal] = useState(false);
+  const form = useForm<Values>({
+    resolver,
+    mode: "onTouched",
+    defaultValues: { label: "", name: "", description: "", environment: initialEnvironment, showInPortal: false },
+  });
   const [imagePath, setImagePath] = useState<string | null>(null);
   const idpBase = useQuery({ queryKey: keys.idpAddress, queryFn: () => unwrap(commands.idpAddress()) }).data?.base_url;
-  const [busy, setBusy] = useState(false);
+  const name = form.watch("name");
+  const nameError = form.formState.errors.name?.message;
+  const formError = form.formState.errors.root?.message;
+  const busy = form.formState.isSubmitting;
 
-  const nameProblem = appNameProblem(name);
-  const showNameProblem = (touched || name.length > 0) && nameProblem;
-
-  const onLabel = (value: string) => {
-    setLabel(value);
-    if (!nameEdited) setName(slugFromLabel(value));
-  };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (nameProblem) return;
-    setBusy(true);
-    setServerError(null);
+  const create = async (v: Values) => {
     try {
       const app = await unwrap(
         commands.createApp({
-          name,
-          label: label.trim() === "" ? null : label,
-          description: description.trim() === "" ? null : description,
-          environment,
+          name: v.name,
+          label: v.label.trim() === "" ? null : v.label,
+          description: v.description.trim() === "" ? null : v.description,
+          environment: v.environment,
           login_url: null,
         }),
       );
       // The portal settings once the application exists; a refused image is said on its Overview tab.
-      if (showInPortal) await unwrap(commands.setShowInPortal(app.name, true)).catch(() => undefined);
+      if (v.showInPortal) await unwrap(commands.setShowInPortal(app.name, true)).catch(() => undefined);
       if (imagePath) {
         await unwrap(commands.setPortalImage(app.name, imagePath)).catch((e: unknown) =>
           notify.error(`The application was created; its portal image was not kept: ${messageOf(e)}`, "toast-portal-image"),
@@ -68,19 +70,24 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
     } catch (err) {
       // Keep everything typed; say where the problem is.
       const onName = err instanceof IpcError && (err.code === "conflict" || err.code === "invalid_input");
-      setServerError({ field: onName ? "name" : "form", message: messageOf(err) });
-      setBusy(false);
+      form.setError(onName ? "name" : "root", { type: "server", message: messageOf(err) });
     }
   };
 
   return (
-    <form className="card form" onSubmit={submit} aria-label="New application" noValidate>
+    <form className="card form" onSubmit={form.handleSubmit(create)} aria-label="New application" noValidate>
       <h2>New Salesforce application</h2>
       <label>
         Display label
         <input
-          value={label}
-          onChange={(e) => onLabel(e.target.value)}
+          {...form.register("label", {
+            onChange: (e: { target: { value: string } }) => {
+              // The name follows the label until the admin edits it.
+              if (form.formState.dirtyFields.name) return;
+              const slug = slugFromLabel(e.target.value);
+              form.setValue("name", slug, { shouldValidate: slug !== "" });
+            },
+          })}
           placeholder="Salesforce (production)"
           data-testid="app-label"
           autoFocus
@@ -89,25 +96,20 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
       <label>
         Name
         <input
-          value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            setNameEdited(true);
-          }}
-          onBlur={() => setTouched(true)}
+          {...form.register("name", { onChange: () => void form.trigger("name") })}
           placeholder="salesforce-prod"
-          aria-invalid={Boolean(showNameProblem || serverError?.field === "name")}
+          aria-invalid={Boolean(nameError)}
           aria-describedby="app-name-help"
           data-testid="app-name"
           spellCheck={false}
         />
-        <small id="app-name-help" className={showNameProblem ? "error-text" : "muted"} data-testid="app-name-help">
-          {showNameProblem || "Used by the CLI and in URLs: lowercase letters, digits and hyphens."}
+        <small id="app-name-help" className={nameError ? "error-text" : "muted"} data-testid="app-name-help">
+          {nameError ?? "Used by the CLI and in URLs: lowercase letters, digits and hyphens."}
         </small>
       </label>
       <label>
         Description
-        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={2} />
+        <textarea {...form.register("description")} rows={2} />
       </label>
       <fieldset>
         <legend>Salesforce org</legend>
@@ -115,9 +117,8 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
           <label className="inline" key={env.id}>
             <input
               type="radio"
-              name="environment"
-              checked={environment === env.id}
-              onChange={() => setEnvironment(env.id)}
+              value={env.id}
+              {...form.register("environment")}
               data-testid={`env-${env.id}`}
             />
             {env.label} <span className="muted">({env.hint(practiceUrl)})</span>
@@ -127,7 +128,7 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
       <fieldset>
         <legend>User portal</legend>
         <label className="inline">
-          <input type="checkbox" checked={showInPortal} onChange={(e) => setShowInPortal(e.target.checked)} data-testid="new-app-portal" />
+          <input type="checkbox" {...form.register("showInPortal")} data-testid="new-app-portal" />
           Show in the user portal
         </label>
         <div className="actions">
@@ -156,9 +157,9 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
           Salesforce and checks it at the next login started there.
         </p>
       </details>
-      {serverError && (
+      {(formError ?? (nameError && form.formState.errors.name?.type === "server")) && (
         <p className="error-text" role="alert" data-testid="form-error">
-          {serverError.message}
+          {formError ?? nameError}
         </p>
       )}
       <div className="actions">

@@ -1,19 +1,8 @@
-// Mirrors the core's application-name rule so the form can say what is wrong while typing.
-// The core checks again: this is guidance, not the gate.
-export const NAME_MAX = 63;
+// A name suggested from the display label while the admin types it. Only a suggestion: the core's
+// application-name rule (asked through check_form) says whether a name is good.
 
-export const NAME_RULE =
-  "Use 1–63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.";
-
-export function appNameProblem(name: string): string | null {
-  if (name.length === 0) return "Give the application a name.";
-  if (name.length > NAME_MAX) return `That is ${name.length} characters; the limit is ${NAME_MAX}.`;
-  if (/[A-Z]/.test(name)) return "Use lowercase letters only.";
-  if (/\s/.test(name)) return "Spaces are not allowed; use hyphens.";
-  if (!/^[a-z0-9-]+$/.test(name)) return NAME_RULE;
-  if (name.startsWith("-") || name.endsWith("-")) return "Start and end with a letter or digit.";
-  return null;
-}
+/** The longest name worth suggesting (the core refuses longer ones, and says so). */
+const SUGGESTED_MAX = 63;
 
 /** Suggests a slug from a display label: "Salesforce (Prod)" → "salesforce-prod". */
 export function slugFromLabel(label: string): string {
@@ -23,6 +12,6 @@ export function slugFromLabel(label: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
-    .slice(0, NAME_MAX)
+    .slice(0, SUGGESTED_MAX)
     .replace(/-+$/g, "");
 }

@@ -14,6 +14,9 @@ export const keys = {
   /** Everything that depends on the directory: its users, groups and who is authorized. */
   directory: ["directory"] as const,
   authorizedUsers: (app: string) => ["directory", "authorized", app] as const,
+  facets: ["directory", "facets"] as const,
+  appGroups: (app: string) => ["directory", "app-groups", app] as const,
+  groupMembers: (group: string) => ["directory", "group-members", group] as const,
   scim: ["scim"] as const,
   scimStatus: (app: string) => ["scim", "status", app] as const,
   scimStatuses: (apps: readonly string[]) => ["scim", "statuses", ...apps] as const,

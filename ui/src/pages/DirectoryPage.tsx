@@ -1,17 +1,22 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { commands, type ImportSummary } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { GroupsView } from "../components/directory/GroupsView";
 import { ImportDialog } from "../components/directory/ImportDialog";
 import { UsersView } from "../components/directory/UsersView";
-import { unwrap } from "../lib/ipc";
+import { messageOf, unwrap } from "../lib/ipc";
 import { notify } from "../lib/notify";
-import { useDirectory } from "../lib/useDirectory";
+import { keys } from "../lib/queries";
 
 type Tab = "users" | "groups";
 
 export function DirectoryPage() {
-  const [directory, reload] = useDirectory();
+  // The facets (user count, departments, groups, the change-feed mark) follow every change to the
+  // directory: the window's change events invalidate keys.directory, whoever made the change.
+  const client = useQueryClient();
+  const directory = useQuery({ queryKey: keys.facets, queryFn: () => unwrap(commands.directoryFacets()) });
+  const reload = () => void client.invalidateQueries({ queryKey: keys.directory });
   const [tab, setTab] = useState<Tab>("users");
   const [importing, setImporting] = useState(false);
   const [addFirst, setAddFirst] = useState(false);
@@ -42,26 +47,26 @@ export function DirectoryPage() {
           <button type="button" onClick={() => setImporting(true)} data-testid="import-csv">
             Import CSV…
           </button>
-          <button type="button" onClick={exportCsv} disabled={directory.state !== "ready" || directory.data.users === 0} data-testid="export-csv">
+          <button type="button" onClick={exportCsv} disabled={!directory.data || directory.data.users === 0} data-testid="export-csv">
             Export CSV
           </button>
         </div>
       </header>
       {importing && <ImportDialog onDone={imported} onCancel={() => setImporting(false)} />}
-      {directory.state === "loading" && (
+      {directory.isPending && (
         <p className="muted" aria-busy="true">
           Loading the directory…
         </p>
       )}
-      {directory.state === "error" && (
+      {directory.isError && (
         <div className="card" role="alert" data-testid="directory-error">
-          <p className="error-text">{directory.message}</p>
+          <p className="error-text">{messageOf(directory.error)}</p>
           <button type="button" onClick={reload}>
             Try again
           </button>
         </div>
       )}
-      {directory.state === "ready" && (
+      {directory.data && (
         <>
           <div className="tabs" role="tablist" aria-label="Directory">
             {(["users", "groups"] as const).map((t) => (
@@ -93,7 +98,7 @@ export function DirectoryPage() {
           ) : tab === "users" ? (
             <UsersView facets={directory.data} reload={reload} startWithNew={addFirst} />
           ) : (
-            <GroupsView groups={directory.data.groups} mark={directory.data.mark} reload={reload} />
+            <GroupsView groups={directory.data.groups} reload={reload} />
           )}
         </>
       )}

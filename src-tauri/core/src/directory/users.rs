@@ -114,54 +114,94 @@ pub struct ValidUser {
 impl UserInput {
     /// Every problem with this input (the CSV preview shows them all at once).
     pub fn validate_all(&self) -> Result<ValidUser, Vec<DirectoryError>> {
+        self.validate_fields()
+            .map_err(|problems| problems.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// Like [`validate_all`](Self::validate_all), each problem with the field it concerns, named
+    /// as the field's JSON path (`email`, `address.locality`…) so a form can show it beside it.
+    pub fn validate_fields(&self) -> Result<ValidUser, Vec<(&'static str, DirectoryError)>> {
         let mut problems = Vec::new();
-        let mut take = |r: Result<String, DirectoryError>| match r {
+        let mut take = |key: &'static str, r: Result<String, DirectoryError>| match r {
             Ok(v) => v,
             Err(e) => {
-                problems.push(e);
+                problems.push((key, e));
                 String::new()
             }
         };
-        let email = take(validate::email(&self.email));
-        let firstname = take(validate::text("first name", &self.firstname, 40));
-        let lastname = take(validate::text("last name", &self.lastname, 80));
-        let displayname = take(validate::text("display name", &self.displayname, 121));
-        let employee_type = take(validate::text("employee type", &self.employee_type, 80));
-        let job_title = take(validate::text("job title", &self.job_title, 80));
-        let employee_identifier = take(validate::text(
-            "employee identifier",
-            &self.employee_identifier,
-            20,
-        ));
-        let department = take(validate::text("department", &self.department, 80));
-        let company = take(validate::text("company", &self.company, 80));
+        let email = take("email", validate::email(&self.email));
+        let firstname = take(
+            "firstname",
+            validate::text("first name", &self.firstname, 40),
+        );
+        let lastname = take("lastname", validate::text("last name", &self.lastname, 80));
+        let displayname = take(
+            "displayname",
+            validate::text("display name", &self.displayname, 121),
+        );
+        let employee_type = take(
+            "employee_type",
+            validate::text("employee type", &self.employee_type, 80),
+        );
+        let job_title = take(
+            "job_title",
+            validate::text("job title", &self.job_title, 80),
+        );
+        let employee_identifier = take(
+            "employee_identifier",
+            validate::text("employee identifier", &self.employee_identifier, 20),
+        );
+        let department = take(
+            "department",
+            validate::text("department", &self.department, 80),
+        );
+        let company = take("company", validate::text("company", &self.company, 80));
         let address = Address {
-            kind: take(validate::text("address type", &self.address.kind, 20)),
-            street_address: take(validate::text_lines(
-                "street address",
-                &self.address.street_address,
-                255,
-            )),
-            locality: take(validate::text(
-                "locality (city)",
-                &self.address.locality,
-                40,
-            )),
-            region: take(validate::text("region (state)", &self.address.region, 80)),
-            postal_code: take(validate::text("postal code", &self.address.postal_code, 20)),
-            country: take(validate::text("country", &self.address.country, 80)),
+            kind: take(
+                "address.type",
+                validate::text("address type", &self.address.kind, 20),
+            ),
+            street_address: take(
+                "address.street_address",
+                validate::text_lines("street address", &self.address.street_address, 255),
+            ),
+            locality: take(
+                "address.locality",
+                validate::text("locality (city)", &self.address.locality, 40),
+            ),
+            region: take(
+                "address.region",
+                validate::text("region (state)", &self.address.region, 80),
+            ),
+            postal_code: take(
+                "address.postal_code",
+                validate::text("postal code", &self.address.postal_code, 20),
+            ),
+            country: take(
+                "address.country",
+                validate::text("country", &self.address.country, 80),
+            ),
         };
         let phone = Phone {
-            kind: take(validate::text("phone type", &self.phone.kind, 20)),
-            value: take(validate::text("phone", &self.phone.value, 40)),
+            kind: take(
+                "phone.type",
+                validate::text("phone type", &self.phone.kind, 20),
+            ),
+            value: take(
+                "phone.value",
+                validate::text("phone", &self.phone.value, 40),
+            ),
         };
-        let federation_id = take(validate::text(
-            "Federation ID",
-            self.federation_id.as_deref().unwrap_or(""),
-            512,
-        ));
+        let federation_id = take(
+            "federation_id",
+            validate::text(
+                "Federation ID",
+                self.federation_id.as_deref().unwrap_or(""),
+                512,
+            ),
+        );
         if self.lastname.trim().is_empty() {
-            problems.push(DirectoryError::MissingLastName);
+            problems.push(("lastname", DirectoryError::MissingLastName));
         }
         if !problems.is_empty() {
             return Err(problems);

@@ -1,18 +1,22 @@
 // Groups: create, rename, describe, delete; see and change members.
-import { useEffect, useMemo, useState, type FormEvent } from "react";
-import { commands, type Group, type User } from "../../bindings";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useDeferredValue, useMemo, useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { commands, type Group } from "../../bindings";
+import { coreResolver } from "../../lib/coreRules";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { keys } from "../../lib/queries";
 import { useDataTable } from "../../lib/useDataTable";
-import { groupNameProblem } from "../../lib/username";
 import { DataTable } from "../DataTable";
 import { EmptyState } from "../EmptyState";
 import { groupColumns, groupSearchText } from "./groupColumns";
 
-type Props = { groups: Group[]; mark: number; reload: () => void };
+type Props = { groups: Group[]; reload: () => void };
 
 const rowId = (g: Group) => g.id;
 
-export function GroupsView({ groups, mark, reload }: Props) {
+export function GroupsView({ groups, reload }: Props) {
   const [editing, setEditing] = useState<Group | "new" | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const columns = useMemo(() => groupColumns((g) => setOpenId(g.id)), []);
@@ -61,7 +65,6 @@ export function GroupsView({ groups, mark, reload }: Props) {
             <GroupDetails
               key={open.id}
               group={open}
-              mark={mark}
               onEdit={() => setEditing(open)}
               onDeleted={() => {
                 setOpenId(null);
@@ -76,49 +79,50 @@ export function GroupsView({ groups, mark, reload }: Props) {
   );
 }
 
+const groupSchema = z.object({ name: z.string(), description: z.string() });
+type GroupValues = z.infer<typeof groupSchema>;
+const groupResolver = coreResolver<GroupValues>(groupSchema, { check: (v) => ({ form: "group_name", name: v.name }) });
+
 function GroupForm({ group, onSaved, onCancel }: { group: Group | null; onSaved: (g: Group) => void; onCancel: () => void }) {
-  const [name, setName] = useState(group?.name ?? "");
-  const [description, setDescription] = useState(group?.description ?? "");
-  const [touched, setTouched] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const problem = groupNameProblem(name);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (problem) return;
-    setBusy(true);
-    setError(null);
+  const form = useForm<GroupValues>({
+    resolver: groupResolver,
+    mode: "onChange",
+    defaultValues: { name: group?.name ?? "", description: group?.description ?? "" },
+  });
+  const { errors, isSubmitting } = form.formState;
+  const save = async (input: GroupValues) => {
     try {
-      const input = { name, description };
       onSaved(await unwrap(group ? commands.updateGroup(group.id, input) : commands.createGroup(input)));
     } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
+      form.setError("root", { type: "server", message: messageOf(err) });
     }
   };
   return (
-    <form className="card form" onSubmit={submit} aria-label={group ? "Edit group" : "New group"} noValidate>
+    <form className="card form" onSubmit={form.handleSubmit(save)} aria-label={group ? "Edit group" : "New group"} noValidate>
       <h2>{group ? `Edit ${group.name}` : "New group"}</h2>
       <label>
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} onBlur={() => setTouched(true)} aria-invalid={Boolean((touched || name) && problem) || Boolean(error)} data-testid="group-name" autoFocus />
-        {(touched || name !== "") && problem && <small className="error-text" data-testid="group-name-help">{problem}</small>}
+        <input {...form.register("name")} aria-invalid={Boolean(errors.name ?? errors.root)} data-testid="group-name" autoFocus />
+        {errors.name && (
+          <small className="error-text" data-testid="group-name-help">
+            {errors.name.message}
+          </small>
+        )}
       </label>
       <label>
         Description
-        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={2} data-testid="group-description" />
+        <textarea {...form.register("description")} rows={2} data-testid="group-description" />
       </label>
-      {error && (
+      {errors.root && (
         <p className="error-text" role="alert" data-testid="group-form-error">
-          {error}
+          {errors.root.message}
         </p>
       )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy} data-testid="group-save">
+        <button type="submit" className="primary" disabled={isSubmitting} data-testid="group-save">
           {group ? "Save" : "Create group"}
         </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
+        <button type="button" onClick={onCancel} disabled={isSubmitting}>
           Cancel
         </button>
       </div>
@@ -129,55 +133,33 @@ function GroupForm({ group, onSaved, onCancel }: { group: Group | null; onSaved:
 /** Members shown per group (the users table filtered by the group shows them all). */
 const MEMBERS_SHOWN = 500;
 
-function GroupDetails({ group, mark, onEdit, onDeleted, reload }: { group: Group; mark: number; onEdit: () => void; onDeleted: () => void; reload: () => void }) {
-  const [members, setMembers] = useState<User[]>([]);
-  const [memberTotal, setMemberTotal] = useState(0);
+function GroupDetails({ group, onEdit, onDeleted, reload }: { group: Group; onEdit: () => void; onDeleted: () => void; reload: () => void }) {
+  const client = useQueryClient();
   const [email, setEmail] = useState("");
-  const [suggestions, setSuggestions] = useState<User[]>([]);
-  // The members, first page only, asked of the core again whenever the directory changes.
-  useEffect(() => {
-    let live = true;
-    unwrap(commands.queryUsers({ search: "", status: null, department: null, group: group.name, sort: [], offset: 0, limit: MEMBERS_SHOWN })).then(
-      (p) => {
-        if (!live) return;
-        setMembers(p.rows);
-        setMemberTotal(p.total);
-      },
-      (e: unknown) => live && setError(messageOf(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [group.name, mark]);
-  // Emails to pick from, matching what was typed so far.
-  useEffect(() => {
-    let live = true;
-    const id = setTimeout(() => {
-      unwrap(commands.queryUsers({ search: email.trim(), status: null, department: null, group: null, sort: [], offset: 0, limit: 20 })).then(
-        (p) => live && setSuggestions(p.rows),
-        () => undefined,
-      );
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(id);
-    };
-  }, [email]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const act = async (what: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
+  // The members, first page only; keys.directory is invalidated whenever the directory changes.
+  const members = useQuery({
+    queryKey: keys.groupMembers(group.name),
+    queryFn: () => unwrap(commands.queryUsers({ search: "", status: null, department: null, group: group.name, sort: [], offset: 0, limit: MEMBERS_SHOWN })),
+  });
+  // Emails to pick from, matching what was typed so far.
+  const typed = useDeferredValue(email.trim());
+  const suggestions = useQuery({
+    queryKey: [...keys.directory, "suggest", typed],
+    queryFn: () => unwrap(commands.queryUsers({ search: typed, status: null, department: null, group: null, sort: [], offset: 0, limit: 20 })),
+    placeholderData: keepPreviousData,
+  });
+  const act = useMutation({
+    mutationFn: (what: () => Promise<unknown>) => what(),
+    onSuccess: () => {
       reload();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return client.invalidateQueries({ queryKey: keys.directory });
+    },
+  });
+  const busy = act.isPending;
+  const error = act.error ? messageOf(act.error) : members.error ? messageOf(members.error) : null;
+  const rows = members.data?.rows ?? [];
+  const memberTotal = members.data?.total ?? 0;
   return (
     <article className="card details" aria-label={`Group ${group.name}`} data-testid="group-details">
       <h2>{group.name}</h2>
@@ -187,7 +169,7 @@ function GroupDetails({ group, mark, onEdit, onDeleted, reload }: { group: Group
         onSubmit={(e) => {
           e.preventDefault();
           if (email.trim() === "") return;
-          void act(async () => {
+          act.mutate(async () => {
             await unwrap(commands.addGroupMembers(group.name, [email.trim()]));
             setEmail("");
           });
@@ -195,7 +177,7 @@ function GroupDetails({ group, mark, onEdit, onDeleted, reload }: { group: Group
       >
         <input list="member-emails" placeholder="Add a member by email" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="member-email" aria-label="Member email" />
         <datalist id="member-emails">
-          {suggestions.map((u) => (
+          {(suggestions.data?.rows ?? []).map((u) => (
             <option key={u.id} value={u.email} />
           ))}
         </datalist>
@@ -208,19 +190,21 @@ function GroupDetails({ group, mark, onEdit, onDeleted, reload }: { group: Group
           {error}
         </p>
       )}
-      {members.length === 0 ? (
+      {members.isPending ? (
+        <span className="skeleton-line" aria-hidden="true" />
+      ) : rows.length === 0 ? (
         <p className="muted" data-testid="no-members">No members yet.</p>
       ) : (
         <ul className="members" data-testid="group-members">
-          {members.map((u) => (
+          {rows.map((u) => (
             <li key={u.id}>
               <span>{u.email}</span>
-              <button type="button" className="link" disabled={busy} onClick={() => act(() => unwrap(commands.removeGroupMembers(group.name, [u.id])))} aria-label={`Remove ${u.email}`}>
+              <button type="button" className="link" disabled={busy} onClick={() => act.mutate(() => unwrap(commands.removeGroupMembers(group.name, [u.id])))} aria-label={`Remove ${u.email}`}>
                 Remove
               </button>
             </li>
           ))}
-          {memberTotal > members.length && <li className="muted">…and {(memberTotal - members.length).toLocaleString()} more (filter the users table by this group to see them all).</li>}
+          {memberTotal > rows.length && <li className="muted">…and {(memberTotal - rows.length).toLocaleString()} more (filter the users table by this group to see them all).</li>}
         </ul>
       )}
       <div className="actions">
@@ -234,7 +218,7 @@ function GroupDetails({ group, mark, onEdit, onDeleted, reload }: { group: Group
         ) : (
           <span className="confirm-inline" role="alertdialog" aria-label="Confirm deletion">
             Delete {group.name}? Its members stay; applications it authorized stop authorizing them.
-            <button type="button" className="danger" disabled={busy} onClick={() => act(async () => { await unwrap(commands.deleteGroup(group.id)); onDeleted(); })} data-testid="group-delete-confirm">
+            <button type="button" className="danger" disabled={busy} onClick={() => act.mutate(async () => { await unwrap(commands.deleteGroup(group.id)); onDeleted(); })} data-testid="group-delete-confirm">
               Delete
             </button>
             <button type="button" onClick={() => setConfirming(false)}>

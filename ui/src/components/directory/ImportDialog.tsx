@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { commands, type ImportPreview, type ImportSummary } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
-import { csvFileProblem } from "../../lib/username";
+import { csvFileProblem } from "../../lib/csvFile";
 
 type Props = { onDone: (summary: ImportSummary) => void; onCancel: () => void };
 

@@ -1,20 +1,41 @@
-// View and edit one user (or create one), with inline validation that mirrors the core's rules.
-import { useState, type FormEvent } from "react";
+// View and edit one user (or create one). react-hook-form + zod for the form; every field rule
+// (the Salesforce username, lengths, the last name) is the core's, asked while the admin types,
+// and the email is checked against every user, not only the rows in view.
+import { useMemo, useState } from "react";
+import { useForm, type FieldPath } from "react-hook-form";
+import { z } from "zod";
 import { commands, type User, type UserInput } from "../../bindings";
+import { coreResolver } from "../../lib/coreRules";
 import { IpcError, messageOf, unwrap } from "../../lib/ipc";
-import { FIELD_MAX, lengthProblem, usernameProblem, usernameTaken } from "../../lib/username";
-import { useEmailTaken } from "../../lib/useEmailTaken";
 import { ProvisionNow } from "./ProvisionNow";
 
 type Props = {
   user: User | null; // null = a new user
-  users: readonly User[];
   onSaved: (u: User) => void;
   onDeleted: () => void;
   onClose: () => void;
 };
 
-const EMPTY: UserInput = {
+const text = z.string();
+const schema = z.object({
+  email: text,
+  firstname: text,
+  lastname: text,
+  displayname: text,
+  employee_type: text,
+  job_title: text,
+  employee_identifier: text,
+  department: text,
+  company: text,
+  address: z.object({ type: text, street_address: text, locality: text, region: text, postal_code: text, country: text }),
+  phone: z.object({ type: text, value: text }),
+  suspended: z.boolean(),
+  password_expired: z.boolean(),
+  federation_id: text,
+});
+type Values = z.infer<typeof schema>;
+
+const EMPTY: Values = {
   email: "",
   firstname: "",
   lastname: "",
@@ -28,17 +49,22 @@ const EMPTY: UserInput = {
   phone: { type: "", value: "" },
   suspended: false,
   password_expired: false,
-  federation_id: null,
+  federation_id: "",
 };
 
-function toInput(u: User): UserInput {
-  const { id: _id, groups: _g, created_at: _c, updated_at: _u, ...rest } = u;
-  return rest;
+function toValues(u: User): Values {
+  const { id: _id, groups: _g, created_at: _c, updated_at: _u, federation_id, ...rest } = u;
+  return { ...rest, federation_id: federation_id ?? "" };
 }
 
-type TextField = Exclude<keyof typeof FIELD_MAX, "street_address" | "locality" | "region" | "postal_code" | "country" | "phone" | "federation_id">;
+/** What the core takes: a blank Federation ID means none. */
+function toInput(v: Values): UserInput {
+  return { ...v, federation_id: v.federation_id.trim() ? v.federation_id : null };
+}
 
-const TEXT_FIELDS: { key: TextField; label: string }[] = [
+const TAKEN = "Another user already has this email (case does not matter).";
+
+const TEXT_FIELDS: { key: FieldPath<Values>; label: string }[] = [
   { key: "firstname", label: "First name" },
   { key: "lastname", label: "Last name" },
   { key: "displayname", label: "Display name" },
@@ -49,74 +75,66 @@ const TEXT_FIELDS: { key: TextField; label: string }[] = [
   { key: "employee_identifier", label: "Employee ID" },
 ];
 
-export function UserDrawer({ user, users, onSaved, onDeleted, onClose }: Props) {
-  const [form, setForm] = useState<UserInput>(user ? toInput(user) : EMPTY);
-  const [touched, setTouched] = useState(false);
-  const [serverError, setServerError] = useState<{ field: "email" | "form"; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+const ADDRESS_FIELDS: { key: FieldPath<Values>; label: string; placeholder?: string; testId?: string }[] = [
+  { key: "address.street_address", label: "Street" },
+  { key: "address.locality", label: "City", testId: "user-locality" },
+  { key: "address.region", label: "Region" },
+  { key: "address.postal_code", label: "Postal code" },
+  { key: "address.country", label: "Country" },
+  { key: "address.type", label: "Type", placeholder: "work" },
+];
+
+export function UserDrawer({ user, onSaved, onDeleted, onClose }: Props) {
+  const selfId = user?.id ?? null;
+  const resolver = useMemo(
+    () =>
+      coreResolver<Values>(schema, {
+        check: (v) => ({ form: "user", input: toInput(v) }),
+        // A well-formed email may still belong to another user: the core looks it up.
+        more: async (v, found) => {
+          if (found.some((p) => p.field === "email")) return [];
+          const owner = await commands.emailOwner(v.email.trim());
+          return owner.status === "ok" && owner.data !== null && owner.data !== selfId ? [{ field: "email", message: TAKEN }] : [];
+        },
+      }),
+    [selfId],
+  );
+  const form = useForm<Values>({ resolver, mode: "onChange", defaultValues: user ? toValues(user) : EMPTY });
+  const { errors, isSubmitting: busy } = form.formState;
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const errorAt = (key: FieldPath<Values>) => form.getFieldState(key, form.formState).error?.message;
 
-  const set = <K extends keyof UserInput>(key: K, value: UserInput[K]) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    setServerError(null);
-  };
-
-  const takenElsewhere = useEmailTaken(form.email, user?.id ?? null);
-  const emailProblem =
-    usernameProblem(form.email) ??
-    (usernameTaken(form.email, users, user?.id ?? null) || takenElsewhere
-      ? "Another user already has this email (case does not matter)."
-      : null);
-  const showEmail = (touched || form.email !== (user?.email ?? "")) && emailProblem;
-  const problems: Record<string, string | null> = {
-    lastname: form.lastname.trim() === "" ? "Salesforce requires a last name." : lengthProblem("Last name", form.lastname, FIELD_MAX.lastname),
-  };
-  for (const f of TEXT_FIELDS) {
-    if (f.key !== "lastname") problems[f.key] = lengthProblem(f.label, form[f.key], FIELD_MAX[f.key]);
-  }
-  problems.locality = lengthProblem("City", form.address.locality, FIELD_MAX.locality);
-  problems.postal_code = lengthProblem("Postal code", form.address.postal_code, FIELD_MAX.postal_code);
-  problems.street_address = lengthProblem("Street", form.address.street_address, FIELD_MAX.street_address);
-  problems.phone = lengthProblem("Phone", form.phone.value, FIELD_MAX.phone);
-  problems.federation_id = lengthProblem("Federation ID", form.federation_id ?? "", FIELD_MAX.federation_id);
-  const invalid = Boolean(emailProblem) || Object.values(problems).some(Boolean);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (invalid) return;
-    setBusy(true);
-    setServerError(null);
-    const input = { ...form, federation_id: form.federation_id?.trim() ? form.federation_id : null };
+  const save = async (v: Values) => {
     try {
-      const saved = await unwrap(user ? commands.updateUser(user.id, input) : commands.createUser(input));
-      onSaved(saved);
+      const input = toInput(v);
+      onSaved(await unwrap(user ? commands.updateUser(user.id, input) : commands.createUser(input)));
     } catch (err) {
       const onEmail = err instanceof IpcError && err.code === "conflict" && /email/i.test(err.message);
-      setServerError({ field: onEmail ? "email" : "form", message: messageOf(err) });
-    } finally {
-      setBusy(false);
+      form.setError(onEmail ? "email" : "root", { type: "server", message: messageOf(err) });
     }
   };
 
   const remove = async () => {
     if (!user) return;
-    setBusy(true);
     try {
       await unwrap(commands.deleteUsers([user.id]));
       onDeleted();
     } catch (err) {
-      setServerError({ field: "form", message: messageOf(err) });
-      setBusy(false);
+      form.setError("root", { type: "server", message: messageOf(err) });
     }
   };
 
-  const fieldError = (key: string) =>
-    touched || (form as unknown as Record<string, unknown>)[key] !== "" ? problems[key] ?? null : null;
+  const field = (key: FieldPath<Values>, label: string, extra: { placeholder?: string; testId?: string } = {}) => (
+    <label key={key}>
+      {label}
+      <input {...form.register(key)} placeholder={extra.placeholder} aria-invalid={Boolean(errorAt(key))} data-testid={extra.testId ?? `user-${key}`} />
+      {errorAt(key) && <small className="error-text">{errorAt(key)}</small>}
+    </label>
+  );
 
   return (
     <aside className="drawer" role="dialog" aria-label={user ? `User ${user.email}` : "New user"} data-testid="user-drawer">
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={form.handleSubmit(save)} noValidate>
         <header className="drawer-head">
           <h2>{user ? user.displayname || user.email : "New user"}</h2>
           <button type="button" onClick={onClose} aria-label="Close" data-testid="drawer-close">
@@ -126,90 +144,33 @@ export function UserDrawer({ user, users, onSaved, onDeleted, onClose }: Props) 
         <label>
           Email (Salesforce username)
           <input
-            value={form.email}
-            onChange={(e) => set("email", e.target.value)}
-            onBlur={() => setTouched(true)}
-            aria-invalid={Boolean(showEmail || serverError?.field === "email")}
+            {...form.register("email")}
+            aria-invalid={Boolean(errors.email)}
             aria-describedby="user-email-help"
             spellCheck={false}
             data-testid="user-email"
             autoFocus={!user}
           />
-          <small id="user-email-help" className={showEmail ? "error-text" : "muted"} data-testid="user-email-help">
-            {showEmail || (serverError?.field === "email" ? serverError.message : "One @, a domain, no spaces; unique.")}
+          <small id="user-email-help" className={errors.email ? "error-text" : "muted"} data-testid="user-email-help">
+            {errors.email?.message ?? "One @, a domain, no spaces; unique."}
           </small>
         </label>
-        <div className="grid2">
-          {TEXT_FIELDS.map((f) => (
-            <label key={f.key}>
-              {f.label}
-              <input
-                value={form[f.key]}
-                onChange={(e) => set(f.key, e.target.value)}
-                aria-invalid={Boolean(fieldError(f.key))}
-                data-testid={`user-${f.key}`}
-              />
-              {fieldError(f.key) && <small className="error-text">{fieldError(f.key)}</small>}
-            </label>
-          ))}
-        </div>
+        <div className="grid2">{TEXT_FIELDS.map((f) => field(f.key, f.label))}</div>
         <fieldset>
           <legend>Address</legend>
-          <div className="grid2">
-            <label>
-              Street
-              <input value={form.address.street_address} onChange={(e) => set("address", { ...form.address, street_address: e.target.value })} />
-            </label>
-            <label>
-              City
-              <input value={form.address.locality} onChange={(e) => set("address", { ...form.address, locality: e.target.value })} data-testid="user-locality" />
-              {problems.locality && <small className="error-text">{problems.locality}</small>}
-            </label>
-            <label>
-              Region
-              <input value={form.address.region} onChange={(e) => set("address", { ...form.address, region: e.target.value })} />
-            </label>
-            <label>
-              Postal code
-              <input value={form.address.postal_code} onChange={(e) => set("address", { ...form.address, postal_code: e.target.value })} />
-              {problems.postal_code && <small className="error-text">{problems.postal_code}</small>}
-            </label>
-            <label>
-              Country
-              <input value={form.address.country} onChange={(e) => set("address", { ...form.address, country: e.target.value })} />
-            </label>
-            <label>
-              Type
-              <input value={form.address.type} placeholder="work" onChange={(e) => set("address", { ...form.address, type: e.target.value })} />
-            </label>
-          </div>
+          <div className="grid2">{ADDRESS_FIELDS.map((f) => field(f.key, f.label, f))}</div>
         </fieldset>
         <div className="grid2">
-          <label>
-            Phone
-            <input value={form.phone.value} onChange={(e) => set("phone", { ...form.phone, value: e.target.value })} />
-            {problems.phone && <small className="error-text">{problems.phone}</small>}
-          </label>
-          <label>
-            Phone type
-            <input value={form.phone.type} placeholder="work" onChange={(e) => set("phone", { ...form.phone, type: e.target.value })} />
-          </label>
-          <label>
-            Federation ID
-            <input
-              value={form.federation_id ?? ""}
-              placeholder="(none: the email is used)"
-              onChange={(e) => set("federation_id", e.target.value)}
-              data-testid="user-federation-id"
-            />
-          </label>
+          {field("phone.value", "Phone")}
+          {field("phone.type", "Phone type", { placeholder: "work" })}
+          {field("federation_id", "Federation ID", { placeholder: "(none: the email is used)", testId: "user-federation-id" })}
         </div>
         <label className="inline">
-          <input type="checkbox" checked={form.suspended} onChange={(e) => set("suspended", e.target.checked)} data-testid="user-suspended" />
+          <input type="checkbox" {...form.register("suspended")} data-testid="user-suspended" />
           Suspended (cannot sign in; provisioning deactivates the Salesforce user)
         </label>
         <label className="inline">
-          <input type="checkbox" checked={form.password_expired} onChange={(e) => set("password_expired", e.target.checked)} />
+          <input type="checkbox" {...form.register("password_expired")} />
           Password expired
         </label>
         {user && (
@@ -217,9 +178,9 @@ export function UserDrawer({ user, users, onSaved, onDeleted, onClose }: Props) 
             Groups: {user.groups.length ? user.groups.join(", ") : "none"} · Created {new Date(user.created_at).toLocaleString()}
           </p>
         )}
-        {serverError?.field === "form" && (
+        {errors.root && (
           <p className="error-text" role="alert" data-testid="user-form-error">
-            {serverError.message}
+            {errors.root.message}
           </p>
         )}
         <div className="actions">

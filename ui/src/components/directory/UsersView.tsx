@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { commands, type DirectoryFacets, type User, type UserSortKey, type UserStatus } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { notify } from "../../lib/notify";
 import { useDataTable } from "../../lib/useDataTable";
 import { useUserPages, type UserFilter } from "../../lib/useUserPages";
 import { DataTable } from "../DataTable";
@@ -29,7 +30,6 @@ function useDebounced<T>(value: T, ms: number): T {
 export function UsersView({ facets, reload, startWithNew = false }: Props) {
   const groups = facets.groups;
   const [open, setOpen] = useState<User | "new" | null>(startWithNew ? "new" : null);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [bulkGroup, setBulkGroup] = useState("");
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -70,12 +70,11 @@ export function UsersView({ facets, reload, startWithNew = false }: Props) {
 
   const run = async (what: () => Promise<string>) => {
     setBusy(true);
-    setNotice(null);
     try {
-      setNotice({ ok: true, text: await what() });
+      notify.ok(await what(), "user-notice");
       reload();
     } catch (e) {
-      setNotice({ ok: false, text: messageOf(e) });
+      notify.error(e, "user-notice");
     } finally {
       setBusy(false);
     }
@@ -233,11 +232,6 @@ export function UsersView({ facets, reload, startWithNew = false }: Props) {
           </button>
         </div>
       )}
-      {notice && (
-        <p className={notice.ok ? "ok-text" : "error-text"} role={notice.ok ? "status" : "alert"} data-testid="user-notice">
-          {notice.text}
-        </p>
-      )}
 
       <div className={openUser || open === "new" ? "with-drawer" : undefined}>
         <DataTable
@@ -262,15 +256,14 @@ export function UsersView({ facets, reload, startWithNew = false }: Props) {
           <UserDrawer
             key={openUser?.id ?? "new"}
             user={openUser}
-            users={loadedUsers}
             onSaved={(u) => {
               setOpen(u);
-              setNotice({ ok: true, text: `Saved ${u.email}.` });
+              notify.ok(`Saved ${u.email}.`, "user-notice");
               reload();
             }}
             onDeleted={() => {
               setOpen(null);
-              setNotice({ ok: true, text: "User deleted." });
+              notify.ok("User deleted.", "user-notice");
               reload();
             }}
             onClose={() => setOpen(null)}

@@ -1,31 +1,30 @@
 // Bookmarks: named links shown in every user's portal, with no single sign-on. Added with a
 // form (the core checks the name and the https address again and its refusal shows beside the
 // form), deactivated (kept, hidden), given an image, or deleted.
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { commands, type Bookmark } from "../../bindings";
-import { appNameProblem, slugFromLabel } from "../../lib/appName";
+import { slugFromLabel } from "../../lib/appName";
+import { coreResolver } from "../../lib/coreRules";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { notify } from "../../lib/notify";
 import { keys } from "../../lib/queries";
 
 const schema = z.object({
   label: z.string().trim().min(1, "Give the bookmark a label people will recognise."),
-  name: z.string().superRefine((v, ctx) => {
-    const problem = appNameProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
+  name: z.string(),
   url: z.string().trim().regex(/^https:\/\/\S+$/, "Use an https:// address."),
 });
 type Values = z.infer<typeof schema>;
+// A bookmark's name follows the application-name rule, the core's.
+const resolver = coreResolver<Values>(schema, { check: (v) => ({ form: "app_name", name: v.name }) });
 
 export function BookmarksCard() {
   const client = useQueryClient();
   const list = useQuery({ queryKey: keys.bookmarks, queryFn: () => unwrap(commands.listBookmarks()) });
   const refresh = () => void client.invalidateQueries({ queryKey: keys.portal });
-  const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { label: "", name: "", url: "" } });
+  const form = useForm<Values>({ resolver, defaultValues: { label: "", name: "", url: "" } });
   const add = useMutation({
     mutationFn: (v: Values) => unwrap(commands.createBookmark({ name: v.name, label: v.label, url: v.url })),
     onSuccess: (b) => {

@@ -1,8 +1,12 @@
-import { useEffect, useState } from "react";
-import { commands, type Application, type IdpCertView, type IdpExports } from "../../bindings";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { commands, type Application, type IdpCertView } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { notify } from "../../lib/notify";
+import { keys } from "../../lib/queries";
 import { CopyValue } from "../CopyValue";
 import { copyText } from "../../lib/clipboard";
+import { idpCertsQuery, idpExportsQuery } from "../setup/data";
 import { certSummary, fingerprint } from "./certText";
 import { NextCertBinding } from "./NextCertBinding";
 
@@ -15,73 +19,50 @@ const STATUS_LABEL: Record<string, string> = {
 
 /** Lanyard's side: the signing key and certificate, rollover, and what to give Salesforce. */
 export function IdpCard({ app }: { app: Application }) {
-  const [certs, setCerts] = useState<IdpCertView[] | null>(null);
-  const [exports, setExports] = useState<IdpExports | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const client = useQueryClient();
+  const certsQuery = useQuery(idpCertsQuery(app.name));
+  const certs = certsQuery.data ?? null;
+  const signing = certs?.some((c) => c.status === "active") ?? false;
+  const exports = useQuery({ ...idpExportsQuery(app.name), enabled: signing }).data ?? null;
   const [bits, setBits] = useState(2048);
   const [days, setDays] = useState(730);
+  // A key change concerns the checklist and the health panel too.
+  const refresh = () => client.invalidateQueries({ queryKey: keys.setup });
 
-  const refresh = async () => {
-    try {
-      const list = await unwrap(commands.idpCertificates(app.name));
-      setCerts(list);
-      setExports(list.some((c) => c.status === "active") ? await unwrap(commands.idpExports(app.name)) : null);
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
-  useEffect(() => void refresh(), [app.name]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const rotate = async (activate: boolean) => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      await unwrap(
-        commands.idpRotate(app.name, activate, activate ? null : { bits, common_name: `Lanyard IdP (${app.name})`, organization: null, valid_days: days }),
-      );
-      setNotice(activate ? "The next certificate now signs IdP-initiated logins. Salesforce must trust it in Single Sign-On Settings." : null);
-      await refresh();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const retire = async () => {
-    setBusy(true);
-    try {
-      await unwrap(commands.idpRetire(app.name));
-      await refresh();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const keyChange = useMutation({
+    mutationFn: (what: "create" | "activate" | "retire") =>
+      what === "retire"
+        ? unwrap(commands.idpRetire(app.name))
+        : unwrap(
+            commands.idpRotate(app.name, what === "activate", what === "activate" ? null : { bits, common_name: `Lanyard IdP (${app.name})`, organization: null, valid_days: days }),
+          ),
+    onSuccess: (_, what) => {
+      if (what === "activate") notify.ok("The next certificate now signs IdP-initiated logins. Salesforce must trust it in Single Sign-On Settings.");
+      return refresh();
+    },
+  });
+  const busy = keyChange.isPending;
+  const error = keyChange.error ?? certsQuery.error;
+  const rotate = (activate: boolean) => keyChange.mutate(activate ? "activate" : "create");
+  const retire = () => keyChange.mutate("retire");
 
   const exportFile = async (what: "certificate" | "metadata") => {
     try {
       const path = await unwrap(commands.exportIdpFile(app.name, what));
-      if (path) setNotice(`Saved ${path}`);
+      if (path) notify.ok(`Saved ${path}`);
     } catch (e) {
-      setError(messageOf(e));
+      notify.error(e);
     }
   };
 
   const copy = async (text: string, what: string) => {
-    const ok = await copyText(text);
-    setError(ok ? null : `${what} could not be copied: use Save… instead.`);
-    setNotice(ok ? `${what} copied.` : null);
+    if (await copyText(text)) notify.ok(`${what} copied.`);
+    else notify.error(`${what} could not be copied: use Save… instead.`);
   };
 
   const bindingChanged = (list: IdpCertView[] | null, message: string) => {
-    if (list) setCerts(list);
-    setError(null);
-    setNotice(message);
+    if (list) client.setQueryData(idpCertsQuery(app.name).queryKey, list);
+    notify.ok(message);
   };
 
   const active = certs?.filter((c) => c.status !== "retired") ?? [];
@@ -91,7 +72,7 @@ export function IdpCard({ app }: { app: Application }) {
   return (
     <section className="card" aria-label="Lanyard identity provider" data-testid="idp-card">
       <h2>Lanyard (identity provider)</h2>
-      {certs === null && !error && <p className="muted">Loading…</p>}
+      {certsQuery.isPending && <p className="muted">Loading…</p>}
       {certs && active.length === 0 && (
         <p className="muted" data-testid="idp-empty">
           No signing key yet. Lanyard creates an RSA key whose private half stays in the OS keyring, and a certificate to
@@ -158,8 +139,11 @@ export function IdpCard({ app }: { app: Application }) {
           the previous certificate. Retire the previous certificate once the old configuration is deleted in Salesforce.
         </p>
       )}
-      {notice && <p className="ok-text">{notice}</p>}
-      {error && <p className="error-text" role="alert">{error}</p>}
+      {error && (
+        <p className="error-text" role="alert">
+          {messageOf(error)}
+        </p>
+      )}
     </section>
   );
 }
