@@ -1,9 +1,12 @@
 // CSV import: choose a file, see what would happen (every bad row by line and reason) before
 // anything is written, then import or cancel. Cancel writes nothing.
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { commands, type ImportPreview, type ImportSummary } from "../../bindings";
-import { messageOf, unwrap } from "../../lib/ipc";
 import { csvFileProblem } from "../../lib/csvFile";
+import { messageOf, unwrap } from "../../lib/ipc";
+import { useDataTable } from "../../lib/useDataTable";
+import { DataTable } from "../DataTable";
+import { previewColumns, previewRowId, previewRows, previewSearchText, type PreviewRow } from "./csvPreviewColumns";
 
 type Props = { onDone: (summary: ImportSummary) => void; onCancel: () => void };
 
@@ -93,6 +96,15 @@ export function ImportDialog({ onDone, onCancel }: Props) {
 }
 
 function PreviewView({ name, preview: p }: { name: string; preview: ImportPreview }) {
+  const rows = useMemo(() => previewRows(p), [p]);
+  const dt = useDataTable<PreviewRow>({
+    data: rows,
+    columns: previewColumns,
+    getRowId: previewRowId,
+    searchText: previewSearchText,
+    initialSorting: p.error_count > 0 ? [{ id: "action", desc: false }] : [],
+  });
+  const shown = p.sample.length < p.rows ? `the first ${p.sample.length} of ${p.rows} rows` : `all ${p.rows} rows`;
   return (
     <div data-testid="import-preview">
       <p data-testid="import-counts">
@@ -108,36 +120,26 @@ function PreviewView({ name, preview: p }: { name: string; preview: ImportPrevie
         </p>
       )}
       {p.error_count > 0 ? (
-        <>
-          <p className="error-text" role="alert">
-            {p.error_count} row(s) have problems. Nothing will be imported until they are fixed: correct the file and choose
-            it again.
-          </p>
-          <table className="row-errors" data-testid="import-row-errors">
-            <thead>
-              <tr>
-                <th>Line</th>
-                <th>Email</th>
-                <th>Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.errors.map((e) => (
-                <tr key={e.line}>
-                  <td>{e.line}</td>
-                  <td>
-                    <code>{e.email}</code>
-                  </td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {p.error_count > p.errors.length && <p className="muted">…and {p.error_count - p.errors.length} more.</p>}
-        </>
+        <p className="error-text" role="alert">
+          {p.error_count} row(s) have problems. Nothing will be imported until they are fixed: correct the file and choose it
+          again.{p.error_count > p.errors.length && ` The table lists the first ${p.errors.length}.`}
+        </p>
       ) : (
         <p className="ok-text">Every row is valid.</p>
       )}
+      <div className="toolbar">
+        <input
+          type="search"
+          className="search"
+          placeholder="Search line, email or problem…"
+          value={dt.globalFilter}
+          onChange={(e) => dt.setGlobalFilter(e.target.value)}
+          aria-label="Search the preview"
+          data-testid="import-search"
+        />
+        <span className="muted">Showing {shown}{p.error_count > 0 ? " and every listed problem" : ""}.</span>
+      </div>
+      <DataTable dt={dt} label="CSV preview" testId="import-rows" getRowId={previewRowId} height="40vh" />
     </div>
   );
 }
