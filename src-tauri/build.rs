@@ -10,6 +10,7 @@ fn main() {
             "get_app",
             "delete_app",
             "set_sso_enabled",
+            "set_idp_path",
             "portal_settings",
             "set_show_in_portal",
             "set_portal_image",

@@ -79,9 +79,14 @@ impl AppState {
         }
     }
 
-    /// The IdP login URL of an application, at the address the endpoint really listens on.
-    pub fn idp_sso_url(&self, app: &str) -> String {
-        lanyard_core::saml::repoint::sso_url(&self.idp_endpoint().url, app)
+    /// The IdP login URL of an application (its IdP path), at the address the endpoint really
+    /// listens on.
+    pub async fn idp_sso_url(&self, app: &str) -> Result<String, ApiError> {
+        let application = self.core()?.get_app(app).await?;
+        Ok(lanyard_core::saml::repoint::sso_url(
+            &self.idp_endpoint().url,
+            &application.idp_path,
+        ))
     }
 
     /// The core, or the error that kept it from opening (every command reports the same one).

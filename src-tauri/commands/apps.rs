@@ -40,3 +40,15 @@ pub async fn set_sso_enabled(
 ) -> Result<Application, ApiError> {
     state.core()?.set_sso_enabled(&name, enabled).await
 }
+
+/// Moves the application's IdP URL to `<IdP address>/saml2/<path>`; when its Salesforce org is
+/// set up, `idp_repoints` then lists what to change there.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_idp_path(
+    state: State<'_, AppState>,
+    name: String,
+    path: String,
+) -> Result<Application, ApiError> {
+    state.core()?.set_idp_path(&name, &path).await
+}

@@ -49,6 +49,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             apps::get_app,
             apps::delete_app,
             apps::set_sso_enabled,
+            apps::set_idp_path,
             portal::portal_settings,
             portal::set_show_in_portal,
             portal::set_portal_image,

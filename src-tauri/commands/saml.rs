@@ -151,7 +151,7 @@ pub struct IdpExports {
 pub async fn idp_exports(state: State<'_, AppState>, app: String) -> Result<IdpExports, ApiError> {
     let core = state.core()?;
     let application = core.get_app(&app).await?;
-    let sso_url = state.idp_sso_url(&app);
+    let sso_url = state.idp_sso_url(&app).await?;
     Ok(IdpExports {
         entity_id: lanyard_core::saml::service::idp_entity_id(&application),
         certificate_pem: core.idp_certificate_pem(&app).await?,
@@ -192,7 +192,8 @@ pub async fn export_idp_file(
     let text = if what == "certificate" {
         core.idp_certificate_pem(&app).await?
     } else {
-        core.idp_metadata(&app, &state.idp_sso_url(&app)).await?
+        core.idp_metadata(&app, &state.idp_sso_url(&app).await?)
+            .await?
     };
     let Some(path) = ask_save_path(&handle, offer).await? else {
         return Ok(None);

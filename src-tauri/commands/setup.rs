@@ -43,6 +43,6 @@ pub async fn setup_fill_practice_sso(
             format!("The IdP endpoint is not running ({why}): wait a moment and try again, or see Settings."),
         ));
     }
-    let sso_url = state.idp_sso_url(&app);
+    let sso_url = state.idp_sso_url(&app).await?;
     state.core()?.fill_practice_sso(&app, &sso_url).await
 }

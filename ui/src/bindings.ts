@@ -34,6 +34,11 @@ export const commands = {
 	deleteApp: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_app", { name })),
 	/**  Activates or deactivates single sign-on (deactivated: Lanyard signs nothing for it). */
 	setSsoEnabled: (name: string, enabled: boolean) => typedError<Application, ApiError>(__TAURI_INVOKE("set_sso_enabled", { name, enabled })),
+	/**
+	 *  Moves the application's IdP URL to `<IdP address>/saml2/<path>`; when its Salesforce org is
+	 *  set up, `idp_repoints` then lists what to change there.
+	 */
+	setIdpPath: (name: string, path: string) => typedError<Application, ApiError>(__TAURI_INVOKE("set_idp_path", { name, path })),
 	portalSettings: (app: string) => typedError<PortalSettings, ApiError>(__TAURI_INVOKE("portal_settings", { app })),
 	setShowInPortal: (app: string, show: boolean) => typedError<PortalSettings, ApiError>(__TAURI_INVOKE("set_show_in_portal", { app, show })),
 	/**  The tile's image from the file at `path` (chosen or dropped); none removes it. */
@@ -229,6 +234,8 @@ export type Application = {
 	login_url: string,
 	/**  False once the admin deactivated single sign-on: Lanyard signs nothing for it. */
 	sso_enabled: boolean,
+	/**  The last part of its IdP URL: `<IdP address>/saml2/<idp_path>` (the name unless changed). */
+	idp_path: string,
 	created_at: string,
 	updated_at: string,
 };
@@ -679,6 +686,11 @@ export type NewApplication = {
 	environment: Environment,
 	/**  Defaults to the environment's login host (or the practice org's address). */
 	login_url: string | null,
+	/**
+	 *  The last part of the IdP URL (`<IdP address>/saml2/<idp_path>`); the name when absent or
+	 *  blank. The application-name rule applies.
+	 */
+	idp_path?: string | null,
 };
 
 /**  What the admin gives for a new bookmark. */

@@ -3,6 +3,7 @@
 use crate::output::print_json;
 use clap::Subcommand;
 use lanyard_core::apps::{Environment, NewApplication};
+use lanyard_core::saml::repoint::sso_url;
 use lanyard_core::{ApiError, Core, ErrorCode};
 
 #[derive(Debug, Subcommand)]
@@ -25,6 +26,17 @@ pub enum AppCommand {
         /// Where OAuth starts, e.g. your My Domain https://NAME.my.salesforce.com (defaults to the environment's login host).
         #[arg(long, value_name = "URL")]
         login_url: Option<String>,
+        /// The last part of its IdP URL, <IdP address>/saml2/PATH (defaults to the name).
+        #[arg(long, value_name = "PATH")]
+        idp_path: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move the application's IdP URL to <IdP address>/saml2/PATH; prints what to change in
+    /// Salesforce (its Identity Provider Login URL), checked at the next login started there.
+    SetIdpPath {
+        name: String,
+        path: String,
         #[arg(long)]
         json: bool,
     },
@@ -105,6 +117,7 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             sandbox,
             practice,
             login_url,
+            idp_path,
             json,
         } => {
             let environment = match (sandbox, practice) {
@@ -119,6 +132,7 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
                     description,
                     environment,
                     login_url,
+                    idp_path,
                 })
                 .await?;
             if json {
@@ -160,9 +174,27 @@ pub async fn run(core: &Core, cmd: AppCommand) -> Result<(), ApiError> {
             println!("kind         {}", app.kind);
             println!("org          {}", org_kind(app.environment));
             println!("login URL    {}", app.login_url);
+            let base = core.idp_address().await?.base_url;
+            println!("IdP URL      {}", sso_url(&base, &app.idp_path));
             println!("id           {}", app.id);
             println!("created      {}", app.created_at.to_rfc3339());
             println!("updated      {}", app.updated_at.to_rfc3339());
+            Ok(())
+        }
+        AppCommand::SetIdpPath { name, path, json } => {
+            let app = core.set_idp_path(&name, &path).await?;
+            let pending = core.repoints().await?.into_iter().find(|r| r.app == name);
+            if json {
+                return print_json(&serde_json::json!({ "app": app, "repoint": pending }));
+            }
+            let base = core.idp_address().await?.base_url;
+            println!("the IdP URL of {name} is {}", sso_url(&base, &app.idp_path));
+            if let Some(r) = pending {
+                println!(
+                    "in Salesforce, Setup > Single Sign-On Settings > {name}: change the Identity Provider Login URL from {} to {} (the next login started there checks it)",
+                    r.from_url, r.to_url
+                );
+            }
             Ok(())
         }
         AppCommand::SetSpMetadata { name, file, entity } => {

@@ -261,8 +261,9 @@ pub async fn idp(core: &Core, cmd: IdpCommand) -> Result<(), ApiError> {
         IdpCommand::Serve { deny_sp_initiated } => serve(core, deny_sp_initiated).await,
         IdpCommand::Metadata { app, out } => {
             let base = core.idp_address().await?.base_url;
+            let path = core.get_app(&app).await?.idp_path;
             let xml = core
-                .idp_metadata(&app, &lanyard_core::saml::repoint::sso_url(&base, &app))
+                .idp_metadata(&app, &lanyard_core::saml::repoint::sso_url(&base, &path))
                 .await?;
             write_out(out.as_deref(), &xml)
         }

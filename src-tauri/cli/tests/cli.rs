@@ -417,3 +417,37 @@ fn portal_bookmarks_and_sso_off_through_the_cli() {
     let list = json(&ok(&["bookmark", "list", "--json"]));
     assert_eq!(list, serde_json::json!([]));
 }
+
+#[test]
+fn the_idp_url_path_is_chosen_at_creation_and_moved_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ok = |args: &[&str]| {
+        let out = lanyard(d, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    let created = json(&ok(&[
+        "app",
+        "create",
+        "acme",
+        "--idp-path",
+        "acme-sso",
+        "--json",
+    ]));
+    assert_eq!(created["idp_path"], "acme-sso");
+    let shown = String::from_utf8_lossy(&ok(&["app", "show", "acme"]).stdout).into_owned();
+    assert!(shown.contains("/saml2/acme-sso"), "{shown}");
+
+    let out = lanyard(d, &["app", "create", "acme-sso"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/saml2/acme-sso"), "{}", stderr(&out));
+    let out = lanyard(d, &["app", "set-idp-path", "acme", "Not Valid"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("lowercase"), "{}", stderr(&out));
+
+    // No Salesforce settings yet: nothing to re-point there.
+    let moved = json(&ok(&["app", "set-idp-path", "acme", "sales", "--json"]));
+    assert_eq!(moved["app"]["idp_path"], "sales");
+    assert_eq!(moved["repoint"], Value::Null);
+}

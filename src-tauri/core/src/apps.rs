@@ -28,6 +28,8 @@ pub enum AppError {
         "An application named {0:?} already exists: pick another name, or open the existing one."
     )]
     NameTaken(String),
+    #[error("Another application's IdP URL already ends in /saml2/{0}: each application needs its own, so choose another name or IdP URL path.")]
+    IdpPathTaken(String),
     #[error("{value:?} is not a usable login URL: use https://login.salesforce.com, https://test.salesforce.com, your My Domain (https://NAME.my.salesforce.com), or for the practice org an http://127.0.0.1:PORT address.")]
     InvalidLoginUrl { value: String },
     #[error("There is no application named {0:?}. `lanyard app list` shows the ones that exist.")]
@@ -50,7 +52,7 @@ impl HasCode for AppError {
             | AppError::LabelTooLong { .. }
             | AppError::DescriptionTooLong { .. }
             | AppError::InvalidLoginUrl { .. } => ErrorCode::InvalidInput,
-            AppError::NameTaken(_) => ErrorCode::Conflict,
+            AppError::NameTaken(_) | AppError::IdpPathTaken(_) => ErrorCode::Conflict,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::Store(e) => e.code(),
         }
@@ -142,6 +144,10 @@ pub struct NewApplication {
     pub environment: Environment,
     /// Defaults to the environment's login host (or the practice org's address).
     pub login_url: Option<String>,
+    /// The last part of the IdP URL (`<IdP address>/saml2/<idp_path>`); the name when absent or
+    /// blank. The application-name rule applies.
+    #[serde(default)]
+    pub idp_path: Option<String>,
 }
 
 /// A configured application, as every face shows it. Field names are stable (`--json`).
@@ -162,6 +168,8 @@ pub struct Application {
     pub login_url: String,
     /// False once the admin deactivated single sign-on: Lanyard signs nothing for it.
     pub sso_enabled: bool,
+    /// The last part of its IdP URL: `<IdP address>/saml2/<idp_path>` (the name unless changed).
+    pub idp_path: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -174,6 +182,7 @@ pub struct ValidApplication {
     pub description: String,
     pub environment: Environment,
     pub login_url: String,
+    pub idp_path: AppName,
 }
 
 /// https anywhere; plain http only on the loopback address (the practice org). The rule for
@@ -216,6 +225,10 @@ impl NewApplication {
     pub fn validate(&self, practice_url: &str) -> Result<ValidApplication, AppError> {
         let name = AppName::parse(self.name.trim())?;
         let label = label_or_name(self.label.as_deref(), &name)?;
+        let idp_path = match self.idp_path.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => AppName::parse(p)?,
+            _ => name.clone(),
+        };
         let description = self.description.as_deref().unwrap_or("").trim().to_owned();
         let description_len = description.chars().count();
         if description_len > DESCRIPTION_MAX {
@@ -236,12 +249,13 @@ impl NewApplication {
             description,
             environment: self.environment,
             login_url,
+            idp_path,
         })
     }
 }
 
 const COLUMNS: &str =
-    "id, name, label, description, kind, environment, login_url, sso_enabled, created_at, updated_at";
+    "id, name, label, description, kind, environment, login_url, sso_enabled, COALESCE(idp_path, name) AS idp_path, created_at, updated_at";
 
 fn finish(mut app: Application) -> Application {
     app.sandbox = app.environment == Environment::Sandbox;
@@ -255,8 +269,8 @@ pub async fn insert(
 ) -> Result<Application, AppError> {
     let id = uuid::Uuid::new_v4().to_string();
     let result = sqlx::query(
-        "INSERT INTO applications (id, name, label, description, kind, environment, login_url, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'salesforce', ?, ?, ?, ?)",
+        "INSERT INTO applications (id, name, label, description, kind, environment, login_url, idp_path, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'salesforce', ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(app.name.as_str())
@@ -264,6 +278,7 @@ pub async fn insert(
     .bind(&app.description)
     .bind(app.environment)
     .bind(&app.login_url)
+    .bind(app.idp_path.as_str())
     .bind(now)
     .bind(now)
     .execute(pool)
@@ -271,7 +286,11 @@ pub async fn insert(
     match result {
         Ok(_) => {}
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            return Err(AppError::NameTaken(app.name.to_string()))
+            // The name, or only the IdP path, belongs to another application.
+            return Err(match get(pool, app.name.as_str()).await {
+                Ok(_) => AppError::NameTaken(app.name.to_string()),
+                Err(_) => AppError::IdpPathTaken(app.idp_path.to_string()),
+            });
         }
         Err(e) => return Err(e.into()),
     }
@@ -285,6 +304,17 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Application>, AppError> {
     .fetch_all(pool)
     .await?;
     Ok(apps.into_iter().map(finish).collect())
+}
+
+/// The application whose IdP URL ends in `/saml2/<path>`, if any.
+pub async fn by_idp_path(pool: &SqlitePool, path: &str) -> Result<Option<Application>, AppError> {
+    Ok(sqlx::query_as::<_, Application>(&format!(
+        "SELECT {COLUMNS} FROM applications WHERE COALESCE(idp_path, name) = ?"
+    ))
+    .bind(path)
+    .fetch_optional(pool)
+    .await?
+    .map(finish))
 }
 
 pub async fn get(pool: &SqlitePool, name: &str) -> Result<Application, AppError> {

@@ -16,7 +16,7 @@ pub enum FormCheck {
     /// A group's name.
     GroupName { name: String },
     /// A user's fields, as the user drawer sends them.
-    User { input: UserInput },
+    User { input: Box<UserInput> },
 }
 
 /// One problem, named by the field's JSON path (`name`, `email`, `address.locality`…).
@@ -109,7 +109,9 @@ mod tests {
         input.address.locality = "x".repeat(41);
         input.phone.value = "1\t2".into();
         assert_eq!(
-            fields(FormCheck::User { input }),
+            fields(FormCheck::User {
+                input: Box::new(input)
+            }),
             ["email", "address.locality", "phone.value", "lastname"]
         );
         let ok = UserInput {
@@ -117,6 +119,9 @@ mod tests {
             lastname: "Lovelace".into(),
             ..UserInput::default()
         };
-        assert!(fields(FormCheck::User { input: ok }).is_empty());
+        assert!(fields(FormCheck::User {
+            input: Box::new(ok)
+        })
+        .is_empty());
     }
 }

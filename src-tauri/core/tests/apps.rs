@@ -37,10 +37,15 @@ async fn create_list_show_delete() {
             description: Some("Main org".into()),
             environment: Environment::Production,
             login_url: None,
+            idp_path: None,
         })
         .await
         .unwrap();
     assert_eq!(created.label, "Salesforce (prod)");
+    assert_eq!(
+        created.idp_path, "sf-prod",
+        "the IdP path is the name unless chosen"
+    );
     assert_eq!(created.kind, "salesforce");
     assert_eq!(
         created.created_at.to_rfc3339(),

@@ -4,6 +4,7 @@
 
 mod common;
 
+use lanyard_core::apps::NewApplication;
 use lanyard_core::events::{EventFilter, EventName};
 use lanyard_core::setup::{StepId, StepStatus};
 
@@ -93,5 +94,82 @@ async fn moving_the_idp_asks_for_a_repoint_until_salesforce_logs_in_at_the_new_a
         back.is_empty(),
         "returning to the confirmed address needs no re-point: {back:?}"
     );
+    drop(idp);
+}
+
+#[tokio::test]
+async fn moving_an_applications_idp_url_asks_for_a_repoint_and_logins_follow_the_new_path() {
+    let rig = common::rig().await;
+    let pem = rig.ready().await;
+    let core = &rig.core;
+    let idp = core
+        .serve_idp("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = idp.base_url().to_owned();
+    core.set_idp_address(&base).await.unwrap();
+    rig.configure_salesforce_at(&pem, &format!("{base}/saml2/practice"))
+        .await;
+    assert_eq!(
+        rig.sp_login("").await,
+        "Logged in as ada@practice.example.com"
+    );
+    assert!(core.repoints().await.unwrap().is_empty());
+
+    // The path follows the application-name rule, and each application has its own.
+    let bad = core
+        .set_idp_path("practice", "Not A Path")
+        .await
+        .unwrap_err();
+    assert!(bad.message.contains("lowercase"), "{}", bad.message);
+    core.create_app(NewApplication {
+        name: "other".into(),
+        idp_path: Some("elsewhere".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let taken = core
+        .set_idp_path("practice", "elsewhere")
+        .await
+        .unwrap_err();
+    assert_eq!(taken.code, lanyard_core::ErrorCode::Conflict);
+    assert!(
+        taken.message.contains("/saml2/elsewhere"),
+        "{}",
+        taken.message
+    );
+    let name_clash = core
+        .create_app(NewApplication {
+            name: "elsewhere".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        name_clash.message.contains("IdP URL"),
+        "a new application's default path cannot be another's: {}",
+        name_clash.message
+    );
+
+    let moved = core.set_idp_path("practice", "sales-sso").await.unwrap();
+    assert_eq!(moved.idp_path, "sales-sso");
+    let repoints = core.repoints().await.unwrap();
+    assert_eq!(repoints.len(), 1, "{repoints:?}");
+    assert_eq!(repoints[0].from_url, format!("{base}/saml2/practice"));
+    assert_eq!(repoints[0].to_url, format!("{base}/saml2/sales-sso"));
+
+    // Salesforce still sends logins to the old URL: refused, naming the URL to type.
+    let refused = rig.sp_login("").await;
+    assert!(refused.starts_with("refused"), "{refused}");
+    assert!(refused.contains("/saml2/sales-sso"), "{refused}");
+
+    // Salesforce is changed; the login at the new path confirms the re-point.
+    rig.configure_salesforce_at(&pem, &repoints[0].to_url).await;
+    assert_eq!(
+        rig.sp_login("").await,
+        "Logged in as ada@practice.example.com"
+    );
+    assert!(core.repoints().await.unwrap().is_empty());
     drop(idp);
 }

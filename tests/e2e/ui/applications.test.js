@@ -58,7 +58,8 @@ describe("Applications page", () => {
       description: null,
       environment: "sandbox",
       login_url: null,
-    });
+      idp_path: null,
+    }, "a blank IdP path: the name");
     await page.screenshot({ path: join(artifacts, "ui-applications.png") });
   });
 

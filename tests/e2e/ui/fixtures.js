@@ -1,7 +1,7 @@
 // Shared scenario pieces for the provisioning suites.
 export const PRACTICE_APP = {
   id: "a1", name: "acme", label: "Acme", description: "", kind: "salesforce", environment: "practice", sandbox: false,
-  login_url: "http://127.0.0.1:8765", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+  login_url: "http://127.0.0.1:8765", idp_path: "acme", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
 };
 
 export const authorized = (email, extra = {}) => ({

@@ -3,7 +3,7 @@
 // window.__LANYARD_SCENARIO__, set by the test before this script runs.
 (() => {
   const scenario = window.__LANYARD_SCENARIO__ || {};
-  const apps = (scenario.apps || []).map((a) => ({ sso_enabled: true, ...a }));
+  const apps = (scenario.apps || []).map((a) => ({ sso_enabled: true, idp_path: a.name, ...a }));
   const now = () => new Date("2026-11-28T10:00:00Z").toISOString();
   const slug = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
   const fail = (code, message) => Promise.reject({ code, message });
@@ -62,14 +62,32 @@
       if (idpBase.setting !== old) {
         for (const a of apps.filter((x) => (scenario.repointApps ?? []).includes(x.name))) {
           const prev = idpBase.repoints.find((r) => r.app === a.name);
-          if (prev) prev.to_url = `${idpBase.setting}/saml2/${a.name}`;
-          else idpBase.repoints.push({ app: a.name, from_url: `${old}/saml2/${a.name}`, to_url: `${idpBase.setting}/saml2/${a.name}`, since: now() });
+          if (prev) prev.to_url = `${idpBase.setting}/saml2/${a.idp_path}`;
+          else idpBase.repoints.push({ app: a.name, from_url: `${old}/saml2/${a.idp_path}`, to_url: `${idpBase.setting}/saml2/${a.idp_path}`, since: now() });
         }
         idpBase.repoints = idpBase.repoints.filter((r) => r.from_url !== r.to_url);
       }
       return [...idpBase.repoints];
     },
     idp_repoints: () => [...idpBase.repoints],
+    // Mirrors Core::set_idp_path: the name rule, one application per path, a re-point when the
+    // org is set up (scenario.repointApps).
+    set_idp_path: ({ name, path }) => {
+      const app = apps.find((a) => a.name === name);
+      if (!app) return fail("not_found", `There is no application named "${name}".`);
+      if (!slug.test(path)) return fail("invalid_input", `"${path}" is not a valid application name (use lowercase letters only).`);
+      if (apps.some((a) => a !== app && a.idp_path === path))
+        return fail("conflict", `Another application's IdP URL already ends in /saml2/${path}: each application needs its own, so choose another name or IdP URL path.`);
+      const base = idpBase.setting ?? "http://127.0.0.1:8766";
+      if (path !== app.idp_path && (scenario.repointApps ?? []).includes(name)) {
+        const prev = idpBase.repoints.find((r) => r.app === name);
+        if (prev) prev.to_url = `${base}/saml2/${path}`;
+        else idpBase.repoints.push({ app: name, from_url: `${base}/saml2/${app.idp_path}`, to_url: `${base}/saml2/${path}`, since: now() });
+        idpBase.repoints = idpBase.repoints.filter((r) => r.from_url !== r.to_url);
+      }
+      app.idp_path = path;
+      return { ...app };
+    },
     mark_first_paint: () => null,
     list_apps: () => [...apps].sort((a, b) => a.name.localeCompare(b.name)),
     create_app: ({ request }) => {
@@ -93,9 +111,12 @@
           practice: "http://127.0.0.1:8765",
         }[request.environment],
         sso_enabled: true,
+        idp_path: request.idp_path ?? request.name,
         created_at: now(),
         updated_at: now(),
       };
+      if (apps.some((a) => a.idp_path === app.idp_path))
+        return fail("conflict", `Another application's IdP URL already ends in /saml2/${app.idp_path}: each application needs its own, so choose another name or IdP URL path.`);
       apps.push(app);
       return app;
     },

@@ -81,6 +81,39 @@ describe("An application's Overview", () => {
     assert.deepEqual((await calls("set_portal_image")).map((a) => [a.app, a.path]), [["portal-org", "/home/admin/tile.png"]]);
   });
 
+  it("takes a chosen IdP URL in the new-application form, checked by the core's rule", async () => {
+    await open("/applications", { apps: [PRACTICE_APP] });
+    await page.getByTestId("new-app").click();
+    await page.getByTestId("app-label").fill("Sales Org");
+    await page.getByText("Advanced").click();
+    await page.getByTestId("new-app-idp-path").fill("Sales SSO");
+    await page.getByTestId("new-app-idp-help").getByText(/lowercase/).waitFor();
+    await page.getByTestId("new-app-idp-path").fill("acme");
+    await page.getByTestId("create-app").click();
+    await page.getByTestId("new-app-idp-help").getByText(/already ends in \/saml2\/acme/).waitFor();
+    assert.equal(await page.getByTestId("app-label").inputValue(), "Sales Org", "what was typed stays");
+    await page.getByTestId("new-app-idp-path").fill("sales-sso");
+    assert.equal(await page.getByTestId("new-app-idp-url").innerText(), "http://127.0.0.1:8766/saml2/sales-sso");
+    await page.getByTestId("create-app").click();
+    await page.getByTestId("app-tab-overview").click();
+    assert.equal(await page.getByTestId("idp-url").innerText(), "http://127.0.0.1:8766/saml2/sales-sso");
+    assert.equal((await calls("create_app")).at(-1).request.idp_path, "sales-sso");
+  });
+
+  it("moves an application's IdP URL and says exactly what to change in Salesforce", async () => {
+    await open("/applications/acme/overview", { repointApps: ["acme"] });
+    assert.equal(await page.getByTestId("idp-url").innerText(), "http://127.0.0.1:8766/saml2/acme");
+    await page.getByTestId("idp-url-change").click();
+    await page.getByTestId("idp-path").fill("acme-sso");
+    await page.getByTestId("idp-path-save").click();
+    const repoint = page.getByTestId("idp-url-repoint");
+    await repoint.waitFor();
+    assert.match(await repoint.innerText(), /from http:\/\/127\.0\.0\.1:8766\/saml2\/acme to the URL below/);
+    assert.equal(await page.getByTestId("idp-url-repoint-to").innerText(), "http://127.0.0.1:8766/saml2/acme-sso");
+    assert.equal(await page.getByTestId("idp-url").innerText(), "http://127.0.0.1:8766/saml2/acme-sso");
+    assert.deepEqual(await calls("set_idp_path"), [{ name: "acme", path: "acme-sso" }]);
+  });
+
   it("deactivates single sign-on after a confirmation, and activates it again", async () => {
     await open("/applications/acme/overview");
     await page.getByTestId("sso-deactivate").click();

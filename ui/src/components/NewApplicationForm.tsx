@@ -31,19 +31,30 @@ const schema = z.object({
   description: z.string(),
   environment: z.enum(["production", "sandbox", "practice"]),
   showInPortal: z.boolean(),
+  idpPath: z.string(),
 });
 type Values = z.infer<typeof schema>;
-const resolver = coreResolver<Values>(schema, { check: (v) => ({ form: "app_name", name: v.name }) });
+const resolver = coreResolver<Values>(schema, {
+  check: (v) => ({ form: "app_name", name: v.name }),
+  // The IdP path (blank: the name) follows the same rule, the core's.
+  more: async (v) => {
+    if (v.idpPath.trim() === "") return [];
+    const found = await commands.checkForm({ form: "app_name", name: v.idpPath });
+    return found.map((p) => ({ ...p, field: "idpPath" }));
+  },
+});
 
 export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated, onCancel }: Props) {
   const form = useForm<Values>({
     resolver,
     mode: "onTouched",
-    defaultValues: { label: "", name: "", description: "", environment: initialEnvironment, showInPortal: false },
+    defaultValues: { label: "", name: "", description: "", environment: initialEnvironment, showInPortal: false, idpPath: "" },
   });
   const [imagePath, setImagePath] = useState<string | null>(null);
   const idpBase = useQuery({ queryKey: keys.idpAddress, queryFn: () => unwrap(commands.idpAddress()) }).data?.base_url;
   const name = form.watch("name");
+  const idpPath = form.watch("idpPath");
+  const pathError = form.formState.errors.idpPath?.message;
   const nameError = form.formState.errors.name?.message;
   const formError = form.formState.errors.root?.message;
   const busy = form.formState.isSubmitting;
@@ -57,6 +68,7 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
           description: v.description.trim() === "" ? null : v.description,
           environment: v.environment,
           login_url: null,
+          idp_path: v.idpPath.trim() === "" ? null : v.idpPath.trim(),
         }),
       );
       // The portal settings once the application exists; a refused image is said on its Overview tab.
@@ -70,7 +82,8 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
     } catch (err) {
       // Keep everything typed; say where the problem is.
       const onName = err instanceof IpcError && (err.code === "conflict" || err.code === "invalid_input");
-      form.setError(onName ? "name" : "root", { type: "server", message: messageOf(err) });
+      const onPath = onName && /IdP URL/.test(messageOf(err));
+      form.setError(onPath ? "idpPath" : onName ? "name" : "root", { type: "server", message: messageOf(err) });
     }
   };
 
@@ -146,15 +159,29 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
       </fieldset>
       <details className="advanced">
         <summary>Advanced</summary>
-        <p>
-          IdP URL (the Identity Provider Login URL Salesforce will have):{" "}
-          <code data-testid="new-app-idp-url">
-            {idpBase ?? "…"}/saml2/{name || "<name>"}
+        <label>
+          IdP URL (the Identity Provider Login URL Salesforce will have)
+          <span className="inline">
+            <code>{idpBase ?? "…"}/saml2/</code>
+            <input
+              {...form.register("idpPath", { onChange: () => void form.trigger("idpPath") })}
+              placeholder={name || "<name>"}
+              spellCheck={false}
+              aria-invalid={Boolean(pathError)}
+              aria-describedby="new-app-idp-help"
+              data-testid="new-app-idp-path"
+            />
+          </span>
+          <code className="muted" data-testid="new-app-idp-url">
+            {idpBase ?? "…"}/saml2/{idpPath.trim() || name || "<name>"}
           </code>
-        </p>
+          <small id="new-app-idp-help" className={pathError ? "error-text" : "muted"} data-testid="new-app-idp-help">
+            {pathError ?? "Blank: the application's name. Moving it later (on the Overview tab) lists what to change in Salesforce."}
+          </small>
+        </label>
         <p className="muted">
-          It follows the IdP address in <Link to="/settings">Settings</Link>; moving it later lists exactly what to change in
-          Salesforce and checks it at the next login started there.
+          The address part follows the IdP address in <Link to="/settings">Settings</Link>; moving it later lists exactly what to
+          change in Salesforce and checks it at the next login started there.
         </p>
       </details>
       {(formError ?? (nameError && form.formState.errors.name?.type === "server")) && (

@@ -12,9 +12,11 @@ type Options<T> = {
   check: (values: T) => FormCheck;
   /** Further problems only the core's data can tell (an email another user has, say). */
   more?: (values: T, found: readonly FieldProblem[]) => Promise<FieldProblem[]>;
+  /** The form's field for a field the core names, when they differ (the core says `name`). */
+  field?: (core: string) => string;
 };
 
-export function coreResolver<T extends FieldValues>(schema: z.ZodType<T, T>, { check, more }: Options<T>): Resolver<T> {
+export function coreResolver<T extends FieldValues>(schema: z.ZodType<T, T>, { check, more, field = (f) => f }: Options<T>): Resolver<T> {
   const shape = zodResolver(schema) as unknown as Resolver<T>;
   return async (values, context, options) => {
     const first = await shape(values, context, options);
@@ -24,7 +26,7 @@ export function coreResolver<T extends FieldValues>(schema: z.ZodType<T, T>, { c
     if (problems.length === 0) return first;
     const flat: FieldErrors = {};
     // The first problem of a field is the one shown beside it.
-    for (const p of problems) flat[p.field] ??= { type: "core", message: p.message };
+    for (const p of problems) flat[field(p.field)] ??= { type: "core", message: p.message };
     return { values: {}, errors: toNestErrors(flat, options) };
   };
 }

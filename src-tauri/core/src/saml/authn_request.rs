@@ -153,7 +153,7 @@ pub fn check(sp: &SpSide, a: &Arrival<'_>) -> Result<CheckedRequest, Refused> {
     })
 }
 
-/// Whether a Destination names this endpoint: http, a loopback host, our port, `/saml2/<app>`.
+/// Whether a Destination names this endpoint: http, a loopback host, our port, `/saml2/<path>`.
 fn is_this_endpoint(dest: &str, port: u16, app: &str) -> bool {
     let Ok(u) = url::Url::parse(dest.trim()) else {
         return false;

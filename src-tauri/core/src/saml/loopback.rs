@@ -237,7 +237,7 @@ async fn check_request(
         xml,
         redirect_query,
         port: state.port,
-        app: &app.name,
+        app: &app.idp_path,
         now,
     };
     let request = authn_request::check(&side, &arrival)?;
@@ -324,11 +324,21 @@ async fn hold(
     }
 }
 
+/// The application an IdP path names (`/saml2/<path>`; the path is the name unless the admin
+/// moved it). A path no application has stays as given: the checks then say so.
+async fn app_at(state: &IdpState, path: String) -> String {
+    match crate::apps::by_idp_path(state.core.store().pool(), &path).await {
+        Ok(Some(app)) => app.name,
+        _ => path,
+    }
+}
+
 async fn sso_redirect(
     State(state): State<IdpState>,
-    Path(app): Path<String>,
+    Path(path): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
+    let app = app_at(&state, path).await;
     let query = query.unwrap_or_default();
     if query.len() > 2 * MAX_XML_BYTES {
         return deny("Login request refused", "the request is too large");
@@ -372,9 +382,10 @@ struct PostBinding {
 
 async fn sso_post(
     State(state): State<IdpState>,
-    Path(app): Path<String>,
+    Path(path): Path<String>,
     Form(f): Form<PostBinding>,
 ) -> Response {
+    let app = app_at(&state, path).await;
     let Ok(xml) = base64_lenient(&f.saml_request) else {
         return refuse(
             &state,

@@ -1,10 +1,12 @@
 //! Where Lanyard's IdP listens, and the guided re-point when that moves. The IdP endpoint is a
 //! loopback address (`http://127.0.0.1:PORT`, the trust model: nothing off this computer reaches
 //! it); its base is a setting (`LANYARD_IDP_URL` overrides it, for tests and one-off runs), and an
-//! application's IdP URL is `<base>/saml2/<name>`. Changing the base records, for every application
-//! whose Salesforce org is set up, that Salesforce still has the old Identity Provider Login URL;
-//! the next SP-initiated login that reaches the new address clears it.
+//! application's IdP URL is `<base>/saml2/<idp path>` (the path is its name unless the admin chose
+//! another). Changing the base, or an application's path, records for every application whose
+//! Salesforce org is set up that Salesforce still has the old Identity Provider Login URL; the
+//! next SP-initiated login that reaches the new URL clears it.
 
+use crate::apps::{AppError, AppName, Application};
 use crate::error::{ApiError, ErrorCode, HasCode};
 use crate::paths::{DEFAULT_IDP_BASE_URL, IDP_URL_ENV};
 use crate::Core;
@@ -57,9 +59,9 @@ pub fn parse_base(value: &str) -> Result<String, ApiError> {
     Ok(format!("http://127.0.0.1:{port}"))
 }
 
-/// An application's IdP URL (its Identity Provider Login URL in Salesforce).
-pub fn sso_url(base: &str, app: &str) -> String {
-    format!("{}/saml2/{app}", base.trim_end_matches('/'))
+/// An application's IdP URL (its Identity Provider Login URL in Salesforce), from its IdP path.
+pub fn sso_url(base: &str, idp_path: &str) -> String {
+    format!("{}/saml2/{idp_path}", base.trim_end_matches('/'))
 }
 
 /// The socket the IdP endpoint binds for a base URL (`localhost` is 127.0.0.1; port 0, from
@@ -133,33 +135,69 @@ impl Core {
         .map_err(storage)?;
         if new_base != old_base {
             let apps: Vec<(String, String)> = sqlx::query_as(
-                "SELECT a.id, a.name FROM applications a JOIN sp_configs s ON s.app_id = a.id",
+                "SELECT a.id, COALESCE(a.idp_path, a.name) FROM applications a
+                 JOIN sp_configs s ON s.app_id = a.id",
             )
             .fetch_all(&mut *tx)
             .await
             .map_err(storage)?;
-            for (id, name) in apps {
-                // A re-point already pending keeps the URL Salesforce really has.
-                sqlx::query(
-                    "INSERT INTO idp_repoints (app_id, from_url, to_url, since) VALUES (?, ?, ?, ?)
-                     ON CONFLICT (app_id) DO UPDATE SET to_url = excluded.to_url",
-                )
-                .bind(&id)
-                .bind(sso_url(&old_base, &name))
-                .bind(sso_url(&new_base, &name))
-                .bind(self.now())
-                .execute(&mut *tx)
-                .await
-                .map_err(storage)?;
+            for (id, path) in apps {
+                let (from, to) = (sso_url(&old_base, &path), sso_url(&new_base, &path));
+                record_repoint(&mut tx, &id, &from, &to, self.now()).await?;
             }
-            // Back to where Salesforce already points: nothing to re-point.
-            sqlx::query("DELETE FROM idp_repoints WHERE from_url = to_url")
-                .execute(&mut *tx)
-                .await
-                .map_err(storage)?;
         }
         tx.commit().await.map_err(storage)?;
         self.repoints().await
+    }
+
+    /// Moves an application's IdP URL to `<IdP address>/saml2/<path>` (the application-name rule
+    /// applies; another application's path is refused). When its Salesforce org is set up, a
+    /// re-point is recorded: Salesforce's Identity Provider Login URL must change too.
+    pub async fn set_idp_path(&self, app: &str, path: &str) -> Result<Application, ApiError> {
+        let path = AppName::parse(path.trim()).map_err(|e| e.to_api())?;
+        let current = self.get_app(app).await?;
+        if current.idp_path == path.as_str() {
+            return Ok(current);
+        }
+        let base = self.idp_address().await?.base_url;
+        let (from, to) = (
+            sso_url(&base, &current.idp_path),
+            sso_url(&base, path.as_str()),
+        );
+        let mut tx = self.store().pool().begin().await.map_err(storage)?;
+        let moved =
+            sqlx::query("UPDATE applications SET idp_path = ?, updated_at = ? WHERE id = ?")
+                .bind(path.as_str())
+                .bind(self.now())
+                .bind(&current.id)
+                .execute(&mut *tx)
+                .await;
+        match moved {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                return Err(AppError::IdpPathTaken(path.to_string()).to_api())
+            }
+            Err(e) => return Err(storage(e)),
+        }
+        let set_up: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sp_configs WHERE app_id = ?")
+            .bind(&current.id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(storage)?;
+        if set_up.is_some() {
+            record_repoint(&mut tx, &current.id, &from, &to, self.now()).await?;
+        }
+        tx.commit().await.map_err(storage)?;
+        crate::events::record(
+            self.store().pool(),
+            self.now(),
+            Some(app),
+            crate::events::EventName::SamlSettingsSaved,
+            true,
+            &format!("IdP URL moved from {from} to {to}"),
+        )
+        .await;
+        self.get_app(app).await
     }
 
     /// The applications whose Salesforce org still has the old Identity Provider Login URL.
@@ -191,6 +229,34 @@ impl Core {
             .await;
         }
     }
+}
+
+/// Records that Salesforce has `from` while the IdP now answers at `to`. A re-point already
+/// pending keeps the URL Salesforce really has; back where Salesforce points, none is left.
+async fn record_repoint(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    app_id: &str,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO idp_repoints (app_id, from_url, to_url, since) VALUES (?, ?, ?, ?)
+         ON CONFLICT (app_id) DO UPDATE SET to_url = excluded.to_url",
+    )
+    .bind(app_id)
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(storage)?;
+    sqlx::query("DELETE FROM idp_repoints WHERE app_id = ? AND from_url = to_url")
+        .bind(app_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(storage)?;
+    Ok(())
 }
 
 #[cfg(test)]

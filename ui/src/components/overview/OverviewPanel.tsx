@@ -1,7 +1,8 @@
-// An application's Overview tab: what it is, single sign-on on or off, its portal tile, and
-// its removal.
+// An application's Overview tab: what it is, single sign-on on or off, its IdP URL, its portal
+// tile, and its removal.
 import type { Application } from "../../bindings";
 import { DeleteApp } from "./DeleteApp";
+import { IdpUrlCard } from "./IdpUrlCard";
 import { PortalCard } from "./PortalCard";
 import { SsoActivation } from "./SsoActivation";
 
@@ -21,6 +22,7 @@ export function OverviewPanel({ app, onDeleted }: { app: Application; onDeleted:
         <dd>{new Date(app.created_at).toLocaleString()}</dd>
       </dl>
       <SsoActivation app={app} />
+      <IdpUrlCard app={app} />
       <PortalCard app={app} />
       <DeleteApp app={app} onDeleted={onDeleted} />
     </>

@@ -49,7 +49,7 @@ export function TestLoginCard({ app }: { app: Application }) {
       )}
       <p className="muted">
         SP-initiated: open Salesforce's login page ({app.login_url}) and choose the Lanyard button; Salesforce sends the
-        request to {endpoint ? <code>{endpoint.url}/saml2/{app.name}</code> : "Lanyard's IdP endpoint"}. The browser then
+        request to {endpoint ? <code>{endpoint.url}/saml2/{app.idp_path}</code> : "Lanyard's IdP endpoint"}. The browser then
         shows a short code and waits: approve the request, with the same code, in the “Login requests” panel at the top of
         this window and pick who signs in.
       </p>
