@@ -61,6 +61,13 @@ it("refuses a duplicate name in the real window and keeps the input", async () =
   try {
     await (await byTestId(browser, "app-salesforce-e2e")).waitForDisplayed({ timeout: 15000 });
     await (await byTestId(browser, "new-app")).click();
+    // The core's own rule answers while typing (check_form over real IPC), beside the field.
+    await (await byTestId(browser, "app-name")).setValue("Salesforce E2E");
+    const help = await byTestId(browser, "app-name-help");
+    await browser.waitUntil(async () => /use lowercase letters only\).*slug/.test(await help.getText()), {
+      timeout: 10000,
+      timeoutMsg: "the core's name rule shows beside the field",
+    });
     await (await byTestId(browser, "app-name")).setValue("salesforce-e2e");
     await (await byTestId(browser, "create-app")).click();
     const error = await byTestId(browser, "form-error");
