@@ -51,7 +51,7 @@ pub async fn list_groups(
         return r;
     }
     let org = sim.org();
-    list(&q, org.groups.values().map(|g| present(&sim, g)))
+    list(&q, org.groups.values(), |g| present(&sim, g))
 }
 
 pub async fn get_one(

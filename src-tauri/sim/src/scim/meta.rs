@@ -99,7 +99,7 @@ fn list_catalogue(
     if let Err(r) = authorized(sim, headers) {
         return r;
     }
-    list(q, catalogue(sim).into_iter())
+    list(q, catalogue(sim).into_iter(), |v| v)
 }
 
 fn one_of_catalogue(

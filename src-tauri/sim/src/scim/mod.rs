@@ -93,20 +93,29 @@ pub fn list_page(q: &ListQuery, total: usize, page: Vec<Value>) -> Response {
         Err(r) => return r,
     };
     let page: Vec<Value> = page.into_iter().map(|i| projection.apply(i)).collect();
-    error::scim_json(
-        axum::http::StatusCode::OK,
-        &json!({
-            "schemas": [LIST_SCHEMA],
-            "totalResults": total,
-            "startIndex": 1,
-            "itemsPerPage": page.len(),
-            "Resources": page,
-        }),
-    )
+    list_response(total, 1, page)
 }
 
-/// A ListResponse page of `items` after filtering and paging.
-pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
+/// The ListResponse body; the page is moved in (`json!` would copy every resource).
+fn list_response(total: usize, start: i64, page: Vec<Value>) -> Response {
+    let mut body = json!({
+        "schemas": [LIST_SCHEMA],
+        "totalResults": total,
+        "startIndex": start,
+        "itemsPerPage": page.len(),
+    });
+    body["Resources"] = Value::Array(page);
+    error::scim_json(axum::http::StatusCode::OK, &body)
+}
+
+/// A ListResponse page of `items` after filtering and paging; `present` makes an item's resource.
+/// Without a filter only the items of the page are presented (the others are only counted), as a
+/// real org pages first; with one, each item is presented to be tested.
+pub fn list<T>(
+    q: &ListQuery,
+    items: impl Iterator<Item = T>,
+    mut present: impl FnMut(T) -> Value,
+) -> Response {
     let parsed = match q.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
         Some(f) => match filter::parse(f) {
             Ok(p) => Some(p),
@@ -132,24 +141,23 @@ pub fn list(q: &ListQuery, items: impl Iterator<Item = Value>) -> Response {
     let mut page = Vec::new();
     let skip = (start - 1) as usize;
     for item in items {
-        if parsed.as_ref().is_some_and(|f| !f.matches(&item)) {
-            continue;
-        }
-        if total >= skip && page.len() < count {
-            page.push(projection.apply(item));
+        let in_page = total >= skip && page.len() < count;
+        match &parsed {
+            None if in_page => page.push(projection.apply(present(item))),
+            None => {}
+            Some(f) => {
+                let resource = present(item);
+                if !f.matches(&resource) {
+                    continue;
+                }
+                if in_page {
+                    page.push(projection.apply(resource));
+                }
+            }
         }
         total += 1;
     }
-    error::scim_json(
-        axum::http::StatusCode::OK,
-        &json!({
-            "schemas": [LIST_SCHEMA],
-            "totalResults": total,
-            "startIndex": start,
-            "itemsPerPage": page.len(),
-            "Resources": page,
-        }),
-    )
+    list_response(total, start, page)
 }
 
 /// Salesforce's `Sforce-Limit-Info: api-usage=N/M` on every SCIM response: each SCIM request

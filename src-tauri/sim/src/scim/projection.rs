@@ -100,6 +100,10 @@ impl Projection {
 
     /// The resource as this projection returns it.
     pub fn apply(&self, resource: Value) -> Value {
+        if self.include.is_none() && self.exclude.is_empty() {
+            // Nothing asked: every attribute, as it is.
+            return resource;
+        }
         let Value::Object(map) = resource else {
             return resource;
         };

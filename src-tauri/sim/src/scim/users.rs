@@ -518,21 +518,19 @@ pub async fn list_users(
             &q,
             org.user_id_by_name(&name)
                 .and_then(|id| org.users.get(&id))
-                .map(|u| present(&org, &sim.base_url, u))
                 .into_iter(),
+            |u| present(&org, &sim.base_url, u),
         ),
         _ => {
             let mut groups = groups_by_member(&org);
-            list(
-                &q,
-                org.users.values().map(|u| {
-                    let mine = u["id"]
-                        .as_str()
-                        .and_then(|id| groups.remove(id))
-                        .unwrap_or_default();
-                    present_with(&sim.base_url, u, mine)
-                }),
-            )
+            // Paged first: only the users of the page are presented (unless a filter tests each).
+            list(&q, org.users.values(), |u| {
+                let mine = u["id"]
+                    .as_str()
+                    .and_then(|id| groups.remove(id))
+                    .unwrap_or_default();
+                present_with(&sim.base_url, u, mine)
+            })
         }
     }
 }
