@@ -17,6 +17,7 @@ fn main() {
             "list_bookmarks",
             "create_bookmark",
             "set_bookmark_shown",
+            "set_bookmark_groups",
             "set_bookmark_image",
             "delete_bookmark",
             "portal_tiles",

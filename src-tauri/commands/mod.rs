@@ -56,6 +56,7 @@ pub fn bindings_builder() -> Builder<tauri::Wry> {
             portal::list_bookmarks,
             portal::create_bookmark,
             portal::set_bookmark_shown,
+            portal::set_bookmark_groups,
             portal::set_bookmark_image,
             portal::delete_bookmark,
             portal::portal_tiles,

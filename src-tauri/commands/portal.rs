@@ -69,6 +69,17 @@ pub async fn set_bookmark_shown(
     state.core()?.set_bookmark_shown(&name, show).await
 }
 
+/// Who sees a bookmark: the members of these groups (by name), or every user when none.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bookmark_groups(
+    state: State<'_, AppState>,
+    name: String,
+    groups: Vec<String>,
+) -> Result<Bookmark, ApiError> {
+    state.core()?.set_bookmark_groups(&name, &groups).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn set_bookmark_image(

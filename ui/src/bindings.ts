@@ -47,6 +47,8 @@ export const commands = {
 	createBookmark: (bookmark: NewBookmark) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("create_bookmark", { bookmark })),
 	/**  Shows a bookmark in the portal, or deactivates it (kept, hidden). */
 	setBookmarkShown: (name: string, show: boolean) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("set_bookmark_shown", { name, show })),
+	/**  Who sees a bookmark: the members of these groups (by name), or every user when none. */
+	setBookmarkGroups: (name: string, groups: string[]) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("set_bookmark_groups", { name, groups })),
 	setBookmarkImage: (name: string, path: string | null) => typedError<Bookmark, ApiError>(__TAURI_INVOKE("set_bookmark_image", { name, path })),
 	deleteBookmark: (name: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_bookmark", { name })),
 	/**  The tiles the directory user `email` sees in the portal. */
@@ -285,6 +287,8 @@ export type Bookmark = {
 	url: string,
 	show_in_portal: boolean,
 	image: string | null,
+	/**  The groups whose members see it in the portal; none: every user. */
+	groups: string[],
 	created_at: string,
 };
 

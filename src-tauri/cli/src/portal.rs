@@ -37,6 +37,8 @@ pub enum BookmarkCommand {
         #[arg(long)]
         none: bool,
     },
+    /// Who sees a bookmark: the members of these groups, or every user when none are named.
+    Groups { name: String, groups: Vec<String> },
     /// Delete a bookmark.
     Remove { name: String },
 }
@@ -68,7 +70,13 @@ pub async fn bookmark(core: &Core, cmd: BookmarkCommand) -> Result<(), ApiError>
             }
             for b in all {
                 let shown = if b.show_in_portal { "shown" } else { "hidden" };
-                println!("{}  {}  {}  ({shown})", b.name, b.label, b.url);
+                println!(
+                    "{}  {}  {}  ({shown}, {})",
+                    b.name,
+                    b.label,
+                    b.url,
+                    audience(&b.groups)
+                );
             }
             Ok(())
         }
@@ -95,11 +103,25 @@ pub async fn bookmark(core: &Core, cmd: BookmarkCommand) -> Result<(), ApiError>
             println!("bookmark {name}: image {what}");
             Ok(())
         }
+        BookmarkCommand::Groups { name, groups } => {
+            let b = core.set_bookmark_groups(&name, &groups).await?;
+            println!("bookmark {name} is for {}", audience(&b.groups));
+            Ok(())
+        }
         BookmarkCommand::Remove { name } => {
             core.delete_bookmark(&name).await?;
             println!("removed bookmark {name}");
             Ok(())
         }
+    }
+}
+
+/// Who sees a bookmark, in words.
+fn audience(groups: &[String]) -> String {
+    if groups.is_empty() {
+        "every user".to_owned()
+    } else {
+        format!("members of {}", groups.join(", "))
     }
 }
 

@@ -412,6 +412,32 @@ fn portal_bookmarks_and_sso_off_through_the_cli() {
         "only the bookmark: {tiles}"
     );
     ok(&["app", "sso", "acme", "--on"]);
+    ok(&["group", "add", "HR"]);
+    ok(&["bookmark", "groups", "wiki", "HR"]);
+    let kinds = |tiles: Value| -> Vec<String> {
+        tiles
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kinds(json(&ok(&["portal", "ada@acme.example", "--json"]))),
+        ["application"],
+        "the bookmark is for HR only"
+    );
+    let listed = String::from_utf8_lossy(&ok(&["bookmark", "list"]).stdout).into_owned();
+    assert!(listed.contains("members of HR"), "{listed}");
+    let out = lanyard(d, &["bookmark", "groups", "wiki", "Nobody"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Nobody"), "{}", stderr(&out));
+    ok(&["bookmark", "groups", "wiki"]);
+    assert_eq!(
+        kinds(json(&ok(&["portal", "ada@acme.example", "--json"]))),
+        ["application", "bookmark"],
+        "no groups: every user"
+    );
     ok(&["bookmark", "hide", "wiki"]);
     ok(&["bookmark", "remove", "wiki"]);
     let list = json(&ok(&["bookmark", "list", "--json"]));

@@ -1,6 +1,6 @@
 //! The user portal: an application's tile shows only when the admin says so and only to users
 //! authorized for it; images are checked (an SVG is rasterized); bookmarks are shown to every
-//! user; deleting the application takes its tile with it.
+//! user or to the members of their groups; deleting the application takes its tile with it.
 
 mod common;
 
@@ -177,4 +177,96 @@ async fn bookmarks_are_checked_shown_to_everyone_deactivated_and_deleted() {
     let err = core.delete_bookmark("wiki").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     assert!(err.message.contains("bookmark list"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn a_bookmark_given_to_groups_shows_only_to_their_members() {
+    use lanyard_core::directory::groups::GroupInput;
+    let rig = common::rig().await;
+    let core = &rig.core;
+    core.create_user(UserInput {
+        email: "bob@practice.example.com".into(),
+        firstname: "Bob".into(),
+        lastname: "Outside".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    core.create_group(GroupInput {
+        name: "HR".into(),
+        description: String::new(),
+    })
+    .await
+    .unwrap();
+    core.add_group_members("HR", &["bob@practice.example.com".to_owned()])
+        .await
+        .unwrap();
+    core.create_bookmark(NewBookmark {
+        name: "payroll".into(),
+        label: Some("Payroll".into()),
+        url: "https://payroll.example.com".into(),
+    })
+    .await
+    .unwrap();
+    let labels = |tiles: Vec<lanyard_core::portal::PortalTile>| {
+        tiles.into_iter().map(|t| t.label).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        labels(core.portal_tiles(ADA).await.unwrap()),
+        ["Payroll"],
+        "no groups: everyone"
+    );
+
+    let err = core
+        .set_bookmark_groups("payroll", &["HR".into(), "Nobody".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert!(err.message.contains("Nobody"), "{}", err.message);
+    assert!(
+        core.get_bookmark("payroll")
+            .await
+            .unwrap()
+            .groups
+            .is_empty(),
+        "a refused change changes nothing"
+    );
+
+    let given = core
+        .set_bookmark_groups("payroll", &["hr".into()])
+        .await
+        .unwrap();
+    assert_eq!(given.groups, ["HR"], "names compare without case");
+    assert!(
+        core.portal_tiles(ADA).await.unwrap().is_empty(),
+        "Ada is not in HR"
+    );
+    assert_eq!(
+        labels(core.portal_tiles("bob@practice.example.com").await.unwrap()),
+        ["Payroll"]
+    );
+    core.set_bookmark_groups("payroll", &["HR".into(), "Sales".into()])
+        .await
+        .unwrap();
+    assert_eq!(labels(core.portal_tiles(ADA).await.unwrap()), ["Payroll"]);
+
+    // Deleting a group takes it off the bookmark; back to none, everyone sees it.
+    let hr = core
+        .list_groups()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.name == "HR")
+        .unwrap();
+    core.delete_group(&hr.id).await.unwrap();
+    assert_eq!(
+        core.get_bookmark("payroll").await.unwrap().groups,
+        ["Sales"]
+    );
+    let cleared = core.set_bookmark_groups("payroll", &[]).await.unwrap();
+    assert!(cleared.groups.is_empty());
+    assert_eq!(
+        labels(core.portal_tiles("bob@practice.example.com").await.unwrap()),
+        ["Payroll"]
+    );
 }

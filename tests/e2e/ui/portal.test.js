@@ -211,4 +211,23 @@ describe("The user portal", () => {
     await page.getByTestId("bookmark-delete-hr-site").click();
     await page.getByTestId("bookmarks-empty").waitFor();
   });
+
+  it("gives a bookmark to a group: only its members see it, and the preview follows", async () => {
+    await open("/portal", { bookmarks: [{ name: "payroll", label: "Payroll", url: "https://payroll.example.com/" }] });
+    const audience = page.getByTestId("bookmark-audience-payroll");
+    assert.match(await audience.innerText(), /For every user/);
+    await audience.click();
+    await page.getByTestId("bookmark-group-payroll-Support").check();
+    await page.waitForFunction(() => /For members of Support/.test(document.querySelector('[data-testid="bookmark-audience-payroll"]')?.textContent ?? ""));
+    assert.deepEqual(await calls("set_bookmark_groups"), [{ name: "payroll", groups: ["Support"] }]);
+    await page.getByTestId("portal-user").fill("ada@acme.com");
+    await page.getByTestId("portal-user-show").click();
+    await page.getByTestId("portal-tiles-empty").or(page.getByTestId("portal-tiles")).waitFor();
+    assert.equal(await page.getByTestId("tile-bookmark-payroll").count(), 0, "Ada is in Sales, not Support");
+    await page.getByTestId("portal-user").fill("bob@acme.com");
+    await page.getByTestId("portal-user-show").click();
+    await page.getByTestId("tile-bookmark-payroll").waitFor();
+    await page.getByTestId("bookmark-group-payroll-Support").uncheck();
+    await page.waitForFunction(() => /For every user/.test(document.querySelector('[data-testid="bookmark-audience-payroll"]')?.textContent ?? ""));
+  });
 });

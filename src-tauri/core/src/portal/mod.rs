@@ -3,14 +3,16 @@
 //! with its image. The window previews it for a chosen user; a tile starts that user's
 //! IdP-initiated test login.
 
+pub mod bookmarks;
 pub mod image;
 
-use crate::apps::{AppError, AppName};
+pub use bookmarks::{Bookmark, NewBookmark};
+
+use crate::apps::AppError;
 use crate::error::{ApiError, ErrorCode, HasCode};
 use crate::store::StoreError;
 use crate::Core;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::SqlitePool;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +53,7 @@ impl HasCode for PortalError {
     }
 }
 
-fn api(e: PortalError) -> ApiError {
+pub(crate) fn api(e: PortalError) -> ApiError {
     e.to_api()
 }
 
@@ -62,28 +64,6 @@ pub struct PortalSettings {
     pub show_in_portal: bool,
     /// The tile's image as a `data:` URL (PNG or JPEG), when one was chosen.
     pub image: Option<String>,
-}
-
-/// What the admin gives for a new bookmark.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct NewBookmark {
-    /// The same rule as an application's name.
-    pub name: String,
-    /// Defaults to the name.
-    pub label: Option<String>,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Bookmark {
-    pub name: String,
-    pub label: String,
-    pub url: String,
-    pub show_in_portal: bool,
-    pub image: Option<String>,
-    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,13 +91,13 @@ pub struct PortalTile {
 }
 
 #[derive(sqlx::FromRow)]
-struct ImageRow {
+pub(crate) struct ImageRow {
     image_type: Option<String>,
     image: Option<Vec<u8>>,
 }
 
 impl ImageRow {
-    fn data_url(self) -> Option<String> {
+    pub(crate) fn data_url(self) -> Option<String> {
         let (mime, bytes) = (self.image_type?, self.image?);
         let mime = match mime.as_str() {
             "image/png" => "image/png",
@@ -138,34 +118,10 @@ struct ShownApp {
     image: ImageRow,
 }
 
-#[derive(sqlx::FromRow)]
-struct BookmarkRow {
-    name: String,
-    label: String,
-    url: String,
-    show_in_portal: bool,
-    #[sqlx(flatten)]
-    image: ImageRow,
-    created_at: DateTime<Utc>,
-}
-
-impl From<BookmarkRow> for Bookmark {
-    fn from(r: BookmarkRow) -> Self {
-        Bookmark {
-            name: r.name,
-            label: r.label,
-            url: r.url,
-            show_in_portal: r.show_in_portal,
-            image: r.image.data_url(),
-            created_at: r.created_at,
-        }
-    }
-}
-
-const BOOKMARK_COLUMNS: &str = "name, label, url, show_in_portal, image_type, image, created_at";
-
 /// Checks an image off the async threads (an SVG is rasterized); none clears it.
-async fn check_image(bytes: Option<Vec<u8>>) -> Result<Option<image::Kept>, PortalError> {
+pub(crate) async fn check_image(
+    bytes: Option<Vec<u8>>,
+) -> Result<Option<image::Kept>, PortalError> {
     let Some(bytes) = bytes else { return Ok(None) };
     tokio::task::spawn_blocking(move || image::accept(bytes))
         .await
@@ -196,17 +152,6 @@ async fn portal_row(pool: &SqlitePool, app_id: &str) -> Result<PortalSettings, P
             image: r.image.data_url(),
         },
     ))
-}
-
-async fn bookmark(pool: &SqlitePool, name: &str) -> Result<Bookmark, PortalError> {
-    sqlx::query_as::<_, BookmarkRow>(&format!(
-        "SELECT {BOOKMARK_COLUMNS} FROM bookmarks WHERE name = ?"
-    ))
-    .bind(name)
-    .fetch_optional(pool)
-    .await?
-    .map(Bookmark::from)
-    .ok_or_else(|| PortalError::BookmarkNotFound(name.to_owned()))
 }
 
 impl Core {
@@ -262,105 +207,9 @@ impl Core {
         portal_row(pool, &app.id).await.map_err(api)
     }
 
-    pub async fn create_bookmark(&self, new: NewBookmark) -> Result<Bookmark, ApiError> {
-        let name = AppName::parse(new.name.trim()).map_err(|e| api(e.into()))?;
-        let label =
-            crate::apps::label_or_name(new.label.as_deref(), &name).map_err(|e| api(e.into()))?;
-        let url = new.url.trim().to_owned();
-        if !crate::apps::web_url_ok(&url) {
-            return Err(api(PortalError::BookmarkUrl { value: url }));
-        }
-        let now = self.now();
-        let pool = self.store().pool();
-        let inserted = sqlx::query(
-            "INSERT INTO bookmarks (id, name, label, url, show_in_portal, created_at, updated_at)
-             VALUES (?, ?, ?, ?, TRUE, ?, ?)",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(name.as_str())
-        .bind(&label)
-        .bind(&url)
-        .bind(now)
-        .bind(now)
-        .execute(pool)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                return Err(api(PortalError::BookmarkTaken(name.to_string())))
-            }
-            Err(e) => return Err(api(e.into())),
-        }
-        bookmark(pool, name.as_str()).await.map_err(api)
-    }
-
-    pub async fn get_bookmark(&self, name: &str) -> Result<Bookmark, ApiError> {
-        bookmark(self.store().pool(), name).await.map_err(api)
-    }
-
-    pub async fn list_bookmarks(&self) -> Result<Vec<Bookmark>, ApiError> {
-        let rows = sqlx::query_as::<_, BookmarkRow>(&format!(
-            "SELECT {BOOKMARK_COLUMNS} FROM bookmarks ORDER BY name"
-        ))
-        .fetch_all(self.store().pool())
-        .await
-        .map_err(|e| api(e.into()))?;
-        Ok(rows.into_iter().map(Bookmark::from).collect())
-    }
-
-    /// Shows a bookmark in the portal, or deactivates it (hidden, kept).
-    pub async fn set_bookmark_shown(&self, name: &str, show: bool) -> Result<Bookmark, ApiError> {
-        let pool = self.store().pool();
-        let done =
-            sqlx::query("UPDATE bookmarks SET show_in_portal = ?, updated_at = ? WHERE name = ?")
-                .bind(show)
-                .bind(self.now())
-                .bind(name)
-                .execute(pool)
-                .await
-                .map_err(|e| api(e.into()))?;
-        if done.rows_affected() == 0 {
-            return Err(api(PortalError::BookmarkNotFound(name.to_owned())));
-        }
-        bookmark(pool, name).await.map_err(api)
-    }
-
-    pub async fn set_bookmark_image(
-        &self,
-        name: &str,
-        image: Option<Vec<u8>>,
-    ) -> Result<Bookmark, ApiError> {
-        let pool = self.store().pool();
-        bookmark(pool, name).await.map_err(api)?;
-        let kept = check_image(image).await.map_err(api)?;
-        sqlx::query(
-            "UPDATE bookmarks SET image_type = ?, image = ?, updated_at = ? WHERE name = ?",
-        )
-        .bind(kept.as_ref().map(|k| k.mime))
-        .bind(kept.as_ref().map(|k| k.bytes.as_slice()))
-        .bind(self.now())
-        .bind(name)
-        .execute(pool)
-        .await
-        .map_err(|e| api(e.into()))?;
-        bookmark(pool, name).await.map_err(api)
-    }
-
-    pub async fn delete_bookmark(&self, name: &str) -> Result<(), ApiError> {
-        let done = sqlx::query("DELETE FROM bookmarks WHERE name = ?")
-            .bind(name)
-            .execute(self.store().pool())
-            .await
-            .map_err(|e| api(e.into()))?;
-        if done.rows_affected() == 0 {
-            return Err(api(PortalError::BookmarkNotFound(name.to_owned())));
-        }
-        Ok(())
-    }
-
     /// The tiles `email` sees: the applications shown in the portal, with single sign-on on, that
     /// the user is authorized for (through a bound group), then the bookmarks shown in the
-    /// portal, each by label.
+    /// portal to everyone or to a group of the user's, each by label.
     pub async fn portal_tiles(&self, email: &str) -> Result<Vec<PortalTile>, ApiError> {
         let pool = self.store().pool();
         let user = self.get_user(email).await?;
@@ -391,11 +240,18 @@ impl Core {
             });
         }
         let can_sign_in = !user.suspended && !user.password_expired;
+        // A bookmark given to groups shows only to their members (names compare without case).
+        let member = |b: &Bookmark| {
+            b.groups.is_empty()
+                || b.groups
+                    .iter()
+                    .any(|g| user.groups.iter().any(|u| u.eq_ignore_ascii_case(g)))
+        };
         tiles.extend(
             self.list_bookmarks()
                 .await?
                 .into_iter()
-                .filter(|b| b.show_in_portal)
+                .filter(|b| b.show_in_portal && member(b))
                 .map(|b| PortalTile {
                     kind: TileKind::Bookmark,
                     name: b.name,

@@ -1,4 +1,4 @@
-// Bookmarks: named links shown in every user's portal, with no single sign-on. Added with a
+// Bookmarks: named links shown in the portal (to every user, or to chosen groups), with no single sign-on. Added with a
 // form (the core checks the name and the https address again and its refusal shows beside the
 // form), deactivated (kept, hidden), given an image, or deleted.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -10,6 +10,7 @@ import { coreResolver } from "../../lib/coreRules";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { notify } from "../../lib/notify";
 import { keys } from "../../lib/queries";
+import { BookmarkAudience } from "./BookmarkAudience";
 
 const schema = z.object({
   label: z.string().trim().min(1, "Give the bookmark a label people will recognise."),
@@ -30,7 +31,7 @@ export function BookmarksCard() {
     onSuccess: (b) => {
       form.reset();
       refresh();
-      notify.ok(`Bookmark ${b.label} added: every user's portal shows it.`, "toast-bookmark");
+      notify.ok(`Bookmark ${b.label} added: every user's portal shows it until you choose groups.`, "toast-bookmark");
     },
   });
   const act = useMutation({
@@ -48,7 +49,7 @@ export function BookmarksCard() {
   return (
     <section className="card" aria-label="Bookmarks" data-testid="bookmarks">
       <h2>Bookmarks</h2>
-      <p className="muted">Links every user sees in the portal, with no single sign-on (a wiki, an HR site).</p>
+      <p className="muted">Links shown in the portal with no single sign-on (a wiki, an HR site): to every user, or only to the groups you choose.</p>
       {list.isPending && <span className="skeleton-line" aria-hidden="true" />}
       {list.isError && <p className="error-text">{messageOf(list.error)}</p>}
       {list.data && list.data.length === 0 && <p className="muted" data-testid="bookmarks-empty">No bookmarks yet.</p>}
@@ -59,6 +60,7 @@ export function BookmarksCard() {
               {b.image ? <img src={b.image} alt="" width={24} height={24} /> : <span className="tile-dot" aria-hidden="true" />}
               <span>
                 <strong>{b.label}</strong> <code>{b.url}</code> {!b.show_in_portal && <span className="badge">deactivated</span>}
+                <BookmarkAudience bookmark={b} />
               </span>
               <span className="actions">
                 <button type="button" onClick={() => act.mutate({ b, what: b.show_in_portal ? "hide" : "show" })} data-testid={`bookmark-toggle-${b.name}`}>

@@ -1,0 +1,58 @@
+// Who sees a bookmark in the portal: every user, or the members of the groups ticked here.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { commands, type Bookmark } from "../../bindings";
+import { messageOf, unwrap } from "../../lib/ipc";
+import { notify } from "../../lib/notify";
+import { keys } from "../../lib/queries";
+
+export function BookmarkAudience({ bookmark }: { bookmark: Bookmark }) {
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const groups = useQuery({ queryKey: keys.facets, queryFn: () => unwrap(commands.directoryFacets()), enabled: open });
+  const save = useMutation({
+    mutationFn: (next: string[]) => unwrap(commands.setBookmarkGroups(bookmark.name, next)),
+    onSuccess: (b) => {
+      notify.ok(`${b.label} is now for ${audience(b.groups)}.`, "toast-bookmark-groups");
+      return client.invalidateQueries({ queryKey: keys.portal });
+    },
+  });
+  // While a change is on its way, the boxes show it (the core's answer replaces it).
+  const chosen = save.isPending ? save.variables : bookmark.groups;
+  const toggle = (name: string, on: boolean) =>
+    save.mutate(on ? [...chosen, name] : chosen.filter((g) => g.toLowerCase() !== name.toLowerCase()));
+  return (
+    <span className="bookmark-audience">
+      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid={`bookmark-audience-${bookmark.name}`}>
+        For {audience(bookmark.groups)}
+      </button>
+      {open && (
+        <fieldset className="audience" disabled={save.isPending} data-testid={`bookmark-groups-${bookmark.name}`}>
+          <legend>Shown to the members of (none ticked: every user)</legend>
+          {groups.isPending && <span className="skeleton-line" aria-hidden="true" />}
+          {groups.data?.groups.length === 0 && <span className="muted">No groups yet: create them on the Directory page.</span>}
+          {groups.data?.groups.map((g) => (
+            <label className="inline" key={g.id}>
+              <input
+                type="checkbox"
+                checked={chosen.some((c) => c.toLowerCase() === g.name.toLowerCase())}
+                onChange={(e) => toggle(g.name, e.target.checked)}
+                data-testid={`bookmark-group-${bookmark.name}-${g.name}`}
+              />
+              {g.name}
+            </label>
+          ))}
+          {save.isError && (
+            <p className="error-text" role="alert">
+              {messageOf(save.error)}
+            </p>
+          )}
+        </fieldset>
+      )}
+    </span>
+  );
+}
+
+function audience(groups: readonly string[]): string {
+  return groups.length === 0 ? "every user" : `members of ${groups.join(", ")}`;
+}
