@@ -117,10 +117,13 @@ fn start_idp_endpoint(handle: tauri::AppHandle, core: Option<lanyard_core::Core>
         let result = match core {
             None => Err("the database did not open".to_owned()),
             Some(core) => match core.idp_address().await {
-                Ok(address) => match lanyard_core::saml::repoint::listen_addr(&address.base_url) {
-                    Ok(addr) => core.serve_idp(addr).await.map_err(|e| e.message),
-                    Err(e) => Err(e.message),
-                },
+                Ok(address) => {
+                    state.set_idp_target(address.base_url.clone());
+                    match lanyard_core::saml::repoint::listen_addr(&address.base_url) {
+                        Ok(addr) => core.serve_idp(addr).await.map_err(|e| e.message),
+                        Err(e) => Err(e.message),
+                    }
+                }
                 Err(e) => Err(e.message),
             },
         };

@@ -37,6 +37,8 @@ pub struct AppState {
     pub started: Instant,
     /// The SP-initiated IdP endpoint (kept here: dropping it stops it), or why it did not start.
     idp: std::sync::Mutex<Result<lanyard_core::saml::loopback::LoopbackIdp, String>>,
+    /// The address the endpoint is meant to listen on (the setting), known before it runs.
+    idp_target: std::sync::Mutex<Option<String>>,
     /// Files the admin dropped on the window or picked in a dialog the shell opened: the only
     /// paths a command reads (the page cannot name one), each for a while.
     readable: std::sync::Mutex<std::collections::HashMap<PathBuf, Instant>>,
@@ -57,6 +59,7 @@ impl AppState {
             opened,
             started,
             idp: std::sync::Mutex::new(Err("starting".into())),
+            idp_target: std::sync::Mutex::new(None),
             syncs: Default::default(),
             imports: Default::default(),
             readable: std::sync::Mutex::new(std::collections::HashMap::new()),
@@ -68,12 +71,22 @@ impl AppState {
         *self.idp.lock().unwrap_or_else(|p| p.into_inner()) = idp;
     }
 
+    /// Where the endpoint will listen (the settings' address), while it starts or if it failed.
+    pub fn set_idp_target(&self, base_url: String) {
+        *self.idp_target.lock().unwrap_or_else(|p| p.into_inner()) = Some(base_url);
+    }
+
     pub fn idp_endpoint(&self) -> crate::commands::IdpEndpoint {
         let guard = self.idp.lock().unwrap_or_else(|p| p.into_inner());
         crate::commands::IdpEndpoint {
             url: match guard.as_ref() {
                 Ok(idp) => idp.base_url(),
-                Err(_) => lanyard_core::paths::idp_base_url_from_env(),
+                Err(_) => self
+                    .idp_target
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+                    .unwrap_or_else(lanyard_core::paths::idp_base_url_from_env),
             },
             error: guard.as_ref().err().cloned(),
         }

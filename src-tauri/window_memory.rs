@@ -3,13 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 const FILE: &str = "window.json";
 /// The smallest size restored (tauri.conf.json's minWidth / minHeight).
 const MIN: (f64, f64) = (820.0, 520.0);
 /// Larger than any screen: a damaged file cannot open a window nobody can resize.
 const MAX: f64 = 16_384.0;
+/// A resize is written once the admin stopped dragging for this long (a drag reports dozens of
+/// sizes a second), and at once when the window closes.
+const SETTLE: Duration = Duration::from_millis(400);
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
@@ -32,6 +37,10 @@ impl Remembered {
 pub struct WindowMemory {
     path: Option<PathBuf>,
     now: Mutex<Remembered>,
+    /// Counts resizes not written yet: a delayed write goes ahead only if none came after it.
+    resizes: AtomicU64,
+    /// What the file holds.
+    written: Mutex<Remembered>,
 }
 
 impl WindowMemory {
@@ -48,7 +57,9 @@ impl WindowMemory {
         };
         Self {
             path,
+            written: Mutex::new(now.clone()),
             now: Mutex::new(now),
+            resizes: AtomicU64::new(0),
         }
     }
 
@@ -58,11 +69,17 @@ impl WindowMemory {
 
     /// Changes what is kept and writes it when it changed.
     pub fn update(&self, change: impl FnOnce(&mut Remembered)) {
-        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
-        let before = now.clone();
-        change(&mut now);
-        if *now != before {
+        change(&mut self.now.lock().unwrap_or_else(|p| p.into_inner()));
+        self.flush();
+    }
+
+    /// Writes what is kept, when the file holds something else.
+    pub fn flush(&self) {
+        let now = self.get();
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if *written != now {
             self.save(&now);
+            *written = now;
         }
     }
 
@@ -94,22 +111,47 @@ impl WindowMemory {
         }
     }
 
-    /// Follows the admin's resizing (a maximized window keeps the size it had before).
+    /// Follows the admin's resizing (a maximized window keeps the size it had before), written
+    /// once the resizing settles; everything is written when the window closes.
     pub fn on_event(&self, window: &tauri::Window, event: &tauri::WindowEvent) {
-        if let tauri::WindowEvent::Resized(size) = event {
-            let maximized = window.is_maximized().unwrap_or(false);
-            let logical = size.to_logical::<f64>(window.scale_factor().unwrap_or(1.0));
-            // A minimized window reports 0×0 on some desktops: nothing to keep.
-            if logical.width < 1.0 || logical.height < 1.0 {
-                return;
-            }
-            self.update(|r| {
-                r.maximized = maximized;
-                if !maximized {
-                    r.width = Some(logical.width.round());
-                    r.height = Some(logical.height.round());
+        match event {
+            tauri::WindowEvent::Resized(size) => {
+                let maximized = window.is_maximized().unwrap_or(false);
+                let logical = size.to_logical::<f64>(window.scale_factor().unwrap_or(1.0));
+                // A minimized window reports 0×0 on some desktops: nothing to keep.
+                if logical.width < 1.0 || logical.height < 1.0 {
+                    return;
                 }
-            });
+                {
+                    let mut r = self.now.lock().unwrap_or_else(|p| p.into_inner());
+                    r.maximized = maximized;
+                    if !maximized {
+                        r.width = Some(logical.width.round());
+                        r.height = Some(logical.height.round());
+                    }
+                }
+                let this = self.resizes.fetch_add(1, Ordering::SeqCst) + 1;
+                let handle = tauri::Manager::app_handle(window).clone();
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(SETTLE).await;
+                    if let Some(state) =
+                        tauri::Manager::try_state::<crate::state::AppState>(&handle)
+                    {
+                        state.window.settled(this);
+                    }
+                });
+            }
+            tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed => {
+                self.flush()
+            }
+            _ => {}
+        }
+    }
+
+    /// A delayed write: goes ahead when no resize came after the one that asked for it.
+    fn settled(&self, resize: u64) {
+        if self.resizes.load(Ordering::SeqCst) == resize {
+            self.flush();
         }
     }
 }
@@ -136,6 +178,40 @@ mod tests {
         assert_eq!(
             WindowMemory::load(Some(dir.path())).get(),
             Remembered::default()
+        );
+    }
+
+    #[test]
+    fn a_resize_is_written_once_it_settles() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = WindowMemory::load(Some(dir.path()));
+        let resize = |w: f64| {
+            m.now.lock().unwrap().width = Some(w);
+            m.now.lock().unwrap().height = Some(700.0);
+            m.resizes.fetch_add(1, Ordering::SeqCst) + 1
+        };
+        let first = resize(900.0);
+        let second = resize(1000.0);
+        m.settled(first);
+        assert!(
+            !dir.path().join(FILE).exists(),
+            "another resize came after: not yet"
+        );
+        m.settled(second);
+        let kept = WindowMemory::load(Some(dir.path())).get();
+        assert_eq!(kept.size(), Some((1000.0, 700.0)));
+        let modified = std::fs::metadata(dir.path().join(FILE))
+            .unwrap()
+            .modified()
+            .unwrap();
+        m.flush();
+        assert_eq!(
+            std::fs::metadata(dir.path().join(FILE))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            modified,
+            "nothing new: not written again"
         );
     }
 
