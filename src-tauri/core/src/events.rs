@@ -6,9 +6,12 @@
 //! a token or a password: callers pass the target's own message, never a request's headers.
 
 use chrono::{DateTime, Utc};
+use search::TextSearch;
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 use std::fmt;
+
+mod search;
 
 macro_rules! event_names {
     ($($variant:ident => $name:literal,)*) => {
@@ -308,11 +311,8 @@ pub struct EventFilter {
     pub limit: u32,
 }
 
-/// At most this many words of a text filter are used.
-const MAX_TEXT_TERMS: usize = 8;
-
-const COLUMNS: &str =
-    "id, at, app_name, name, outcome, detail, target, run_id, http_status, error_code, attempt";
+const COLUMNS: &str = "events.id, events.at, events.app_name, events.name, events.outcome, \
+    events.detail, events.target, events.run_id, events.http_status, events.error_code, events.attempt";
 
 /// Newest first; `before` pages back by id.
 pub async fn list(pool: &SqlitePool, limit: u32, before: Option<i64>) -> sqlx::Result<Vec<Event>> {
@@ -327,51 +327,51 @@ pub async fn list(pool: &SqlitePool, limit: u32, before: Option<i64>) -> sqlx::R
     .await
 }
 
-/// The events a filter selects, newest first (at most 100,000).
+/// The events a filter selects, newest first (at most 100,000). A text filter with a word of three
+/// characters or more is answered from the trigram index, newest first ([`search`]), unless the
+/// filter names a run: the run's own index then finds its few events first, and the words are
+/// checked on those alone (the trigram index would read every match older than the run).
 pub async fn query(pool: &SqlitePool, f: &EventFilter) -> sqlx::Result<Vec<Event>> {
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new(format!("SELECT {COLUMNS} FROM events WHERE 1 = 1"));
+    let text = TextSearch::new(f.text.as_deref().unwrap_or(""));
+    let indexed = match f.run_id {
+        Some(_) => None,
+        None => text.match_expression(),
+    };
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM events"));
+    // With the index, its rowid (the event's id) gives the order: the newest matches come first
+    // and reading stops at the limit.
+    let id = match indexed {
+        Some(expression) => {
+            q.push(" JOIN events_search ON events_search.rowid = events.id")
+                .push(" WHERE events_search MATCH ")
+                .push_bind(expression);
+            "events_search.rowid"
+        }
+        None => {
+            q.push(" WHERE 1 = 1");
+            "events.id"
+        }
+    };
     if let Some(app) = &f.app_name {
-        q.push(" AND app_name = ").push_bind(app.clone());
+        q.push(" AND events.app_name = ").push_bind(app.clone());
     }
     if let Some(name) = f.name {
-        q.push(" AND name = ").push_bind(name.as_str());
+        q.push(" AND events.name = ").push_bind(name.as_str());
     }
     if let Some(outcome) = f.outcome {
-        q.push(" AND outcome = ").push_bind(outcome);
+        q.push(" AND events.outcome = ").push_bind(outcome);
     }
     if let Some(since) = f.since {
-        q.push(" AND at >= ").push_bind(since);
+        q.push(" AND events.at >= ").push_bind(since);
     }
     if let Some(run) = &f.run_id {
-        q.push(" AND run_id = ").push_bind(run.clone());
+        q.push(" AND events.run_id = ").push_bind(run.clone());
     }
-    let text = f.text.as_deref().unwrap_or("");
-    for term in text.split_whitespace().take(MAX_TEXT_TERMS) {
-        let like = format!(
-            "%{}%",
-            term.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        q.push(" AND (");
-        for (i, column) in ["detail", "target", "name", "app_name", "error_code"]
-            .iter()
-            .enumerate()
-        {
-            if i > 0 {
-                q.push(" OR ");
-            }
-            q.push(format!("{column} LIKE "))
-                .push_bind(like.clone())
-                .push(" ESCAPE '\\'");
-        }
-        q.push(")");
-    }
+    text.push_like(&mut q);
     if let Some(before) = f.before {
-        q.push(" AND id < ").push_bind(i64::from(before));
+        q.push(format!(" AND {id} < ")).push_bind(i64::from(before));
     }
-    q.push(" ORDER BY id DESC LIMIT ")
+    q.push(format!(" ORDER BY {id} DESC LIMIT "))
         .push_bind(i64::from(f.limit.clamp(1, 100_000)));
     q.build_query_as::<Event>().fetch_all(pool).await
 }
