@@ -2,6 +2,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import type { Event } from "../../bindings";
 import { OUTCOME_LABEL } from "./eventNames";
+import { formatEventTime } from "./eventTime";
 
 export function EventDrawer({ event, onClose }: { event: Event | null; onClose: () => void }) {
   return (
@@ -22,7 +23,7 @@ export function EventDrawer({ event, onClose }: { event: Event | null; onClose: 
                 </Dialog.Close>
               </div>
               <Dialog.Description className="muted">
-                {new Date(event.at).toLocaleString()} · {OUTCOME_LABEL[event.outcome]}
+                {formatEventTime(event.at)} · {OUTCOME_LABEL[event.outcome]}
               </Dialog.Description>
               <dl className="facts" data-testid="event-facts">
                 <dt>Application</dt>

@@ -2,6 +2,7 @@
 import { createColumnHelper } from "@tanstack/react-table";
 import type { Event } from "../../bindings";
 import { OUTCOME_LABEL } from "./eventNames";
+import { formatEventTime } from "./eventTime";
 
 const col = createColumnHelper<Event>();
 
@@ -10,7 +11,7 @@ export function eventColumns(onOpen: (e: Event) => void) {
     col.accessor("at", {
       header: "Time",
       meta: { width: "180px" },
-      cell: (c) => new Date(c.getValue()).toLocaleString(),
+      cell: (c) => formatEventTime(c.getValue()),
     }),
     col.accessor("outcome", {
       header: "Outcome",
