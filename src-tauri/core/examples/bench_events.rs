@@ -32,7 +32,11 @@ const BATCH: usize = 1000;
 
 fn event(i: usize) -> NewEvent {
     let failed = i.is_multiple_of(10);
-    let app = if i.is_multiple_of(3) { "globex" } else { "acme" };
+    let app = if i.is_multiple_of(3) {
+        "globex"
+    } else {
+        "acme"
+    };
     let outcome = if failed { Outcome::Failed } else { Outcome::Ok };
     let what = if failed {
         "refused by the target"
