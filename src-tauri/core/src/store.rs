@@ -64,6 +64,10 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
+            // 64 MiB of page cache per connection, taken as used (SQLite's default is 2 MiB): a
+            // large import's one transaction otherwise spills its pages to the WAL file and reads
+            // them back while it updates the indexes (see bench_import).
+            .pragma("cache_size", "-65536")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
