@@ -55,21 +55,35 @@ impl AuthorizedUser {
     }
 }
 
-const SELECT: &str =
+/// The rule: members of a group bound to the application (`?`).
+const AUTHORIZED: &str = "FROM users u
+     WHERE u.id IN (SELECT m.user_id FROM group_members m
+                    JOIN app_group_bindings b ON b.group_id = m.group_id WHERE b.app_id = ?)";
+
+const COLUMNS: &str =
     "SELECT u.id, u.email, u.firstname, u.lastname, u.displayname, u.employee_type,
      u.job_title, u.employee_identifier, u.department, u.company,
      u.address_type, u.street_address, u.locality, u.region, u.postal_code, u.country,
-     u.phone_type, u.phone, u.suspended, u.password_expired, u.federation_id
-     FROM users u
-     WHERE u.id IN (SELECT m.user_id FROM group_members m
-                    JOIN app_group_bindings b ON b.group_id = m.group_id WHERE b.app_id = ?)";
+     u.phone_type, u.phone, u.suspended, u.password_expired, u.federation_id";
 
 /// Every user authorized for the application (by id), ordered by email; no row limit.
 pub async fn authorized_users<'e, E>(db: E, app_id: &str) -> sqlx::Result<Vec<AuthorizedUser>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
-    sqlx::query_as::<_, AuthorizedUser>(&format!("{SELECT} ORDER BY u.email_key"))
+    sqlx::query_as::<_, AuthorizedUser>(&format!("{COLUMNS} {AUTHORIZED} ORDER BY u.email_key"))
+        .bind(app_id)
+        .fetch_all(db)
+        .await
+}
+
+/// The ids of every user authorized for the application (what a scope check needs, without
+/// reading every field).
+pub async fn authorized_ids<'e, E>(db: E, app_id: &str) -> sqlx::Result<Vec<String>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    sqlx::query_scalar::<_, String>(&format!("SELECT u.id {AUTHORIZED}"))
         .bind(app_id)
         .fetch_all(db)
         .await
@@ -84,7 +98,7 @@ pub async fn authorized_user<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
-    sqlx::query_as::<_, AuthorizedUser>(&format!("{SELECT} AND u.email_key = ?"))
+    sqlx::query_as::<_, AuthorizedUser>(&format!("{COLUMNS} {AUTHORIZED} AND u.email_key = ?"))
         .bind(app_id)
         .bind(super::email_key(email))
         .fetch_optional(db)

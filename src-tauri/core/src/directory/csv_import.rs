@@ -336,7 +336,7 @@ pub async fn commit(
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, DirectoryError> {
     let plan = import::plan(&mut *conn, |existing| read(text, existing)).await?;
-    import::commit_plan(conn, plan, now, true).await
+    Ok(import::commit_plan(conn, plan, now, true).await?.summary)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! and writes nothing, [`Plan::preview`] says what would happen, [`commit_plan`] writes it.
 
 use super::changes::{self, Change, ChangeKind};
-use super::users::{self, UserRow, ValidUser};
+use super::users::{self, UserInput, UserRow, ValidUser};
 use super::{email_key, group_key, groups, DirectoryError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -80,6 +80,14 @@ pub struct ImportSummary {
     pub groups_created: u32,
     pub memberships_added: u32,
     pub memberships_removed: u32,
+}
+
+/// What [`commit_plan`] wrote: the summary, and each created or updated user by email key, with
+/// its id and its fields as stored (for a source that links them to something, as the import
+/// from a SCIM target does, without reading the directory again).
+pub(crate) struct Committed {
+    pub summary: ImportSummary,
+    pub written: HashMap<String, (String, UserInput)>,
 }
 
 /// One row a source read: where it is (a line, or a position), the email it names, and the user
@@ -297,7 +305,7 @@ pub(crate) async fn commit_plan(
     plan: Plan,
     now: DateTime<Utc>,
     all_or_nothing: bool,
-) -> Result<ImportSummary, DirectoryError> {
+) -> Result<Committed, DirectoryError> {
     if let Some(first) = plan.errors.first().filter(|_| all_or_nothing) {
         return Err(DirectoryError::CsvHasErrors {
             count: plan.errors.len(),
@@ -358,12 +366,19 @@ pub(crate) async fn commit_plan(
         q.build().execute(&mut *conn).await?;
     }
     changes::record(&mut *conn, now, &feed).await?;
-    Ok(ImportSummary {
+    let summary = ImportSummary {
         created: count(plan.creates.len()),
         updated: count(plan.updates.len()),
         unchanged: count(plan.unchanged),
         groups_created: count(groups_created),
         memberships_added: count(adds.len()),
         memberships_removed: count(removed),
-    })
+    };
+    let written = new_ids
+        .into_iter()
+        .zip(plan.creates)
+        .chain(plan.updates)
+        .map(|(id, u)| (u.email_key, (id, u.fields)))
+        .collect();
+    Ok(Committed { summary, written })
 }

@@ -7,7 +7,7 @@
 use super::client::ScimClient;
 use super::connection::Capabilities;
 use super::links::{self, UserLink};
-use super::mapping::{self, AttributeChange, Managed};
+use super::mapping::{self, AttributeChange, Managed, RemoteUser};
 use super::remote::{self, Cursor};
 use super::ProvisioningError;
 use crate::directory::access::AuthorizedUser;
@@ -17,7 +17,6 @@ use crate::directory::users::UserInput;
 use crate::directory::{email_key, groups, RowError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 
@@ -107,26 +106,25 @@ pub fn parse_cursor(text: Option<&str>, caps: Capabilities) -> Cursor {
     }
 }
 
-/// The directory user a remote user becomes (the mapping, read backwards).
-pub fn to_input(r: &Value) -> UserInput {
-    let m = mapping::from_remote(r);
+/// The directory user a remote user becomes (its managed attributes, read back by the mapping).
+pub fn to_input(m: &Managed) -> UserInput {
     let email = if m.email.eq_ignore_ascii_case(&m.user_name) && !m.email.is_empty() {
-        m.email.clone()
+        &m.email
     } else {
-        m.user_name.clone()
+        &m.user_name
     };
     UserInput {
-        email,
-        firstname: m.given_name,
-        lastname: m.family_name,
-        displayname: m.display_name,
-        employee_type: m.user_type,
-        job_title: m.title,
-        employee_identifier: m.employee_number,
-        department: m.department,
-        company: m.organization,
-        address: m.address.unwrap_or_default(),
-        phone: m.phone.unwrap_or_default(),
+        email: email.clone(),
+        firstname: m.given_name.clone(),
+        lastname: m.family_name.clone(),
+        displayname: m.display_name.clone(),
+        employee_type: m.user_type.clone(),
+        job_title: m.title.clone(),
+        employee_identifier: m.employee_number.clone(),
+        department: m.department.clone(),
+        company: m.organization.clone(),
+        address: m.address.clone().unwrap_or_default(),
+        phone: m.phone.clone().unwrap_or_default(),
         suspended: !m.active,
         password_expired: false,
         federation_id: None,
@@ -167,10 +165,9 @@ pub async fn known(conn: &mut SqliteConnection, app_id: &str) -> Result<Known, P
         .iter()
         .map(|r| (email_key(&r.email), (r.id.clone(), r.input())))
         .collect();
-    let linked_remote = links::user_links(conn, app_id)
+    let linked_remote = links::remote_ids(conn, app_id)
         .await?
         .into_values()
-        .map(|l| l.remote_id)
         .collect();
     Ok(Known {
         users,
@@ -179,25 +176,13 @@ pub async fn known(conn: &mut SqliteConnection, app_id: &str) -> Result<Known, P
 }
 
 /// The table row of a remote user.
-pub fn row(r: &Value, known: &Known) -> RemoteRow {
-    let m = mapping::from_remote(r);
-    let id = r
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let profile = r
-        .get("entitlements")
-        .and_then(Value::as_array)
-        .and_then(|l| l.first())
-        .and_then(|e| e.get("display").or_else(|| e.get("value")))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let (status, differences) = if known.linked_remote.contains(&id) {
+pub fn row(r: &RemoteUser, known: &Known) -> RemoteRow {
+    let m = &r.managed;
+    let (status, differences) = if known.linked_remote.contains(&r.id) {
         (ImportStatus::Imported, Vec::new())
     } else if let Some((uid, input)) = known.users.get(&email_key(&m.user_name)) {
         let mine = mapping::managed(&as_authorized(uid, input));
-        let theirs = mapping::comparable(&m, &mine);
+        let theirs = mapping::comparable(m, &mine);
         let mut d = mapping::diff(&mine, &theirs);
         d.retain(|c| c.attribute != "externalId");
         (ImportStatus::Matches, d)
@@ -211,27 +196,38 @@ pub fn row(r: &Value, known: &Known) -> RemoteRow {
         .collect::<Vec<_>>()
         .join(" ");
     RemoteRow {
-        remote_id: id,
+        remote_id: r.id.clone(),
         username: m.user_name.clone(),
         name,
         email: m.email.clone(),
         active: m.active,
-        profile,
-        title: m.title,
-        department: m.department,
+        profile: r.profile.clone(),
+        title: m.title.clone(),
+        department: m.department.clone(),
         status,
         differences,
     }
 }
 
-/// One page of the target's users with their status.
+/// One page of the target's users, read back by the mapping (the page's JSON is dropped here),
+/// and where the next page starts.
+pub async fn users_page(
+    client: &ScimClient,
+    caps: Capabilities,
+    cursor: &Cursor,
+) -> Result<(Vec<RemoteUser>, Option<Cursor>), ProvisioningError> {
+    let (list, next) = remote::users_page(client, caps, cursor).await?;
+    Ok((list.iter().map(mapping::remote_user).collect(), next))
+}
+
+/// One page of the target's users with their status (and as read back, for the import).
 pub async fn page(
     client: &ScimClient,
     caps: Capabilities,
     cursor: &Cursor,
     known: &Known,
-) -> Result<(Vec<RemoteRow>, Vec<Value>, Option<String>), ProvisioningError> {
-    let (list, next) = remote::users_page(client, caps, cursor).await?;
+) -> Result<(Vec<RemoteRow>, Vec<RemoteUser>, Option<String>), ProvisioningError> {
+    let (list, next) = users_page(client, caps, cursor).await?;
     let rows = list.iter().map(|r| row(r, known)).collect();
     Ok((rows, list, next.as_ref().map(cursor_text)))
 }
@@ -241,55 +237,56 @@ pub async fn import(
     conn: &mut SqliteConnection,
     app_id: &str,
     app_name: &str,
-    chosen: &[Value],
+    chosen: &[RemoteUser],
     req: &ImportRequest,
     now: DateTime<Utc>,
 ) -> Result<ImportResult, ProvisioningError> {
     let mut result = ImportResult::default();
-    let known = known(&mut *conn, app_id).await?;
+    // Directory user id → remote id, of every user already linked.
+    let linked = links::remote_ids(&mut *conn, app_id).await?;
+    let linked_remote: HashSet<&str> = linked.values().map(String::as_str).collect();
     let take: HashSet<String> = req.take_values.iter().map(|u| email_key(u)).collect();
-    // (email key, remote id, remote user, status)
-    let mut selected: Vec<(String, String, &Value, ImportStatus)> = Vec::new();
+    let mut candidates: Vec<&RemoteUser> = Vec::new();
     for r in chosen {
-        let m = mapping::from_remote(r);
-        let id = r
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        if known.linked_remote.contains(&id) {
+        if linked_remote.contains(r.id.as_str()) {
             result.already_imported += 1;
-            continue;
-        }
-        if req.skip_inactive && !m.active {
+        } else if req.skip_inactive && !r.managed.active {
             result.skipped_inactive += 1;
-            continue;
-        }
-        let key = email_key(&m.user_name);
-        let status = if known.users.contains_key(&key) {
-            ImportStatus::Matches
         } else {
-            ImportStatus::New
-        };
-        selected.push((key, id, r, status));
+            candidates.push(r);
+        }
     }
+    // (email key, remote id, remote user, status)
+    let mut selected: Vec<(String, &str, &Managed, ImportStatus)> = Vec::new();
+    // The directory users the Matches are, as they are now (id and fields).
+    let mut matched: HashMap<String, (String, UserInput)> = HashMap::new();
     let mark = changes::latest_id(&mut *conn)
         .await
         .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
     let mut position = 0u32;
     let plan = import::plan(&mut *conn, |existing| {
         let mut read = Read::default();
-        for (key, _, r, status) in &selected {
+        for r in candidates {
+            let m = &r.managed;
+            let key = email_key(&m.user_name);
             position += 1;
-            let input = match (status, existing.get(key)) {
-                (ImportStatus::Matches, Some(old)) if !take.contains(key) => old.input(),
-                (ImportStatus::Matches, Some(old)) => {
+            let old = existing.get(&key);
+            let input = match old {
+                Some(old) if !take.contains(&key) => old.input(),
+                Some(old) => {
                     // The target's values, but the directory's own Federation ID stays.
-                    let mut i = to_input(r);
+                    let mut i = to_input(m);
                     i.federation_id = old.federation_id.clone();
                     i
                 }
-                _ => to_input(r),
+                None => to_input(m),
+            };
+            let status = match old {
+                Some(old) => {
+                    matched.insert(key.clone(), (old.id.clone(), old.input()));
+                    ImportStatus::Matches
+                }
+                None => ImportStatus::New,
             };
             read.count += 1;
             read.rows.push(SourceRow {
@@ -302,6 +299,7 @@ pub async fn import(
                         .join("; ")
                 }),
             });
+            selected.push((key, &r.id, m, status));
         }
         Ok(read)
     })
@@ -309,22 +307,19 @@ pub async fn import(
     .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
     let bad: HashSet<String> = plan.errors.iter().map(|e| email_key(&e.email)).collect();
     result.errors = plan.errors.clone();
-    let summary = import::commit_plan(&mut *conn, plan, now, false)
+    let committed = import::commit_plan(&mut *conn, plan, now, false)
         .await
         .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-    result.created = summary.created;
-    result.updated = summary.updated;
+    result.created = committed.summary.created;
+    result.updated = committed.summary.updated;
 
-    let after = known_users(&mut *conn).await?;
-    // The directory users of the good rows (for the group and the links).
+    // The directory users of the good rows as stored now: written by the import, else as they
+    // were (for the group and the links).
+    let after = |key: &str| committed.written.get(key).or_else(|| matched.get(key));
     let member_ids: Vec<(String, String)> = selected
         .iter()
         .filter(|(key, ..)| !bad.contains(key))
-        .filter_map(|(key, ..)| {
-            after
-                .get(key)
-                .map(|(uid, i)| (uid.clone(), i.email.clone()))
-        })
+        .filter_map(|(key, ..)| after(key).map(|(uid, i)| (uid.clone(), i.email.clone())))
         .collect();
     if let Some(name) = &req.group {
         let (ids, _) = groups::ensure(&mut *conn, std::slice::from_ref(name), now)
@@ -374,39 +369,34 @@ pub async fn import(
     // Only users in scope (in a group bound to the application) are linked: a link outside
     // scope would be deactivated by the next sync. The others are linked by the sync that
     // first finds them in scope (it matches by userName), so nobody is created twice.
-    let in_scope: HashSet<String> = crate::directory::access::authorized_users(&mut *conn, app_id)
+    let in_scope: HashSet<String> = crate::directory::access::authorized_ids(&mut *conn, app_id)
         .await?
         .into_iter()
-        .map(|u| u.id)
         .collect();
-    let existing_links = links::user_links(&mut *conn, app_id).await?;
     let mut new_links = Vec::new();
     for (key, remote_id, r, status) in &selected {
         if bad.contains(key) {
             continue;
         }
-        let Some((uid, input)) = after.get(key) else {
+        let Some((uid, input)) = after(key) else {
             continue;
         };
         if !in_scope.contains(uid) {
             result.not_in_scope += 1;
             continue;
         }
-        if let Some(other) = existing_links
-            .get(uid)
-            .filter(|l| &l.remote_id != remote_id)
-        {
+        if let Some(other) = linked.get(uid).filter(|l| l.as_str() != *remote_id) {
             result.errors.push(RowError {
                 line: 0,
                 email: input.email.clone(),
-                message: format!("{} is already linked to the target's user {}; it was not linked to {remote_id} too.", input.email, other.remote_id),
+                message: format!("{} is already linked to the target's user {other}; it was not linked to {remote_id} too.", input.email),
             });
             continue;
         }
         let mine = mapping::managed(&as_authorized(uid, input));
         let pushed: Managed = if *status == ImportStatus::Matches && !take.contains(key) {
             // Linked only: the directory's values are pushed by the next sync.
-            mapping::comparable(&mapping::from_remote(r), &mine)
+            mapping::comparable(r, &mine)
         } else {
             mine
         };
@@ -425,18 +415,6 @@ pub async fn import(
     Ok(result)
 }
 
-async fn known_users(
-    conn: &mut SqliteConnection,
-) -> Result<HashMap<String, (String, UserInput)>, ProvisioningError> {
-    let rows = crate::directory::users::all_rows(conn)
-        .await
-        .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-    Ok(rows
-        .iter()
-        .map(|r| (email_key(&r.email), (r.id.clone(), r.input())))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,7 +425,7 @@ mod tests {
         let r = json!({"id":"005x","userName":"ada@acme.example","name":{"givenName":"Ada","familyName":"Lovelace"},
             "displayName":"Ada Lovelace","emails":[{"value":"Ada@acme.example","primary":true}],"active":false,
             "title":"Analyst","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D","organization":"Acme","employeeNumber":"7"}});
-        let i = to_input(&r);
+        let i = to_input(&mapping::from_remote(&r));
         assert_eq!(
             i.email, "Ada@acme.example",
             "the email keeps its case when it is the username"

@@ -1,14 +1,19 @@
 //! The manual import's [`Core`] methods: list the target's users with their status, a page at a
 //! time or all at once, and import a selection.
 
-use super::import::{self, ImportRequest, ImportResult, ImportStatus, RemotePage, RemoteRow};
+use super::client::ScimClient;
+use super::connection::{Capabilities, Connection};
+use super::import::{
+    self, ImportRequest, ImportResult, ImportStatus, Known, RemotePage, RemoteRow,
+};
+use super::mapping::{self, RemoteUser};
 use super::remote::{self, Cursor};
 use super::run::{Cancel, Progress, ProgressFn};
 use super::ProvisioningError;
+use crate::apps::Application;
 use crate::error::{ApiError, HasCode};
 use crate::events::{EventName, NewEvent, Outcome};
 use crate::Core;
-use serde_json::Value;
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -27,7 +32,38 @@ fn cancelled() -> ApiError {
 /// Usernames up to this many are looked up one by one; more, and the target is listed.
 const LOOKUP_AT_MOST: usize = 25;
 
+/// What listing the target's users with their status needs, set up once for all the pages of
+/// a listing: the client, and what the directory knows.
+struct Lister {
+    client: ScimClient,
+    caps: Capabilities,
+    known: Known,
+}
+
+impl Lister {
+    async fn page(&self, cursor: Option<&str>) -> Result<RemotePage, ApiError> {
+        let at = import::parse_cursor(cursor, self.caps);
+        let (rows, _, next) = import::page(&self.client, self.caps, &at, &self.known)
+            .await
+            .map_err(api)?;
+        Ok(RemotePage { rows, next })
+    }
+}
+
 impl Core {
+    async fn import_lister(&self, app: &Application, c: &Connection) -> Result<Lister, ApiError> {
+        let client = self
+            .scim_client(app, c, true, super::facade::REQUEST_TIMEOUT)
+            .await?;
+        let mut conn = self.conn().await?;
+        let known = import::known(&mut conn, &app.id).await.map_err(api)?;
+        Ok(Lister {
+            client,
+            caps: c.capabilities(),
+            known,
+        })
+    }
+
     /// One page (200) of the target's users with their import status; pass `next` back for more.
     pub async fn import_page(
         &self,
@@ -36,31 +72,18 @@ impl Core {
     ) -> Result<RemotePage, ApiError> {
         let app = self.get_app(app).await?;
         let c = self.connection_of(&app).await?;
-        let client = self
-            .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
-            .await?;
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
-        let known = import::known(&mut conn, &app.id).await.map_err(api)?;
-        drop(conn);
-        let caps = c.capabilities();
-        let cursor = import::parse_cursor(cursor, caps);
-        let (rows, _, next) = import::page(&client, caps, &cursor, &known)
-            .await
-            .map_err(api)?;
-        Ok(RemotePage { rows, next })
+        self.import_lister(&app, &c).await?.page(cursor).await
     }
 
-    /// Every remote user with its status (`new_only`: the New ones).
+    /// Every remote user with its status (`new_only`: the New ones), through one client.
     pub async fn import_list(&self, app: &str, new_only: bool) -> Result<Vec<RemoteRow>, ApiError> {
+        let app = self.get_app(app).await?;
+        let c = self.connection_of(&app).await?;
+        let lister = self.import_lister(&app, &c).await?;
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let page = self.import_page(app, cursor.as_deref()).await?;
+            let page = lister.page(cursor.as_deref()).await?;
             out.extend(
                 page.rows
                     .into_iter()
@@ -90,7 +113,7 @@ impl Core {
             .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
             .await?;
         let caps = c.capabilities();
-        let mut chosen: Vec<Value> = Vec::new();
+        let mut chosen: Vec<RemoteUser> = Vec::new();
         let mut not_found = Vec::new();
         let report = |done: usize, total: usize| {
             if let Some(p) = &progress {
@@ -114,7 +137,7 @@ impl Core {
                         .await
                         .map_err(|e| api(e.into()))?
                     {
-                        Some(r) => chosen.push(r),
+                        Some(r) => chosen.push(mapping::remote_user(&r)),
                         None => not_found.push(n.clone()),
                     }
                 }
@@ -129,21 +152,9 @@ impl Core {
                     if cancel.is_cancelled() {
                         return Err(cancelled());
                     }
-                    let (list, next) = remote::users_page(&client, caps, &cur)
-                        .await
-                        .map_err(|e| api(e.into()))?;
-                    for r in list {
-                        let name = r
-                            .get("userName")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_lowercase();
-                        // A server that promises no order may answer a user on two pages
-                        // of a startIndex listing: each is imported once.
-                        if keep.as_ref().is_none_or_has(&name) && seen.insert(name) {
-                            chosen.push(r);
-                        }
-                    }
+                    let (list, next) =
+                        import::users_page(&client, caps, &cur).await.map_err(api)?;
+                    choose(list, keep.as_ref(), &mut seen, &mut chosen);
                     report(
                         chosen.len(),
                         keep.as_ref().map_or(chosen.len(), HashSet::len),
@@ -190,6 +201,22 @@ impl Core {
         )
         .await;
         Ok(result)
+    }
+}
+
+/// Adds the wanted users of `list` (`keep` None: every one) to `chosen`, each once: a server
+/// that promises no order may answer a user on two pages of a startIndex listing.
+fn choose(
+    list: Vec<RemoteUser>,
+    keep: Option<&HashSet<String>>,
+    seen: &mut HashSet<String>,
+    chosen: &mut Vec<RemoteUser>,
+) {
+    for r in list {
+        let name = &r.managed.user_name;
+        if keep.is_none_or_has(name) && seen.insert(name.clone()) {
+            chosen.push(r);
+        }
     }
 }
 

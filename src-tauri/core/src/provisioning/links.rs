@@ -46,6 +46,20 @@ pub async fn user_links(
     Ok(rows_to_links(rows))
 }
 
+/// The remote id of every linked directory user of an application, by directory user id (what
+/// the import checks, without reading what was pushed).
+pub async fn remote_ids(
+    conn: &mut SqliteConnection,
+    app_id: &str,
+) -> Result<HashMap<String, String>, ProvisioningError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT user_id, remote_id FROM scim_user_links WHERE app_id = ?")
+            .bind(app_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The links of one directory user (by id) or of one userName: what a push of one user on
 /// demand needs, without reading every link.
 pub async fn user_links_of(

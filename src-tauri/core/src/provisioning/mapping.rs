@@ -433,6 +433,32 @@ pub fn from_remote(r: &Value) -> Managed {
     }
 }
 
+/// A remote user read back through the mapping: what matching and the import keep of a listed
+/// user (its JSON is dropped once read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteUser {
+    pub id: String,
+    pub managed: Managed,
+    /// The first entitlement (Salesforce's profile), by its display name, else its id.
+    pub profile: Option<String>,
+}
+
+/// Reads a remote SCIM user back: its id, its managed attributes ([`from_remote`]) and its profile.
+pub fn remote_user(r: &Value) -> RemoteUser {
+    let profile = r
+        .get("entitlements")
+        .and_then(Value::as_array)
+        .and_then(|l| l.first())
+        .and_then(|e| e.get("display").or_else(|| e.get("value")))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    RemoteUser {
+        id: text(r, &["id"]),
+        managed: from_remote(r),
+        profile,
+    }
+}
+
 /// What is compared with a remote user found by matching: the target fills some attributes on
 /// its own (Salesforce's displayName "Given Family", userType "Standard"), so only the ones the
 /// directory sets are compared.
@@ -624,6 +650,26 @@ mod tests {
         let m = managed(&user());
         let back = from_remote(&create_body(&m, None, None, BodyOptions::default()));
         assert_eq!(back, m, "the reverse mapping is the same table");
+    }
+    #[test]
+    fn a_remote_user_reads_back_with_its_id_and_profile() {
+        let mut r = create_body(
+            &managed(&user()),
+            Some("00e1"),
+            None,
+            BodyOptions::default(),
+        );
+        r["id"] = json!("005x");
+        let u = remote_user(&r);
+        assert_eq!(u.id, "005x");
+        assert_eq!(u.managed, managed(&user()), "the same reverse mapping");
+        assert_eq!(
+            u.profile.as_deref(),
+            Some("00e1"),
+            "no display name: the id"
+        );
+        r["entitlements"][0]["display"] = json!("Standard User");
+        assert_eq!(remote_user(&r).profile.as_deref(), Some("Standard User"));
     }
     #[test]
     fn an_unchanged_user_hashes_the_same_and_a_change_does_not() {

@@ -32,11 +32,7 @@ impl UserAction {
 }
 
 /// A remote user found by matching.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteUser {
-    pub id: String,
-    pub managed: Managed,
-}
+pub use super::mapping::RemoteUser;
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

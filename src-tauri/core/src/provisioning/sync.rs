@@ -228,18 +228,9 @@ async fn match_unlinked(
     }
     let wanted: HashSet<&str> = unlinked.iter().map(String::as_str).collect();
     let keep = |r: &Value, out: &mut HashMap<String, RemoteUser>| {
-        let m = mapping::from_remote(r);
-        if let (true, Some(id)) = (
-            wanted.contains(m.user_name.as_str()),
-            r.get("id").and_then(Value::as_str),
-        ) {
-            out.insert(
-                m.user_name.clone(),
-                RemoteUser {
-                    id: id.to_owned(),
-                    managed: m,
-                },
-            );
+        let u = mapping::remote_user(r);
+        if wanted.contains(u.managed.user_name.as_str()) && !u.id.is_empty() {
+            out.insert(u.managed.user_name.clone(), u);
         }
     };
     if unlinked.len() > LIST_ABOVE {
