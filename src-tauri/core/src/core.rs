@@ -17,6 +17,8 @@ pub struct Core {
     pub(crate) clock: SharedClock,
     /// SP-initiated login requests waiting for the admin (see `saml::approval`).
     pub(crate) approvals: Arc<crate::saml::approval::ApprovalQueue>,
+    /// The import table's last listing of each target (see `provisioning::listing`).
+    pub(crate) listings: Arc<crate::provisioning::listing::Listings>,
     data_dir: PathBuf,
     practice_url: String,
 }
@@ -52,6 +54,7 @@ impl Core {
             secrets,
             clock,
             approvals: Arc::default(),
+            listings: Arc::default(),
             data_dir: data_dir.to_path_buf(),
             practice_url: apps::DEFAULT_PRACTICE_URL.to_owned(),
         })

@@ -265,3 +265,83 @@ async fn a_cancelled_import_writes_nothing() {
         .unwrap();
     assert_eq!(r.created, 60);
 }
+
+#[tokio::test]
+async fn an_import_after_the_tables_listing_takes_it_instead_of_listing_again() {
+    let rig = common::rig_with(
+        lanyard_sim::SimConfig {
+            users: 450,
+            ..Default::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await;
+    common::connect_practice(&rig).await;
+    let requests = || {
+        rig.sim
+            .sim
+            .api_usage
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    // The table's listing, a page at a time as the window reads it.
+    let mut listed = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = rig
+            .core
+            .import_page("practice", cursor.as_deref())
+            .await
+            .unwrap();
+        listed += page.rows.len();
+        match page.next {
+            Some(n) => cursor = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(listed, 450);
+    let before = requests();
+    let wanted: Vec<String> = rig
+        .sim
+        .sim
+        .org()
+        .users
+        .values()
+        .take(30)
+        .map(|u| u["userName"].as_str().unwrap().to_uppercase())
+        .chain(["nobody@practice.example.com".to_owned()])
+        .collect();
+    let r = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                usernames: Some(wanted),
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        requests(),
+        before,
+        "the complete listing the table just made is used: the target is not listed again"
+    );
+    assert_eq!(r.created, 30, "usernames compare without regard to case");
+    assert_eq!(r.not_found, vec!["nobody@practice.example.com".to_owned()]);
+
+    // The listing was taken: the next import lists the target itself.
+    let r = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest::default(),
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert!(requests() > before, "listed again");
+    assert_eq!((r.created, r.already_imported), (420, 0), "{r:?}");
+}

@@ -1,11 +1,10 @@
 //! The manual import's [`Core`] methods: list the target's users with their status, a page at a
-//! time or all at once, and import a selection.
+//! time or all at once, and import a selection (from the listing the table just made when it is
+//! complete and recent, see [`listing`](super::listing)).
 
-use super::client::ScimClient;
-use super::connection::{Capabilities, Connection};
-use super::import::{
-    self, ImportRequest, ImportResult, ImportStatus, Known, RemotePage, RemoteRow,
-};
+use super::connection::{Connection, ConnectionState};
+use super::import::{self, ImportRequest, ImportResult, ImportStatus, RemotePage, RemoteRow};
+use super::listing::{self, Lister, Page};
 use super::mapping::{self, RemoteUser};
 use super::remote::{self, Cursor};
 use super::run::{Cancel, Progress, ProgressFn};
@@ -15,6 +14,7 @@ use crate::error::{ApiError, HasCode};
 use crate::events::{EventName, NewEvent, Outcome};
 use crate::Core;
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 fn api(e: ProvisioningError) -> ApiError {
@@ -32,24 +32,6 @@ fn cancelled() -> ApiError {
 /// Usernames up to this many are looked up one by one; more, and the target is listed.
 const LOOKUP_AT_MOST: usize = 25;
 
-/// What listing the target's users with their status needs, set up once for all the pages of
-/// a listing: the client, and what the directory knows.
-struct Lister {
-    client: ScimClient,
-    caps: Capabilities,
-    known: Known,
-}
-
-impl Lister {
-    async fn page(&self, cursor: Option<&str>) -> Result<RemotePage, ApiError> {
-        let at = import::parse_cursor(cursor, self.caps);
-        let (rows, _, next) = import::page(&self.client, self.caps, &at, &self.known)
-            .await
-            .map_err(api)?;
-        Ok(RemotePage { rows, next })
-    }
-}
-
 impl Core {
     async fn import_lister(&self, app: &Application, c: &Connection) -> Result<Lister, ApiError> {
         let client = self
@@ -64,6 +46,36 @@ impl Core {
         })
     }
 
+    /// One page of a listing: the listing's own lister when the page continues it, and the page
+    /// kept for the import that may follow.
+    async fn listed_page(
+        &self,
+        app: &Application,
+        c: &Connection,
+        cursor: Option<&str>,
+    ) -> Result<RemotePage, ApiError> {
+        let target = listing::target_of(c);
+        let continuing = cursor
+            .filter(|_| c.state == ConnectionState::Connected)
+            .and_then(|cur| self.listings.continuing(&app.id, &target, cur, self.now()));
+        let lister = match continuing {
+            Some(l) => l,
+            None => Arc::new(self.import_lister(app, c).await?),
+        };
+        let at = import::parse_cursor(cursor, lister.caps);
+        let (rows, users, next) = import::page(&lister.client, lister.caps, &at, &lister.known)
+            .await
+            .map_err(api)?;
+        let page = Page {
+            cursor,
+            next: next.clone(),
+            users,
+        };
+        self.listings
+            .record(&app.id, &target, lister, page, self.now());
+        Ok(RemotePage { rows, next })
+    }
+
     /// One page (200) of the target's users with their import status; pass `next` back for more.
     pub async fn import_page(
         &self,
@@ -72,18 +84,17 @@ impl Core {
     ) -> Result<RemotePage, ApiError> {
         let app = self.get_app(app).await?;
         let c = self.connection_of(&app).await?;
-        self.import_lister(&app, &c).await?.page(cursor).await
+        self.listed_page(&app, &c, cursor).await
     }
 
-    /// Every remote user with its status (`new_only`: the New ones), through one client.
+    /// Every remote user with its status (`new_only`: the New ones).
     pub async fn import_list(&self, app: &str, new_only: bool) -> Result<Vec<RemoteRow>, ApiError> {
         let app = self.get_app(app).await?;
         let c = self.connection_of(&app).await?;
-        let lister = self.import_lister(&app, &c).await?;
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let page = lister.page(cursor.as_deref()).await?;
+            let page = self.listed_page(&app, &c, cursor.as_deref()).await?;
             out.extend(
                 page.rows
                     .into_iter()
@@ -147,19 +158,29 @@ impl Core {
                     .as_ref()
                     .map(|l| l.iter().map(|n| n.to_lowercase()).collect());
                 let mut seen = HashSet::new();
-                let mut cursor = Some(Cursor::first(caps));
-                while let Some(cur) = cursor {
-                    if cancel.is_cancelled() {
-                        return Err(cancelled());
-                    }
-                    let (list, next) =
-                        import::users_page(&client, caps, &cur).await.map_err(api)?;
+                let target = listing::target_of(&c);
+                if let Some(list) = self.listings.take_complete(&app.id, &target, self.now()) {
+                    // The listing the table just made: not listed again.
                     choose(list, keep.as_ref(), &mut seen, &mut chosen);
                     report(
                         chosen.len(),
                         keep.as_ref().map_or(chosen.len(), HashSet::len),
                     );
-                    cursor = next;
+                } else {
+                    let mut cursor = Some(Cursor::first(caps));
+                    while let Some(cur) = cursor {
+                        if cancel.is_cancelled() {
+                            return Err(cancelled());
+                        }
+                        let (list, next) =
+                            import::users_page(&client, caps, &cur).await.map_err(api)?;
+                        choose(list, keep.as_ref(), &mut seen, &mut chosen);
+                        report(
+                            chosen.len(),
+                            keep.as_ref().map_or(chosen.len(), HashSet::len),
+                        );
+                        cursor = next;
+                    }
                 }
                 if let Some(k) = keep {
                     not_found = k.into_iter().filter(|n| !seen.contains(n)).collect();

@@ -11,6 +11,7 @@
 //! - [`remote`]: listing and lookups on the target.
 //! - [`run`]: concurrency, retries, events, progress, cancel.
 //! - [`import`]: the target's existing users into the directory (the manual import).
+//! - [`listing`]: the import table's listing, kept for the import that follows.
 //! - [`sync`] / [`facade`]: the orchestration and the [`crate::Core`] methods.
 
 pub mod auth;
@@ -21,6 +22,7 @@ mod facade;
 pub mod import;
 mod import_facade;
 pub mod links;
+pub(crate) mod listing;
 pub mod lock;
 pub mod mapping;
 pub mod mapping_table;
