@@ -70,7 +70,7 @@ describe("An application's Overview", () => {
     await page.getByTestId("new-app").click();
     await page.getByTestId("app-label").fill("Portal Org");
     await page.getByText("Advanced").click();
-    assert.equal(await page.getByTestId("new-app-idp-url").innerText(), "http://127.0.0.1:8766/saml2/portal-org", "the IdP URL the name gives");
+    await page.waitForFunction(() => document.querySelector('[data-testid="new-app-idp-url"]')?.textContent === "http://127.0.0.1:8766/saml2/portal-org");
     await page.getByTestId("new-app-portal").check();
     await page.getByTestId("new-app-image").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="new-app-image-name"]')?.textContent === "tile.png");
@@ -93,16 +93,16 @@ describe("An application's Overview", () => {
     await page.getByTestId("new-app-idp-help").getByText(/already ends in \/saml2\/acme/).waitFor();
     assert.equal(await page.getByTestId("app-label").inputValue(), "Sales Org", "what was typed stays");
     await page.getByTestId("new-app-idp-path").fill("sales-sso");
-    assert.equal(await page.getByTestId("new-app-idp-url").innerText(), "http://127.0.0.1:8766/saml2/sales-sso");
+    await page.waitForFunction(() => document.querySelector('[data-testid="new-app-idp-url"]')?.textContent === "http://127.0.0.1:8766/saml2/sales-sso");
     await page.getByTestId("create-app").click();
     await page.getByTestId("app-tab-overview").click();
-    assert.equal(await page.getByTestId("idp-url").innerText(), "http://127.0.0.1:8766/saml2/sales-sso");
+    await page.waitForFunction((u) => document.querySelector('[data-testid="idp-url"]')?.textContent === u, "http://127.0.0.1:8766/saml2/sales-sso");
     assert.equal((await calls("create_app")).at(-1).request.idp_path, "sales-sso");
   });
 
   it("moves an application's IdP URL and says exactly what to change in Salesforce", async () => {
     await open("/applications/acme/overview", { repointApps: ["acme"] });
-    assert.equal(await page.getByTestId("idp-url").innerText(), "http://127.0.0.1:8766/saml2/acme");
+    await page.waitForFunction((u) => document.querySelector('[data-testid="idp-url"]')?.textContent === u, "http://127.0.0.1:8766/saml2/acme");
     await page.getByTestId("idp-url-change").click();
     await page.getByTestId("idp-path").fill("acme-sso");
     await page.getByTestId("idp-path-save").click();

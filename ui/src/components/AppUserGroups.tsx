@@ -5,6 +5,7 @@ import { commands, type Application } from "../bindings";
 import { messageOf, unwrap } from "../lib/ipc";
 import { notify } from "../lib/notify";
 import { keys } from "../lib/queries";
+import { useOptimisticValue } from "../lib/useOptimisticValue";
 import { EmptyState } from "./EmptyState";
 
 type Binding = { groupId: string; name: string; bound: boolean };
@@ -21,6 +22,8 @@ export function AppUserGroups({ app }: { app: Application }) {
     },
     onError: (e) => notify.error(e, "app-groups-notice"),
   });
+  const bound = Object.fromEntries((access.data ?? []).map((g) => [g.group_id, g.bound]));
+  const optimistic = useOptimisticValue<Record<string, boolean>>(bound);
   const federation = useMutation({
     mutationFn: () => unwrap(commands.saveFederationFile(app.name)),
     onSuccess: (file) =>
@@ -50,7 +53,7 @@ export function AppUserGroups({ app }: { app: Application }) {
       </EmptyState>
     );
   // While a change is on its way, its box shows it (the core's answer replaces it).
-  const shown = (groupId: string, bound: boolean) => (bind.isPending && bind.variables.groupId === groupId ? bind.variables.bound : bound);
+  const shown = (groupId: string, saved: boolean) => optimistic.shown[groupId] ?? saved;
   const authorized = access.data.filter((g) => shown(g.group_id, g.bound)).reduce((n, g) => n + g.member_count, 0);
   return (
     <div data-testid="app-groups">
@@ -63,7 +66,10 @@ export function AppUserGroups({ app }: { app: Application }) {
                 type="checkbox"
                 checked={shown(g.group_id, g.bound)}
                 disabled={bind.isPending}
-                onChange={(e) => bind.mutate({ groupId: g.group_id, name: g.name, bound: e.target.checked })}
+                onChange={(e) => {
+                  const change = { groupId: g.group_id, name: g.name, bound: e.target.checked };
+                  bind.mutate(change, { onSettled: optimistic.ask({ ...optimistic.shown, [change.groupId]: change.bound }) });
+                }}
                 data-testid={`app-group-${g.name}`}
               />
               <strong>{g.name}</strong>

@@ -1,15 +1,18 @@
 // The users table's rows, fetched from the core one page at a time (the core sorts, searches and
-// filters in SQLite): only the pages in view are asked for and kept, so 100,000 users never
-// cross IPC at once. A new query (or a newer change-feed mark) starts a new generation: answers
-// to an older one are ignored, and the rows on screen stay until the new first page arrives.
+// filters in SQLite): only the pages in view are queried, so 100,000 users never cross IPC at
+// once. Each page is a TanStack query under keys.directory, so a change to the directory (this
+// window, the CLI, a sync) refetches the pages in view; pages out of view are dropped from the
+// cache soon after. A new filter keeps the rows on screen until its own first page arrives.
+import { useQueries, useQueryClient, type Query } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { commands, type User, type UserQuery } from "../bindings";
+import { commands, type User, type UserPage, type UserQuery } from "../bindings";
 import { messageOf, unwrap } from "./ipc";
+import { keys } from "./queries";
 import { MARK } from "./useDataTable";
 
 export const PAGE_SIZE = 200;
-/** Pages kept in memory; the ones farthest from the view are dropped first. */
-const MAX_PAGES = 12;
+/** How long a page out of view stays cached (scrolling back within it shows it at once). */
+const KEEP_MS = 20_000;
 
 export type UserFilter = Omit<UserQuery, "offset" | "limit">;
 
@@ -29,121 +32,93 @@ export type UserPages = {
   retry: () => void;
 };
 
-type Loaded = { key: string; total: number; all: number; pages: Map<number, User[]> };
+const pagesKey = (filter: string) => [...keys.directory, "users", filter] as const;
+const pageKey = (filter: string, page: number) => [...pagesKey(filter), page] as const;
+const pageOf = (query: { queryKey: readonly unknown[] } | undefined) => query?.queryKey[query.queryKey.length - 1];
 
-function assemble(loaded: Loaded): (User | undefined)[] {
-  const rows = new Array<User | undefined>(loaded.total);
-  for (const [page, users] of loaded.pages) {
+function assemble(total: number, pages: readonly (readonly [number, User[]])[]): (User | undefined)[] {
+  const rows = new Array<User | undefined>(total);
+  for (const [page, users] of pages) {
     const start = page * PAGE_SIZE;
-    for (let i = 0; i < users.length && start + i < rows.length; i++) rows[start + i] = users[i];
+    for (let i = 0; i < users.length && start + i < total; i++) rows[start + i] = users[i];
   }
   return rows;
 }
 
-export function useUserPages(filter: UserFilter, mark: number): UserPages {
+export function useUserPages(filter: UserFilter): UserPages {
+  const client = useQueryClient();
   const key = JSON.stringify(filter);
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [rows, setRows] = useState<(User | undefined)[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
-  const gen = useRef(0);
-  const current = useRef<Loaded | null>(null);
-  const inFlight = useRef(new Set<number>());
-  const range = useRef<[number, number]>([0, PAGE_SIZE - 1]);
-  const filterRef = useRef(filter);
-  filterRef.current = filter;
-
-  const fetchPage = useCallback((page: number, g: number) => {
-    return unwrap(commands.queryUsers({ ...filterRef.current, offset: page * PAGE_SIZE, limit: PAGE_SIZE })).then((p) => {
-      if (g !== gen.current) return null; // an answer to an older query or mark
-      return p;
-    });
-  }, []);
-
-  const apply = useCallback((next: Loaded) => {
-    // Keep the cache small: drop the pages farthest from what is in view.
-    if (next.pages.size > MAX_PAGES) {
-      const mid = Math.floor((range.current[0] + range.current[1]) / 2 / PAGE_SIZE);
-      const far = [...next.pages.keys()].sort((a, b) => Math.abs(b - mid) - Math.abs(a - mid));
-      for (const p of far.slice(0, next.pages.size - MAX_PAGES)) next.pages.delete(p);
-    }
-    current.current = next;
-    setLoaded(next);
-    setRows(assemble(next));
-  }, []);
-
-  // A new query, mark or retry: ask again for the pages in view (first the top for a new query).
+  const [range, setRange] = useState({ key, first: 0, last: PAGE_SIZE - 1 });
+  // A new filter starts at the top.
+  const view = range.key === key ? range : { key, first: 0, last: PAGE_SIZE - 1 };
   useEffect(() => {
-    const g = ++gen.current;
-    inFlight.current = new Set();
-    const sameQuery = current.current?.key === key;
-    if (!sameQuery) {
-      range.current = [0, PAGE_SIZE - 1];
-      if (typeof performance !== "undefined") performance.mark(MARK.input);
-    }
-    const [first, last] = range.current;
-    const wanted: number[] = [];
-    for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) wanted.push(p);
-    setLoading(true);
-    Promise.all(wanted.map((p) => fetchPage(p, g))).then(
-      (answers) => {
-        if (g !== gen.current) return;
-        const pages = new Map<number, User[]>();
-        let total = 0;
-        let all = 0;
-        answers.forEach((a, i) => {
-          if (!a) return;
-          pages.set(wanted[i] as number, a.rows);
-          total = a.total;
-          all = a.all;
-        });
-        setError(null);
-        setLoading(false);
-        apply({ key, total, all, pages });
-      },
-      (e: unknown) => {
-        if (g !== gen.current) return;
-        setLoading(false);
-        setError(messageOf(e));
-      },
-    );
-  }, [key, mark, attempt, fetchPage, apply]);
+    if (typeof performance !== "undefined") performance.mark(MARK.input);
+  }, [key]);
 
-  const showRange = useCallback(
-    (first: number, last: number) => {
-      range.current = [first, last];
-      const have = current.current;
-      if (!have || have.key !== key) return;
-      const g = gen.current;
-      for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) {
-        if (have.pages.has(p) || inFlight.current.has(p) || p * PAGE_SIZE >= have.total) continue;
-        inFlight.current.add(p);
-        fetchPage(p, g).then(
-          (a) => {
-            inFlight.current.delete(p);
-            const now = current.current;
-            if (!a || !now || g !== gen.current) return;
-            const pages = new Map(now.pages);
-            pages.set(p, a.rows);
-            apply({ ...now, total: a.total, all: a.all, pages });
-          },
-          () => inFlight.current.delete(p),
-        );
-      }
-    },
-    [key, fetchPage, apply],
-  );
+  const known = client.getQueryData<UserPage>(pageKey(key, 0))?.total;
+  const wanted: number[] = [];
+  for (let p = Math.floor(view.first / PAGE_SIZE); p <= Math.floor(view.last / PAGE_SIZE); p++) {
+    if (known === undefined || p === 0 || p * PAGE_SIZE < known) wanted.push(p);
+  }
+  const results = useQueries({
+    queries: wanted.map((page) => ({
+      queryKey: pageKey(key, page),
+      queryFn: () => unwrap(commands.queryUsers({ ...filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })),
+      gcTime: KEEP_MS,
+      // The previous filter's rows stay while the new ones come, but never at another page's place.
+      placeholderData: (previous: UserPage | undefined, previousQuery: Query<UserPage, Error, UserPage> | undefined) =>
+        pageOf(previousQuery) === page ? previous : undefined,
+    })),
+  });
 
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  // Every page of this filter in the cache (those scrolled past too, and those in view).
+  const byPage = new Map<number, User[]>();
+  // The total from a page in view when one is loaded (a page scrolled past may be older).
+  let fresh: UserPage | undefined = results.find((r) => r.data && !r.isPlaceholderData)?.data;
+  for (const [k, data] of client.getQueriesData<UserPage>({ queryKey: pagesKey(key) })) {
+    if (!data) continue;
+    byPage.set(Number(k[k.length - 1]), data.rows);
+    fresh ??= data;
+  }
+  // None yet: the previous filter's rows stay, each at its own page, until this one's arrive.
+  const placeholder = fresh ? undefined : results.find((r) => r.data)?.data;
+  if (!fresh) results.forEach((r, i) => r.data && byPage.set(wanted[i] as number, r.data.rows));
+  const shown = fresh ?? placeholder;
+  const total = shown?.total ?? null;
+  const parts = [...byPage].sort((a, b) => a[0] - b[0]);
+  // The same pages give the same array: the table rebuilds nothing while only the view moves.
+  const last = useRef<{ total: number | null; parts: [number, User[]][]; rows: (User | undefined)[] }>({ total: null, parts: [], rows: [] });
+  const same =
+    last.current.total === total &&
+    last.current.parts.length === parts.length &&
+    parts.every(([p, r], i) => last.current.parts[i]?.[0] === p && last.current.parts[i]?.[1] === r);
+  if (!same) last.current = { total, parts, rows: total === null ? [] : assemble(total, parts) };
+  const rows = last.current.rows;
+
+  const settledKey = useRef("");
+  if (fresh) settledKey.current = key;
+  const failed = results.find((r) => r.isError);
+
+  const showRange = useCallback((first: number, last: number) => {
+    setRange((r) => {
+      const now = { key, first, last };
+      // Only a change of pages re-renders.
+      const same = r.key === key && Math.floor(r.first / PAGE_SIZE) === Math.floor(first / PAGE_SIZE) && Math.floor(r.last / PAGE_SIZE) === Math.floor(last / PAGE_SIZE);
+      return same ? r : now;
+    });
+  }, [key]);
+
+  const retry = useCallback(() => {
+    void client.refetchQueries({ queryKey: pagesKey(key), type: "active" });
+  }, [client, key]);
 
   return {
     rows,
-    total: loaded?.total ?? null,
-    all: loaded?.all ?? null,
-    loading,
-    error,
-    queryKey: loaded?.key ?? "",
+    total,
+    all: shown?.all ?? null,
+    loading: results.some((r) => r.isPending || r.isPlaceholderData),
+    error: failed ? messageOf(failed.error) : null,
+    queryKey: settledKey.current,
     showRange,
     retry,
   };

@@ -37,7 +37,7 @@ export function UsersView({ facets, reload, startWithNew = false }: Props) {
   const columns = useMemo(() => userColumns((u) => setOpen(u)), []);
   // The table state (sorting, filters, search) lives in useDataTable; the query follows it.
   const [query, setQuery] = useState<UserFilter>({ search: "", status: null, department: null, group: null, sort: [] });
-  const pages = useUserPages(query, facets.mark);
+  const pages = useUserPages(query);
   const selectAll = useCallback(() => unwrap(commands.queryUserIds({ ...query, offset: 0, limit: 0 })), [query]);
   const dt = useDataTable<User>({
     data: pages.rows,

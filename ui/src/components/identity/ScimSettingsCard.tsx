@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { commands, type Application, type ConnectionSettings, type ConnectionView, type Deprovision } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { keys } from "../../lib/queries";
+import { useOptimisticValue } from "../../lib/useOptimisticValue";
 
 const NONE: ConnectionSettings = { deprovision: null, auto_push: null, picklists_on: null };
 
@@ -14,10 +15,12 @@ export function ScimSettingsCard({ app, view }: { app: Application; view: Connec
     onSuccess: (next) => client.setQueryData(keys.scimStatus(app.name), next),
   });
   // While a change is on its way, show it (the core's answer replaces it).
-  const pending = save.isPending ? save.variables : {};
-  const autoPush = pending.auto_push ?? c.auto_push;
-  const picklists = pending.picklists_on ?? c.picklists_on;
-  const deprovision = pending.deprovision ?? c.deprovision;
+  const optimistic = useOptimisticValue({ auto_push: c.auto_push, picklists_on: c.picklists_on, deprovision: c.deprovision });
+  const { auto_push: autoPush, picklists_on: picklists, deprovision } = optimistic.shown;
+  const change = (next: Partial<ConnectionSettings>) => {
+    const settled = optimistic.ask({ ...optimistic.shown, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null)) });
+    save.mutate(next, { onSettled: settled });
+  };
   return (
     <section className="card form" aria-label="Provisioning settings" data-testid="scim-settings">
       <h3>Settings</h3>
@@ -26,7 +29,7 @@ export function ScimSettingsCard({ app, view }: { app: Application; view: Connec
           type="checkbox"
           checked={autoPush}
           disabled={save.isPending}
-          onChange={(e) => save.mutate({ auto_push: e.target.checked })}
+          onChange={(e) => change({ auto_push: e.target.checked })}
           data-testid="setting-auto-push"
         />
         Push directory changes automatically (a second after the last change)
@@ -37,7 +40,7 @@ export function ScimSettingsCard({ app, view }: { app: Application; view: Connec
           <select
             value={deprovision}
             disabled={save.isPending}
-            onChange={(e) => save.mutate({ deprovision: e.target.value as Deprovision })}
+            onChange={(e) => change({ deprovision: e.target.value as Deprovision })}
             data-testid="setting-deprovision"
           >
             <option value="deactivate">Deactivate the user (active = false)</option>
@@ -54,7 +57,7 @@ export function ScimSettingsCard({ app, view }: { app: Application; view: Connec
           type="checkbox"
           checked={picklists}
           disabled={save.isPending}
-          onChange={(e) => save.mutate({ picklists_on: e.target.checked })}
+          onChange={(e) => change({ picklists_on: e.target.checked })}
           data-testid="setting-picklists"
         />
         The org has State and Country picklists turned on

@@ -29,8 +29,11 @@ export function IdpUrlCard({ app }: { app: Application }) {
   const form = useForm<Values>({ resolver, mode: "onChange", defaultValues: { path: app.idp_path } });
   const move = useMutation({
     mutationFn: (v: Values) => unwrap(commands.setIdpPath(app.name, v.path.trim())),
+    // A list read still on its way would land after the answer below and put the old path back.
+    onMutate: () => client.cancelQueries({ queryKey: keys.apps }),
     onSuccess: async (moved) => {
       setEditing(false);
+      client.setQueryData<Application[]>(keys.apps, (list) => list?.map((a) => (a.name === moved.name ? moved : a)));
       await Promise.all([keys.apps, keys.repoints, keys.setup].map((queryKey) => client.invalidateQueries({ queryKey })));
       notify.ok(`The IdP URL of ${moved.label} now ends in /saml2/${moved.idp_path}.`, "toast-idp-url");
     },

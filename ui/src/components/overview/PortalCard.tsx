@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, type Application, type PortalSettings } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { keys } from "../../lib/queries";
+import { useOptimisticValue } from "../../lib/useOptimisticValue";
 
 export function PortalCard({ app }: { app: Application }) {
   const client = useQueryClient();
@@ -27,7 +28,7 @@ export function PortalCard({ app }: { app: Application }) {
   const problem = show.error ?? image.error;
   const s = settings.data;
   // While a change is on its way, the box shows it (the core's answer replaces it).
-  const shown = show.isPending ? show.variables : s?.show_in_portal;
+  const shown = useOptimisticValue(s?.show_in_portal ?? false);
   return (
     <section className="card portal-card" aria-label="User portal" data-testid="portal-card">
       <h3>User portal</h3>
@@ -42,9 +43,11 @@ export function PortalCard({ app }: { app: Application }) {
             <label className="checkbox">
               <input
                 type="checkbox"
-                checked={shown ?? false}
+                checked={shown.shown}
                 disabled={show.isPending}
-                onChange={(e) => show.mutate(e.target.checked)}
+                onChange={(e) => {
+                  show.mutate(e.target.checked, { onSettled: shown.ask(e.target.checked) });
+                }}
                 data-testid="portal-show"
               />
               Show in the user portal

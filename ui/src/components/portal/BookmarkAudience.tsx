@@ -5,6 +5,7 @@ import { commands, type Bookmark } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { notify } from "../../lib/notify";
 import { keys } from "../../lib/queries";
+import { useOptimisticValue } from "../../lib/useOptimisticValue";
 
 export function BookmarkAudience({ bookmark }: { bookmark: Bookmark }) {
   const client = useQueryClient();
@@ -12,15 +13,22 @@ export function BookmarkAudience({ bookmark }: { bookmark: Bookmark }) {
   const groups = useQuery({ queryKey: keys.facets, queryFn: () => unwrap(commands.directoryFacets()), enabled: open });
   const save = useMutation({
     mutationFn: (next: string[]) => unwrap(commands.setBookmarkGroups(bookmark.name, next)),
+    // A list read still on its way would land after the answer below and put the old groups back.
+    onMutate: () => client.cancelQueries({ queryKey: keys.bookmarks }),
     onSuccess: (b) => {
+      // The list shows the core's answer at once; the portal's tiles follow.
+      client.setQueryData<Bookmark[]>(keys.bookmarks, (list) => list?.map((x) => (x.name === b.name ? b : x)));
       notify.ok(`${b.label} is now for ${audience(b.groups)}.`, "toast-bookmark-groups");
       return client.invalidateQueries({ queryKey: keys.portal });
     },
   });
   // While a change is on its way, the boxes show it (the core's answer replaces it).
-  const chosen = save.isPending ? save.variables : bookmark.groups;
-  const toggle = (name: string, on: boolean) =>
-    save.mutate(on ? [...chosen, name] : chosen.filter((g) => g.toLowerCase() !== name.toLowerCase()));
+  const optimistic = useOptimisticValue(bookmark.groups);
+  const chosen = optimistic.shown;
+  const toggle = (name: string, on: boolean) => {
+    const next = on ? [...chosen, name] : chosen.filter((g) => g.toLowerCase() !== name.toLowerCase());
+    save.mutate(next, { onSettled: optimistic.ask(next) });
+  };
   return (
     <span className="bookmark-audience">
       <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid={`bookmark-audience-${bookmark.name}`}>
