@@ -143,6 +143,23 @@ async fn every_word_in_some_field_any_case_the_same_with_or_without_the_index() 
     assert_eq!(ids(&core, &text("ANN duplicate")).await, vec![ann]);
     assert_eq!(ids(&core, &text("team acme")).await, vec![team]);
 
+    // Full-text query syntax in a word is only letters: never an error, never an operator.
+    for words in [
+        "AND",
+        "ann OR bob",
+        "NOT near(ann",
+        "^det:ail *",
+        "-x+y",
+        "\"\"\"",
+        "(((",
+    ] {
+        assert_eq!(
+            ids(&core, &text(words)).await,
+            expect(words, None),
+            "text {words:?}"
+        );
+    }
+
     // Paging back (`before`) goes on from the index's order.
     let older = EventFilter {
         before: Some(team),
