@@ -1,84 +1,70 @@
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { listen } from "@tauri-apps/api/event";
-import { commands, type AuthorizedUser, type PendingLogin } from "../../bindings";
+import { useEffect, useState } from "react";
+import { commands, type PendingLogin } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { authorizedUsersQuery } from "../../lib/queries";
 
 const CHANGED = "saml://pending-logins";
+const pendingKey = ["saml", "pending-logins"] as const;
 
 /**
  * SP-initiated logins waiting for the admin. The browser that sent one shows the same code; only
  * here can someone be chosen to sign in. Requests expire after two minutes.
  */
 export function PendingLogins() {
-  const [pending, setPending] = useState<PendingLogin[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  const reload = useCallback(() => {
-    unwrap(commands.pendingLogins()).then(
-      (list) => {
-        setPending(list);
-        setError(null);
-      },
-      (e: unknown) => setError(messageOf(e)),
-    );
-  }, []);
-
+  const client = useQueryClient();
+  const pending = useQuery({
+    queryKey: pendingKey,
+    queryFn: () => unwrap(commands.pendingLogins()),
+    // Expiry sends no event: look again while anything waits.
+    refetchInterval: (q) => ((q.state.data?.length ?? 0) > 0 ? 5000 : false),
+  });
+  // The core says when a request arrives or is decided.
   useEffect(() => {
     let stop: (() => void) | undefined;
     let gone = false;
     void unwrap(commands.watchPendingLogins()).catch(() => undefined);
-    listen(CHANGED, reload).then((unlisten) => {
-      if (gone) unlisten();
-      else stop = unlisten;
-    }, () => undefined);
-    reload();
-    // Expiry sends no event: look again while anything waits.
-    const timer = window.setInterval(reload, 5000);
+    listen(CHANGED, () => void client.invalidateQueries({ queryKey: pendingKey })).then(
+      (unlisten) => (gone ? unlisten() : (stop = unlisten)),
+      () => undefined,
+    );
     return () => {
       gone = true;
       stop?.();
-      window.clearInterval(timer);
     };
-  }, [reload]);
+  }, [client]);
 
-  if (pending.length === 0 && !error) return null;
+  const list = pending.data ?? [];
+  if (list.length === 0 && !pending.isError) return null;
   return (
     <section className="card approvals" aria-label="Login requests" data-testid="pending-logins">
       <h2>Login requests waiting for you</h2>
-      {error && <p className="error-text" role="alert">{error}</p>}
-      {pending.map((p) => (
-        <PendingRow key={p.id} login={p} onDone={reload} />
+      {pending.isError && (
+        <p className="error-text" role="alert">
+          {messageOf(pending.error)}
+        </p>
+      )}
+      {list.map((p) => (
+        <PendingRow key={p.id} login={p} onDone={() => void client.invalidateQueries({ queryKey: pendingKey })} />
       ))}
     </section>
   );
 }
 
 function PendingRow({ login, onDone }: { login: PendingLogin; onDone: () => void }) {
-  const [users, setUsers] = useState<AuthorizedUser[] | null>(null);
-  const [user, setUser] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-
-  useEffect(() => {
-    unwrap(commands.authorizedUsers(login.app)).then((list) => {
-      setUsers(list);
-      setUser(list[0]?.email ?? "");
-    }, (e: unknown) => setMessage(messageOf(e)));
-  }, [login.app]);
-
-  const act = async (approve: boolean) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      if (approve) await unwrap(commands.approveLogin(login.id, user));
-      else await unwrap(commands.denyLogin(login.id));
-      onDone();
-    } catch (e) {
-      setMessage(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const authorized = useQuery(authorizedUsersQuery(login.app));
+  const users = authorized.data ?? null;
+  const [chosen, setUser] = useState("");
+  const user = chosen || (users?.[0]?.email ?? "");
+  const decide = useMutation({
+    mutationFn: (approve: boolean) => (approve ? unwrap(commands.approveLogin(login.id, user)) : unwrap(commands.denyLogin(login.id))),
+    onSuccess: onDone,
+  });
+  const busy = decide.isPending;
+  const failure = decide.error ?? authorized.error;
+  const message = failure ? messageOf(failure) : null;
+  const act = (approve: boolean) => decide.mutate(approve);
 
   const expires = new Date(login.expires_at).toLocaleTimeString();
   return (

@@ -1,48 +1,58 @@
-import { useEffect, useState } from "react";
-import { commands, type Application, type AttributeRule, type SamlSettings } from "../../bindings";
+// Lifetime, what is signed, NameID format, and the just-in-time attributes: a react-hook-form
+// over the core's SAML settings. The core checks them on save and its refusal shows here, with
+// every edit kept.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useFieldArray, useForm } from "react-hook-form";
+import { commands, type Application, type SamlSettings } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { notify } from "../../lib/notify";
+import { keys } from "../../lib/queries";
 
 const SOURCES = ["email", "firstname", "lastname", "displayname", "federation_id", "job_title", "department", "company", "employee_identifier", "phone", "constant"];
 
-/** Lifetime, what is signed, NameID format, and the just-in-time attributes. */
+const settingsKey = (app: string) => [...keys.setup, "saml-settings", app] as const;
+
 export function ResponseSettingsCard({ app }: { app: Application }) {
-  const [settings, setSettings] = useState<SamlSettings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-
+  const client = useQueryClient();
+  const stored = useQuery({ queryKey: settingsKey(app.name), queryFn: () => unwrap(commands.samlSettings(app.name)) });
+  const form = useForm<SamlSettings>();
+  const attributes = useFieldArray({ control: form.control, name: "attributes" });
+  // The form starts from what is stored, and from the core's answer after a save.
   useEffect(() => {
-    unwrap(commands.samlSettings(app.name)).then(setSettings, (e: unknown) => setError(messageOf(e)));
-  }, [app.name]);
+    if (stored.data && !form.formState.isDirty) form.reset(stored.data);
+  }, [stored.data, form]);
+  const save = useMutation({
+    // A constant value goes with the "constant" source only.
+    mutationFn: (settings: SamlSettings) =>
+      unwrap(
+        commands.saveSamlSettings(app.name, {
+          ...settings,
+          attributes: settings.attributes.map((a) => ({ ...a, constant: a.source === "constant" ? (a.constant ?? "") : null })),
+        }),
+      ),
+    onSuccess: (saved) => {
+      client.setQueryData(settingsKey(app.name), saved);
+      form.reset(saved);
+      notify.ok("Saved.", "toast-saml-settings");
+      return client.invalidateQueries({ queryKey: keys.setup });
+    },
+  });
 
-  if (!settings) return error ? <p className="error-text">{error}</p> : null;
-
-  const setAttr = (i: number, patch: Partial<AttributeRule>) =>
-    setSettings({ ...settings, attributes: settings.attributes.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
-
-  const save = async () => {
-    setError(null);
-    setSaved(false);
-    try {
-      setSettings(await unwrap(commands.saveSamlSettings(app.name, settings)));
-      setSaved(true);
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
-
-  const r = settings.response;
+  if (stored.isPending) return <span className="skeleton-line" aria-hidden="true" />;
+  if (stored.isError) return <p className="error-text">{messageOf(stored.error)}</p>;
+  const sources = form.watch("attributes") ?? [];
   return (
-    <section className="card" aria-label="Response settings" data-testid="response-settings">
+    <form className="card" aria-label="Response settings" data-testid="response-settings" onSubmit={form.handleSubmit((v) => save.mutate(v))} noValidate>
       <h2>Response settings</h2>
       <div className="row wrap">
         <label className="inline">
           Lifetime
-          <input type="number" className="narrow" min={30} max={3600} value={r.lifetime_secs}
-            onChange={(e) => setSettings({ ...settings, response: { ...r, lifetime_secs: Number(e.target.value) } })} data-testid="lifetime" /> s
+          <input type="number" className="narrow" min={30} max={3600} {...form.register("response.lifetime_secs", { valueAsNumber: true })} data-testid="lifetime" /> s
         </label>
         <label className="inline">
           Sign
-          <select value={r.sign} onChange={(e) => setSettings({ ...settings, response: { ...r, sign: e.target.value as typeof r.sign } })}>
+          <select {...form.register("response.sign")}>
             <option value="both">Assertion and response</option>
             <option value="assertion">Assertion only</option>
             <option value="response">Response only</option>
@@ -50,7 +60,7 @@ export function ResponseSettingsCard({ app }: { app: Application }) {
         </label>
         <label className="inline">
           NameID format
-          <select value={r.name_id_format} onChange={(e) => setSettings({ ...settings, response: { ...r, name_id_format: e.target.value as typeof r.name_id_format } })}>
+          <select {...form.register("response.name_id_format")}>
             <option value="unspecified">unspecified</option>
             <option value="email_address">emailAddress</option>
           </select>
@@ -61,28 +71,50 @@ export function ResponseSettingsCard({ app }: { app: Application }) {
       </p>
       <table className="attrs">
         <thead>
-          <tr><th>Send</th><th>Attribute name</th><th>From</th><th>Constant value</th></tr>
+          <tr>
+            <th>Send</th>
+            <th>Attribute name</th>
+            <th>From</th>
+            <th>Constant value</th>
+          </tr>
         </thead>
         <tbody>
-          {settings.attributes.map((a, i) => (
-            <tr key={i}>
-              <td><input type="checkbox" checked={a.enabled} onChange={(e) => setAttr(i, { enabled: e.target.checked })} aria-label={`Send ${a.name}`} /></td>
-              <td><input value={a.name} onChange={(e) => setAttr(i, { name: e.target.value })} aria-label="Attribute name" /></td>
+          {attributes.fields.map((a, i) => (
+            <tr key={a.id}>
               <td>
-                <select value={a.source} onChange={(e) => setAttr(i, { source: e.target.value, constant: e.target.value === "constant" ? a.constant ?? "" : null })} aria-label="Source">
-                  {SOURCES.map((s) => <option key={s} value={s}>{s}</option>)}
+                <input type="checkbox" {...form.register(`attributes.${i}.enabled`)} aria-label={`Send ${a.name}`} />
+              </td>
+              <td>
+                <input {...form.register(`attributes.${i}.name`)} aria-label="Attribute name" />
+              </td>
+              <td>
+                <select {...form.register(`attributes.${i}.source`)} aria-label="Source">
+                  {SOURCES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
                 </select>
               </td>
-              <td>{a.source === "constant" && <input value={a.constant ?? ""} onChange={(e) => setAttr(i, { constant: e.target.value })} aria-label="Constant value" />}</td>
+              <td>
+                {sources[i]?.source === "constant" && (
+                  <input {...form.register(`attributes.${i}.constant`)} aria-label="Constant value" />
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="actions">
-        <button type="button" className="primary" onClick={save} data-testid="save-settings">Save settings</button>
+        <button type="submit" className="primary" disabled={save.isPending} data-testid="save-settings">
+          Save settings
+        </button>
       </div>
-      {saved && <p className="ok-text">Saved.</p>}
-      {error && <p className="error-text" role="alert" data-testid="settings-error">{error}</p>}
-    </section>
+      {save.isError && (
+        <p className="error-text" role="alert" data-testid="settings-error">
+          {messageOf(save.error)}
+        </p>
+      )}
+    </form>
   );
 }

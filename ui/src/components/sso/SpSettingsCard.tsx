@@ -1,7 +1,10 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, type Application, type SpMetadata, type SpView } from "../../bindings";
 import { IpcError, messageOf, unwrap } from "../../lib/ipc";
+import { keys } from "../../lib/queries";
+import { spViewQuery } from "../setup/data";
 import { CopyValue } from "../CopyValue";
 import { certSummary, fingerprint } from "./certText";
 
@@ -10,30 +13,24 @@ type Mode = "view" | "paste" | "manual";
 
 /** Salesforce's side: import SP metadata (file dialog, drop, paste) or enter it by hand. */
 export function SpSettingsCard({ app }: { app: Application }) {
-  const [view, setView] = useState<SpView | null>(null);
-  const [loading, setLoading] = useState(true);
+  // What is stored, read as the setup checklist reads it: a save updates both at once.
+  const client = useQueryClient();
+  const stored = useQuery(spViewQuery(app.name));
+  const view = stored.data ?? null;
+  const loading = stored.isPending;
+  const setView = (saved: SpView) => {
+    client.setQueryData(spViewQuery(app.name).queryKey, saved);
+    void client.invalidateQueries({ queryKey: keys.setup });
+  };
   const [mode, setMode] = useState<Mode>("view");
   const [source, setSource] = useState<Source | null>(null);
   const [preview, setPreview] = useState<SpMetadata | null>(null);
   const [entity, setEntity] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setError] = useState<string | null>(null);
+  const error = failure ?? (stored.isError ? messageOf(stored.error) : null);
   const [pasted, setPasted] = useState("");
   const [manual, setManual] = useState({ entityId: "", acsUrl: "", certPath: "" });
   const [busy, setBusy] = useState(false);
-
-  const load = () => {
-    setLoading(true);
-    commands.spConfig(app.name).then((r) => {
-      if (r.status === "ok") setView(r.data);
-      else if (r.error.code === "not_found") setView(null);
-      else setError(r.error.message);
-      setLoading(false);
-    }, (e: unknown) => {
-      setError(messageOf(e));
-      setLoading(false);
-    });
-  };
-  useEffect(load, [app.name]);
 
   const inspect = async (next: Source, chosenEntity: string | null = null) => {
     setSource(next);

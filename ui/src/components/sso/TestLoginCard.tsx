@@ -1,31 +1,27 @@
-import { useEffect, useState } from "react";
-import { commands, type Application, type AuthorizedUser, type IdpEndpoint } from "../../bindings";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { commands, type Application } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { authorizedUsersQuery } from "../../lib/queries";
+import { idpEndpointQuery } from "../setup/data";
 
-/** IdP-initiated test login in the system browser, and how to start an SP-initiated one. */
+/** IdP-initiated test login in the system browser, and how to start an SP-initiated one. The
+ *  outcome stays in the card (the setup step shows it). */
 export function TestLoginCard({ app }: { app: Application }) {
-  const [users, setUsers] = useState<AuthorizedUser[] | null>(null);
-  const [endpoint, setEndpoint] = useState<IdpEndpoint | null>(null);
-  const [user, setUser] = useState("");
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-
-  useEffect(() => {
-    unwrap(commands.authorizedUsers(app.name)).then((list) => {
-      setUsers(list);
-      setUser(list[0]?.email ?? "");
-    }, (e: unknown) => setResult({ ok: false, text: messageOf(e) }));
-    commands.idpEndpoint().then(setEndpoint, () => undefined);
-  }, [app.name]);
-
-  const start = async () => {
-    setResult(null);
-    try {
-      const url = await unwrap(commands.testLogin(app.name, user));
-      setResult({ ok: true, text: `Opened your browser on a one-time page (${url}); it posts to Salesforce and works once, for 60 seconds.` });
-    } catch (e) {
-      setResult({ ok: false, text: messageOf(e) });
-    }
-  };
+  const authorized = useQuery(authorizedUsersQuery(app.name));
+  const endpoint = useQuery(idpEndpointQuery).data ?? null;
+  const users = authorized.data ?? null;
+  const [chosen, setUser] = useState("");
+  const user = chosen || (users?.[0]?.email ?? "");
+  const login = useMutation({ mutationFn: (email: string) => unwrap(commands.testLogin(app.name, email)) });
+  const result = login.isSuccess
+    ? { ok: true, text: `Opened your browser on a one-time page (${login.data}); it posts to Salesforce and works once, for 60 seconds.` }
+    : login.isError
+      ? { ok: false, text: messageOf(login.error) }
+      : authorized.isError
+        ? { ok: false, text: messageOf(authorized.error) }
+        : null;
+  const start = () => login.mutate(user);
 
   return (
     <section className="card" aria-label="Test login">
