@@ -3,7 +3,7 @@
 // filters are kept in the address.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { commands, type Event, type EventFilter, type ExportFormat } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { DataTable } from "../components/DataTable";
@@ -16,9 +16,12 @@ import { notify } from "../lib/notify";
 import { keys } from "../lib/queries";
 import { useDataTable } from "../lib/useDataTable";
 
-/** The newest this many are listed first; "Show more" adds as many again. A small first page
- * keeps a filter change quick on a large event log. */
-export const EVENT_PAGE = 1_000;
+/** The newest this many are listed first; scrolling near the end (or "Show older") adds as many
+ * again. A small first page keeps a filter change quick on a large event log: the table shows
+ * about fifteen rows, and every row asked for crosses IPC and is laid out. */
+export const EVENT_PAGE = 200;
+/** Rows from the end of the list at which scrolling asks for older events. */
+const LOAD_AHEAD = 40;
 /** The most the page lists, and what an export holds (the core's own cap). */
 export const EVENT_MAX = 100_000;
 const LIVE_MS = 3000;
@@ -29,11 +32,12 @@ export function EventsPage() {
   const search = useSearch({ from: "/events" });
   const navigate = useNavigate({ from: "/events" });
   const filter = filterOf(search);
-  const [limit, setLimit] = useState(EVENT_PAGE);
-  const setFilter = (f: EventFilter) => {
-    setLimit(EVENT_PAGE);
-    void navigate({ search: searchOf(f), replace: true });
-  };
+  // How many are listed, for these filters: other filters start from the first page again.
+  const filterKey = JSON.stringify(filter);
+  const [paging, setPaging] = useState({ filterKey, limit: EVENT_PAGE });
+  const limit = paging.filterKey === filterKey ? paging.limit : EVENT_PAGE;
+  const setLimit = (next: (l: number) => number) => setPaging({ filterKey, limit: next(limit) });
+  const setFilter = (f: EventFilter) => void navigate({ search: searchOf(f), replace: true });
   const query: EventFilter = { ...filter, text: filter.text?.trim() || null, limit };
   const events = useQuery({
     queryKey: keys.eventQuery(query),
@@ -45,6 +49,16 @@ export function EventsPage() {
   const columns = useMemo(() => eventColumns(setOpen), []);
   const rows = events.data ?? [];
   const dt = useDataTable<Event>({ data: rows, columns, getRowId: rowId });
+  // Scrolling near the end of a full page asks for the next one (the rows on screen stay).
+  const more = rows.length >= limit && limit < EVENT_MAX;
+  // Not while the previous filter's rows stand in for this one's.
+  const settled = !events.isFetching && !events.isPlaceholderData;
+  const showRange = useCallback(
+    (_first: number, last: number) => {
+      if (more && settled && last >= rows.length - LOAD_AHEAD) setPaging({ filterKey, limit: Math.min(limit + EVENT_PAGE, EVENT_MAX) });
+    },
+    [more, settled, rows.length, filterKey, limit],
+  );
   const filtered = Object.values(filter).some((v) => v !== null && v !== undefined && v !== "");
 
   const exportAs = async (format: ExportFormat) => {
@@ -101,8 +115,9 @@ export function EventsPage() {
             onOpen={setOpen}
             noMatch="No event matches these filters."
             height="62vh"
+            onRange={showRange}
           />
-          {rows.length >= limit && limit < EVENT_MAX && (
+          {more && (
             <button type="button" onClick={() => setLimit((l) => Math.min(l + EVENT_PAGE, EVENT_MAX))} data-testid="events-more">
               Show {EVENT_PAGE.toLocaleString()} older
             </button>
