@@ -1,9 +1,11 @@
 // The target's users, 200 a page, streamed in: the first page shows at once and the next ones
 // are fetched in the background (each answer says where the next starts) until the last, or
-// until the admin stops; Continue resumes from where it stopped.
+// until the admin stops; Continue resumes from where it stopped. The rows read are shown at most
+// every PUBLISH_MS while pages keep coming (not once per page: each showing re-indexes the list).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, type RemoteRow } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
+import { RemoteRows, shouldPublish } from "./remoteRows";
 
 export type RemoteList = {
   rows: RemoteRow[];
@@ -20,6 +22,8 @@ export type RemoteList = {
 };
 
 export const PAGE_SIZE = 200;
+/** While pages keep coming, the table shows the rows read so far at most this often. */
+export const PUBLISH_MS = 400;
 
 export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
   const [rows, setRows] = useState<RemoteRow[]>([]);
@@ -28,6 +32,7 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
   const [stopped, setStopped] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const next = useRef<string | null>(null);
+  const acc = useRef(new RemoteRows());
   // Each fetch loop has a token; stopping or reloading makes the running loop's token stale.
   const token = useRef(0);
 
@@ -38,29 +43,40 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
       setStopped(false);
       setError(null);
       if (fresh) {
+        acc.current = new RemoteRows();
         setRows([]);
         setComplete(false);
       }
+      const rows = acc.current;
       let at = cursor;
+      let first = true;
+      let shownAt = 0;
+      let shownLength = rows.length;
+      const show = () => {
+        shownAt = Date.now();
+        shownLength = rows.length;
+        setRows(rows.snapshot());
+      };
       try {
         for (;;) {
           const page = await unwrap(commands.importPage(app, at));
           if (mine !== token.current) return;
-          // A server that promises no order may answer a user on two pages: listed once.
-          setRows((prev) => {
-            if (prev.length === 0) return page.rows;
-            const known = new Set(prev.map((r) => r.remote_id));
-            return prev.concat(page.rows.filter((r) => r.remote_id === null || !known.has(r.remote_id)));
-          });
+          rows.add(page.rows);
           next.current = page.next;
-          if (page.next === null) {
+          const last = page.next === null;
+          if (shouldPublish(first, last, Date.now() - shownAt, PUBLISH_MS)) show();
+          first = false;
+          if (last) {
             setComplete(true);
             break;
           }
           at = page.next;
         }
       } catch (e) {
-        if (mine === token.current) setError(messageOf(e));
+        if (mine === token.current) {
+          if (rows.length !== shownLength) show();
+          setError(messageOf(e));
+        }
       }
       if (mine === token.current) setLoading(false);
     },
@@ -77,6 +93,8 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
 
   const stop = useCallback(() => {
     token.current++;
+    // The rows read since the last showing are shown now.
+    setRows(acc.current.snapshot());
     setLoading(false);
     setStopped(true);
   }, []);
