@@ -31,7 +31,7 @@ if (!APP || !existsSync(APP) || !CLI || !existsSync(CLI) || !(N > 0)) {
 const dataDir = mkdtempSync(join(tmpdir(), "lanyard-bench-import-"));
 const { child: sim, url: simUrl } = await startSim(CLI, ["--users", String(N)]);
 const env = { ...process.env, LANYARD_DATA_DIR: dataDir, LANYARD_PRACTICE_URL: simUrl };
-const cli = (...args) => execFileSync(CLI, args, { env, stdio: ["ignore", "pipe", "pipe"] }).toString();
+const cli = (...args) => execFileSync(CLI, args, { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 512 * 1024 * 1024 }).toString();
 cli("app", "create", "practice", "--practice", "--label", "Practice");
 cli("group", "add", "Imported");
 cli("group", "bind", "practice", "Imported");
@@ -62,8 +62,13 @@ try {
   const listed = Date.now() - t0;
   console.log(`whole list read: ${listed} ms; ${await (await byTestId("import-counts")).getText()}`);
 
+  // The window writes counts in its own locale ("50000" under Xvfb's C locale, "50,000" in en):
+  // the count is read as digits.
+  const selectedCount = async () => Number((await (await byTestId("import-selected")).getText()).split(" ")[0]?.replace(/\D/g, ""));
+  const ts = Date.now();
   await (await byTestId("import-table-select-all")).click();
-  await browser.waitUntil(async () => (await (await byTestId("import-selected")).getText()).startsWith(N.toLocaleString("en")), { timeout: 30000 });
+  await browser.waitUntil(async () => (await selectedCount()) === N, { timeout: 30000, interval: 50 });
+  console.log(`select all shown → ${N.toLocaleString("en")} selected: ${Date.now() - ts} ms`);
   await (await byTestId("import-group-select")).selectByVisibleText("Imported");
   const t1 = Date.now();
   await (await byTestId("import-start")).click();
