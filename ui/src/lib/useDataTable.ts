@@ -156,10 +156,23 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
     return list;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
-  const searchIndex = useMemo(
-    () => (manual || !searchText ? [] : data.map((r) => searchText(r).toLowerCase())),
-    [data, searchText, manual],
-  );
+  // Each row's search text is made once per row object (rows are never mutated): a list that
+  // grows page by page, or a refetch that keeps most rows, does not redo the rows it has.
+  const searchCache = useRef<{ fn: ((row: T) => string) | undefined; texts: WeakMap<object, string> }>({ fn: undefined, texts: new WeakMap() });
+  const searchIndex = useMemo(() => {
+    if (manual || !searchText) return [];
+    if (searchCache.current.fn !== searchText) searchCache.current = { fn: searchText, texts: new WeakMap() };
+    const texts = searchCache.current.texts;
+    return data.map((r) => {
+      if (typeof r !== "object" || r === null) return searchText(r).toLowerCase();
+      let text = texts.get(r);
+      if (text === undefined) {
+        text = searchText(r).toLowerCase();
+        texts.set(r, text);
+      }
+      return text;
+    });
+  }, [data, searchText, manual]);
 
   const sortedOrder = useMemo(() => {
     if (manual) return [];
