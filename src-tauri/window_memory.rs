@@ -75,8 +75,9 @@ impl WindowMemory {
 
     /// Writes what is kept, when the file holds something else.
     pub fn flush(&self) {
-        let now = self.get();
+        // The file's lock first: two writers cannot put an older snapshot after a newer one.
         let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let now = self.get();
         if *written != now {
             self.save(&now);
             *written = now;

@@ -287,8 +287,10 @@ export type Bookmark = {
 	url: string,
 	show_in_portal: boolean,
 	image: string | null,
-	/**  The groups whose members see it in the portal; none: every user. */
+	/**  The groups whose members see it in the portal; none: every user (unless `restricted`). */
 	groups: string[],
+	/**  Given to groups: only their members see it, nobody once they are all deleted. */
+	restricted: boolean,
 	created_at: string,
 };
 

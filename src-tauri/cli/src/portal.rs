@@ -75,7 +75,7 @@ pub async fn bookmark(core: &Core, cmd: BookmarkCommand) -> Result<(), ApiError>
                     b.name,
                     b.label,
                     b.url,
-                    audience(&b.groups)
+                    audience(&b)
                 );
             }
             Ok(())
@@ -105,7 +105,7 @@ pub async fn bookmark(core: &Core, cmd: BookmarkCommand) -> Result<(), ApiError>
         }
         BookmarkCommand::Groups { name, groups } => {
             let b = core.set_bookmark_groups(&name, &groups).await?;
-            println!("bookmark {name} is for {}", audience(&b.groups));
+            println!("bookmark {name} is for {}", audience(&b));
             Ok(())
         }
         BookmarkCommand::Remove { name } => {
@@ -117,11 +117,11 @@ pub async fn bookmark(core: &Core, cmd: BookmarkCommand) -> Result<(), ApiError>
 }
 
 /// Who sees a bookmark, in words.
-fn audience(groups: &[String]) -> String {
-    if groups.is_empty() {
-        "every user".to_owned()
-    } else {
-        format!("members of {}", groups.join(", "))
+fn audience(b: &lanyard_core::portal::Bookmark) -> String {
+    match (b.groups.is_empty(), b.restricted) {
+        (true, false) => "every user".to_owned(),
+        (true, true) => "nobody (its groups were deleted)".to_owned(),
+        (false, _) => format!("members of {}", b.groups.join(", ")),
     }
 }
 

@@ -267,6 +267,9 @@ pub async fn insert(
     app: &ValidApplication,
     now: DateTime<Utc>,
 ) -> Result<Application, AppError> {
+    if path_names_another(pool, app.idp_path.as_str(), app.name.as_str()).await? {
+        return Err(AppError::IdpPathTaken(app.idp_path.to_string()));
+    }
     let id = uuid::Uuid::new_v4().to_string();
     let result = sqlx::query(
         "INSERT INTO applications (id, name, label, description, kind, environment, login_url, idp_path, created_at, updated_at)
@@ -289,7 +292,8 @@ pub async fn insert(
             // The name, or only the IdP path, belongs to another application.
             return Err(match get(pool, app.name.as_str()).await {
                 Ok(_) => AppError::NameTaken(app.name.to_string()),
-                Err(_) => AppError::IdpPathTaken(app.idp_path.to_string()),
+                Err(AppError::NotFound(_)) => AppError::IdpPathTaken(app.idp_path.to_string()),
+                Err(other) => other,
             });
         }
         Err(e) => return Err(e.into()),
@@ -304,6 +308,21 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Application>, AppError> {
     .fetch_all(pool)
     .await?;
     Ok(apps.into_iter().map(finish).collect())
+}
+
+/// Whether `path` is another application's name (`self_name` is the one taking the path): its
+/// old URL, after it moved, must keep pointing at it.
+pub(crate) async fn path_names_another(
+    pool: &SqlitePool,
+    path: &str,
+    self_name: &str,
+) -> Result<bool, AppError> {
+    Ok(path != self_name
+        && sqlx::query_scalar::<_, i64>("SELECT 1 FROM applications WHERE name = ?")
+            .bind(path)
+            .fetch_optional(pool)
+            .await?
+            .is_some())
 }
 
 /// The application whose IdP URL ends in `/saml2/<path>`, if any.

@@ -152,6 +152,9 @@ async fn moving_an_applications_idp_url_asks_for_a_repoint_and_logins_follow_the
         name_clash.message
     );
 
+    // A path that is another application's name stays that application's (its old URL).
+    let other_name = core.set_idp_path("practice", "other").await.unwrap_err();
+    assert_eq!(other_name.code, lanyard_core::ErrorCode::Conflict);
     let moved = core.set_idp_path("practice", "sales-sso").await.unwrap();
     assert_eq!(moved.idp_path, "sales-sso");
     let repoints = core.repoints().await.unwrap();
@@ -163,6 +166,11 @@ async fn moving_an_applications_idp_url_asks_for_a_repoint_and_logins_follow_the
     let refused = rig.sp_login("").await;
     assert!(refused.starts_with("refused"), "{refused}");
     assert!(refused.contains("/saml2/sales-sso"), "{refused}");
+    assert_eq!(
+        core.repoints().await.unwrap().len(),
+        1,
+        "a login at the old URL does not confirm the re-point"
+    );
 
     // Salesforce is changed; the login at the new path confirms the re-point.
     rig.configure_salesforce_at(&pem, &repoints[0].to_url).await;

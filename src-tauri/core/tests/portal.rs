@@ -250,21 +250,33 @@ async fn a_bookmark_given_to_groups_shows_only_to_their_members() {
         .unwrap();
     assert_eq!(labels(core.portal_tiles(ADA).await.unwrap()), ["Payroll"]);
 
-    // Deleting a group takes it off the bookmark; back to none, everyone sees it.
-    let hr = core
-        .list_groups()
+    // Deleting a group takes it off the bookmark; deleting the last one shows it to nobody, not
+    // to everyone; given to no group again, everyone sees it.
+    for name in ["HR", "Sales"] {
+        let g = core
+            .list_groups()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.name == name)
+            .unwrap();
+        core.delete_group(&g.id).await.unwrap();
+        if name == "HR" {
+            assert_eq!(
+                core.get_bookmark("payroll").await.unwrap().groups,
+                ["Sales"]
+            );
+        }
+    }
+    let orphan = core.get_bookmark("payroll").await.unwrap();
+    assert!(orphan.groups.is_empty() && orphan.restricted);
+    assert!(core
+        .portal_tiles("bob@practice.example.com")
         .await
         .unwrap()
-        .into_iter()
-        .find(|g| g.name == "HR")
-        .unwrap();
-    core.delete_group(&hr.id).await.unwrap();
-    assert_eq!(
-        core.get_bookmark("payroll").await.unwrap().groups,
-        ["Sales"]
-    );
+        .is_empty());
     let cleared = core.set_bookmark_groups("payroll", &[]).await.unwrap();
-    assert!(cleared.groups.is_empty());
+    assert!(cleared.groups.is_empty() && !cleared.restricted);
     assert_eq!(
         labels(core.portal_tiles("bob@practice.example.com").await.unwrap()),
         ["Payroll"]

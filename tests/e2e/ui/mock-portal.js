@@ -8,7 +8,7 @@
   const slug = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
   const portal = {};
   for (const [name, p] of Object.entries(scenario.portal || {})) portal[name] = { show_in_portal: false, image: null, ...p };
-  const bookmarks = (scenario.bookmarks || []).map((b) => ({ show_in_portal: true, image: null, groups: [], created_at: now(), ...b }));
+  const bookmarks = (scenario.bookmarks || []).map((b) => ({ show_in_portal: true, image: null, groups: [], restricted: false, created_at: now(), ...b }));
   window.__LANYARD_BOOKMARKS__ = bookmarks;
   for (const [app, group] of scenario.bindings || []) {
     const g = dir.groups.find((x) => x.name.toLowerCase() === group.toLowerCase());
@@ -60,7 +60,7 @@
         return fail("invalid_input", `"${bookmark.url}" is not a usable bookmark URL: use an https:// address (plain http only on this machine's loopback address).`);
       }
       if (bookmarkOf(name)) return fail("conflict", `A bookmark named "${name}" already exists: pick another name, or change the existing one.`);
-      const b = { name, label: bookmark.label?.trim() || name, url: bookmark.url.trim(), show_in_portal: true, image: null, groups: [], created_at: now() };
+      const b = { name, label: bookmark.label?.trim() || name, url: bookmark.url.trim(), show_in_portal: true, image: null, groups: [], restricted: false, created_at: now() };
       bookmarks.push(b);
       return { ...b };
     },
@@ -92,7 +92,7 @@
         .filter((a) => a.sso_enabled && settingsOf(a.name).show_in_portal && authorized(a.name, user))
         .sort((a, b) => a.label.localeCompare(b.label))
         .map((a) => ({ kind: "application", name: a.name, label: a.label, image: settingsOf(a.name).image, url: null, can_sign_in: canSignIn }));
-      const member = (b) => b.groups.length === 0 || b.groups.some((g) => (user.groups || []).some((n) => n.toLowerCase() === g.toLowerCase()));
+      const member = (b) => !b.restricted || b.groups.some((g) => (user.groups || []).some((n) => n.toLowerCase() === g.toLowerCase()));
       const marks = bookmarks
         .filter((b) => b.show_in_portal && member(b))
         .sort((a, b) => a.name.localeCompare(b.name))
@@ -107,6 +107,7 @@
       const missing = groups.find((_, i) => !found[i]);
       if (missing !== undefined) return fail("not_found", `There is no group named "${missing}". Create it first with \`lanyard group add NAME\`.`);
       b.groups = [...new Set(found.map((g) => g.name))].sort((x, y) => x.localeCompare(y));
+      b.restricted = b.groups.length > 0;
       return { ...b };
     },
     open_bookmark: ({ name }) => {

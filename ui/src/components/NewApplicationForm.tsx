@@ -55,8 +55,11 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
   const name = form.watch("name");
   const idpPath = form.watch("idpPath");
   const pathError = form.formState.errors.idpPath?.message;
+
   const nameError = form.formState.errors.name?.message;
   const formError = form.formState.errors.root?.message;
+  // The core's refusal of a save also shows above the buttons (the path sits in a folded section).
+  const serverError = formError ?? [form.formState.errors.name, form.formState.errors.idpPath].find((e) => e?.type === "server")?.message;
   const busy = form.formState.isSubmitting;
 
   const create = async (v: Values) => {
@@ -82,7 +85,8 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
     } catch (err) {
       // Keep everything typed; say where the problem is.
       const onName = err instanceof IpcError && (err.code === "conflict" || err.code === "invalid_input");
-      const onPath = onName && /IdP URL/.test(messageOf(err));
+      // A blank path is the name: a clash of the default path is the name's.
+      const onPath = onName && /IdP URL/.test(messageOf(err)) && v.idpPath.trim() !== "";
       form.setError(onPath ? "idpPath" : onName ? "name" : "root", { type: "server", message: messageOf(err) });
     }
   };
@@ -184,9 +188,9 @@ export function NewApplicationForm({ initialEnvironment, practiceUrl, onCreated,
           change in Salesforce and checks it at the next login started there.
         </p>
       </details>
-      {(formError ?? (nameError && form.formState.errors.name?.type === "server")) && (
+      {serverError && (
         <p className="error-text" role="alert" data-testid="form-error">
-          {formError ?? nameError}
+          {serverError}
         </p>
       )}
       <div className="actions">

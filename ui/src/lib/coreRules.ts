@@ -19,14 +19,15 @@ type Options<T> = {
 export function coreResolver<T extends FieldValues>(schema: z.ZodType<T, T>, { check, more, field = (f) => f }: Options<T>): Resolver<T> {
   const shape = zodResolver(schema) as unknown as Resolver<T>;
   return async (values, context, options) => {
+    // Both always run, so a field's problem shows whatever the other fields hold; the shape's
+    // own message wins on a field both find fault with.
     const first = await shape(values, context, options);
-    if (Object.keys(first.errors).length > 0) return first;
     const found = await commands.checkForm(check(values));
     const problems = more ? [...found, ...(await more(values, found))] : found;
     if (problems.length === 0) return first;
     const flat: FieldErrors = {};
     // The first problem of a field is the one shown beside it.
     for (const p of problems) flat[field(p.field)] ??= { type: "core", message: p.message };
-    return { values: {}, errors: toNestErrors(flat, options) };
+    return { values: {}, errors: { ...toNestErrors(flat, options), ...first.errors } };
   };
 }

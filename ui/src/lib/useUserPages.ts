@@ -100,6 +100,8 @@ export function useUserPages(filter: UserFilter): UserPages {
   const failed = results.find((r) => r.isError);
 
   const showRange = useCallback((first: number, last: number) => {
+    // Until this filter's first page is in, the table still stands where the previous one was.
+    if (settledKey.current !== key) return;
     setRange((r) => {
       const now = { key, first, last };
       // Only a change of pages re-renders.

@@ -28,8 +28,10 @@ pub struct Bookmark {
     pub url: String,
     pub show_in_portal: bool,
     pub image: Option<String>,
-    /// The groups whose members see it in the portal; none: every user.
+    /// The groups whose members see it in the portal; none: every user (unless `restricted`).
     pub groups: Vec<String>,
+    /// Given to groups: only their members see it, nobody once they are all deleted.
+    pub restricted: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -44,6 +46,7 @@ struct BookmarkRow {
     created_at: DateTime<Utc>,
     /// Group names joined with a unit separator (U+001F).
     groups: Option<String>,
+    restricted: bool,
 }
 
 impl From<BookmarkRow> for Bookmark {
@@ -54,20 +57,27 @@ impl From<BookmarkRow> for Bookmark {
             url: r.url,
             show_in_portal: r.show_in_portal,
             image: r.image.data_url(),
-            groups: r
-                .groups
-                .map(|g| g.split('\u{1f}').map(str::to_owned).collect())
-                .unwrap_or_default(),
+            groups: sorted_names(r.groups.as_deref()),
+            restricted: r.restricted,
             created_at: r.created_at,
         }
     }
 }
 
 /// A bookmark with its groups' names, sorted.
-const SELECT: &str = "SELECT b.name, b.label, b.url, b.show_in_portal, b.image_type, b.image, b.created_at,
-  (SELECT group_concat(name, char(31)) FROM (SELECT g.name FROM bookmark_groups bg JOIN groups g ON g.id = bg.group_id
-   WHERE bg.bookmark_id = b.id ORDER BY g.name COLLATE NOCASE)) AS groups
+const SELECT: &str = "SELECT b.name, b.label, b.url, b.show_in_portal, b.image_type, b.image, b.created_at, b.restricted,
+  (SELECT group_concat(g.name, char(31)) FROM bookmark_groups bg JOIN groups g ON g.id = bg.group_id
+   WHERE bg.bookmark_id = b.id) AS groups
   FROM bookmarks b";
+
+/// Group names as joined by the query, sorted without regard to case.
+fn sorted_names(joined: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = joined
+        .map(|g| g.split('\u{1f}').map(str::to_owned).collect())
+        .unwrap_or_default();
+    names.sort_by_key(|n| n.to_lowercase());
+    names
+}
 
 async fn bookmark(pool: &SqlitePool, name: &str) -> Result<Bookmark, PortalError> {
     sqlx::query_as::<_, BookmarkRow>(&format!("{SELECT} WHERE b.name = ?"))
@@ -173,8 +183,8 @@ impl Core {
         Ok(())
     }
 
-    /// Who sees the bookmark: the members of these groups (by name), or every user when none
-    /// are given. An unknown group is refused and nothing changes.
+    /// Who sees the bookmark: the members of these groups (by name, any case), or every user
+    /// when none are given. An unknown group is refused and nothing changes.
     pub async fn set_bookmark_groups(
         &self,
         name: &str,
@@ -193,27 +203,21 @@ impl Core {
             .execute(&mut *tx)
             .await
             .map_err(|e| api(e.into()))?;
-        for group in groups {
-            let group_id: String =
-                sqlx::query_scalar("SELECT id FROM groups WHERE name = ? COLLATE NOCASE")
-                    .bind(group.trim())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(|e| api(e.into()))?
-                    .ok_or_else(|| {
-                        crate::directory::DirectoryError::GroupNotFound(group.trim().to_owned())
-                            .to_api()
-                    })?;
+        for name in groups {
+            let group = crate::directory::groups::get(&mut tx, name)
+                .await
+                .map_err(|e| e.to_api())?;
             sqlx::query(
                 "INSERT OR IGNORE INTO bookmark_groups (bookmark_id, group_id) VALUES (?, ?)",
             )
             .bind(&id)
-            .bind(&group_id)
+            .bind(&group.id)
             .execute(&mut *tx)
             .await
             .map_err(|e| api(e.into()))?;
         }
-        sqlx::query("UPDATE bookmarks SET updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE bookmarks SET restricted = ?, updated_at = ? WHERE id = ?")
+            .bind(!groups.is_empty())
             .bind(self.now())
             .bind(&id)
             .execute(&mut *tx)

@@ -240,9 +240,9 @@ impl Core {
             });
         }
         let can_sign_in = !user.suspended && !user.password_expired;
-        // A bookmark given to groups shows only to their members (names compare without case).
+        // A bookmark given to groups shows only to their members (none left: to nobody).
         let member = |b: &Bookmark| {
-            b.groups.is_empty()
+            !b.restricted
                 || b.groups
                     .iter()
                     .any(|g| user.groups.iter().any(|u| u.eq_ignore_ascii_case(g)))

@@ -303,6 +303,8 @@ impl Core {
         )
         .await
         .map_err(api)?;
+        // New credentials or a new target: a listing read before is not this connection's.
+        self.listings.forget(&app.id);
         let name = if existed {
             EventName::IdmIntegrationReauth
         } else {
@@ -541,6 +543,7 @@ impl Core {
         } else {
             notes.join("; ")
         };
+        self.listings.forget(&app.id);
         self.prov_event(
             NewEvent::new(
                 Some(&app.name),

@@ -34,7 +34,8 @@ pub fn target_of(c: &Connection) -> String {
 
 struct Listing {
     target: String,
-    lister: Arc<Lister>,
+    /// The client and the directory's view, while pages are still to come (dropped with the last).
+    lister: Option<Arc<Lister>>,
     started: DateTime<Utc>,
     /// Where the next page starts; None: the last page is in.
     next: Option<String>,
@@ -77,7 +78,7 @@ impl Listings {
         self.lock(now)
             .get(app_id)
             .filter(|l| l.stands(target, now) && l.next.as_deref() == Some(cursor))
-            .map(|l| Arc::clone(&l.lister))
+            .and_then(|l| l.lister.clone())
     }
 
     /// Keeps a page: a first page starts a new listing, the page the last one pointed to extends
@@ -98,7 +99,7 @@ impl Listings {
                     app_id.to_owned(),
                     Listing {
                         target: target.to_owned(),
-                        lister,
+                        lister: page.next.is_some().then_some(lister),
                         started: now,
                         next: page.next,
                         users: page.users,
@@ -109,12 +110,23 @@ impl Listings {
                 Some(l) if l.target == target && l.next.as_deref() == Some(cursor) => {
                     l.users.extend(page.users);
                     l.next = page.next;
+                    if l.next.is_none() {
+                        l.lister = None;
+                    }
                 }
                 _ => {
                     all.remove(app_id);
                 }
             },
         }
+    }
+
+    /// Drops the listing of `app_id` (its connection changed: another target or credentials).
+    pub fn forget(&self, app_id: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(app_id);
     }
 
     /// Takes the complete listing of `app_id` when it was read from `target` and is recent.

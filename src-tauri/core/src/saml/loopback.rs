@@ -193,6 +193,7 @@ struct Held {
 async fn check_request(
     state: &IdpState,
     app_name: &str,
+    path: &str,
     xml: &[u8],
     redirect_query: Option<&str>,
 ) -> Result<Held, Refused> {
@@ -206,6 +207,14 @@ async fn check_request(
         return Err(Refused::new(
             "Single sign-on is deactivated",
             format!("Lanyard signs no login to {} while its single sign-on is deactivated: activate it on the application's Overview tab, or log in another way.", app.label),
+        ));
+    }
+    // The application answers at its own path only: after a move, a login at the old URL is
+    // refused with the URL Salesforce must have now (and does not confirm the re-point).
+    if path != app.idp_path {
+        return Err(Refused::new(
+            "Salesforce has an old IdP URL",
+            format!("{}'s IdP URL is now http://127.0.0.1:{}/saml2/{}, but this login came to /saml2/{path}: in Salesforce's Single Sign-On Settings, change the Identity Provider Login URL to the new one.", app.label, state.port, app.idp_path),
         ));
     }
     let sp = store::sp_config(pool, &app.id)
@@ -274,6 +283,7 @@ async fn check_request(
 async fn hold(
     state: &IdpState,
     app: &str,
+    path: &str,
     xml: &[u8],
     redirect_query: Option<&str>,
     relay_state: Option<String>,
@@ -292,7 +302,7 @@ async fn hold(
         );
         return refuse(state, app, r).await;
     }
-    let held = match check_request(state, app, xml, redirect_query).await {
+    let held = match check_request(state, app, path, xml, redirect_query).await {
         Ok(h) => h,
         Err(r) => return refuse(state, app, r).await,
     };
@@ -325,11 +335,12 @@ async fn hold(
 }
 
 /// The application an IdP path names (`/saml2/<path>`; the path is the name unless the admin
-/// moved it). A path no application has stays as given: the checks then say so.
-async fn app_at(state: &IdpState, path: String) -> String {
-    match crate::apps::by_idp_path(state.core.store().pool(), &path).await {
+/// moved it). A path no application has is taken as a name, so that a login at a moved
+/// application's old URL is refused naming the new one.
+async fn app_at(state: &IdpState, path: &str) -> String {
+    match crate::apps::by_idp_path(state.core.store().pool(), path).await {
         Ok(Some(app)) => app.name,
-        _ => path,
+        _ => path.to_owned(),
     }
 }
 
@@ -338,7 +349,7 @@ async fn sso_redirect(
     Path(path): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let app = app_at(&state, path).await;
+    let app = app_at(&state, &path).await;
     let query = query.unwrap_or_default();
     if query.len() > 2 * MAX_XML_BYTES {
         return deny("Login request refused", "the request is too large");
@@ -369,7 +380,7 @@ async fn sso_redirect(
         .await;
     };
     let relay = param(&query, "RelayState").map(url_decode);
-    hold(&state, &app, &xml, Some(&query), relay).await
+    hold(&state, &app, &path, &xml, Some(&query), relay).await
 }
 
 #[derive(Deserialize)]
@@ -385,7 +396,7 @@ async fn sso_post(
     Path(path): Path<String>,
     Form(f): Form<PostBinding>,
 ) -> Response {
-    let app = app_at(&state, path).await;
+    let app = app_at(&state, &path).await;
     let Ok(xml) = base64_lenient(&f.saml_request) else {
         return refuse(
             &state,
@@ -394,7 +405,7 @@ async fn sso_post(
         )
         .await;
     };
-    hold(&state, &app, &xml, None, f.relay_state).await
+    hold(&state, &app, &path, &xml, None, f.relay_state).await
 }
 
 /// The browser's waiting page: the code while the admin decides, then the auto-post (once).

@@ -159,6 +159,12 @@ impl Core {
         if current.idp_path == path.as_str() {
             return Ok(current);
         }
+        if crate::apps::path_names_another(self.store().pool(), path.as_str(), &current.name)
+            .await
+            .map_err(|e| e.to_api())?
+        {
+            return Err(AppError::IdpPathTaken(path.to_string()).to_api());
+        }
         let base = self.idp_address().await?.base_url;
         let (from, to) = (
             sso_url(&base, &current.idp_path),

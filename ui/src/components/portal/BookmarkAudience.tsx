@@ -18,7 +18,7 @@ export function BookmarkAudience({ bookmark }: { bookmark: Bookmark }) {
     onSuccess: (b) => {
       // The list shows the core's answer at once; the portal's tiles follow.
       client.setQueryData<Bookmark[]>(keys.bookmarks, (list) => list?.map((x) => (x.name === b.name ? b : x)));
-      notify.ok(`${b.label} is now for ${audience(b.groups)}.`, "toast-bookmark-groups");
+      notify.ok(`${b.label} is now for ${audience(b.groups, b.restricted)}.`, "toast-bookmark-groups");
       return client.invalidateQueries({ queryKey: keys.portal });
     },
   });
@@ -32,7 +32,7 @@ export function BookmarkAudience({ bookmark }: { bookmark: Bookmark }) {
   return (
     <span className="bookmark-audience">
       <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid={`bookmark-audience-${bookmark.name}`}>
-        For {audience(bookmark.groups)}
+        For {audience(bookmark.groups, bookmark.restricted)}
       </button>
       {open && (
         <fieldset className="audience" disabled={save.isPending} data-testid={`bookmark-groups-${bookmark.name}`}>
@@ -61,6 +61,7 @@ export function BookmarkAudience({ bookmark }: { bookmark: Bookmark }) {
   );
 }
 
-function audience(groups: readonly string[]): string {
-  return groups.length === 0 ? "every user" : `members of ${groups.join(", ")}`;
+function audience(groups: readonly string[], restricted: boolean): string {
+  if (groups.length > 0) return `members of ${groups.join(", ")}`;
+  return restricted ? "nobody (its groups were deleted)" : "every user";
 }
