@@ -1,3 +1,4 @@
+import * as Tabs from "@radix-ui/react-tabs";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { commands, type ImportSummary } from "../bindings";
@@ -68,38 +69,35 @@ export function DirectoryPage() {
       )}
       {directory.data && (
         <>
-          <div className="tabs" role="tablist" aria-label="Directory">
-            {(["users", "groups"] as const).map((t) => (
-              <button
-                key={t}
-                type="button"
-                role="tab"
-                aria-selected={tab === t}
-                className={tab === t ? "tab active" : "tab"}
-                onClick={() => setTab(t)}
-                data-testid={`tab-${t}`}
-              >
-                {t === "users" ? `Users (${directory.data.users.toLocaleString()})` : `Groups (${directory.data.groups.length})`}
-              </button>
-            ))}
-          </div>
-          {tab === "users" && directory.data.users === 0 && !importing && !addFirst ? (
-            <EmptyState title="No users yet">
-              <p>The directory holds the people Lanyard signs in and provisions to Salesforce.</p>
-              <div className="actions centered">
-                <button type="button" className="primary" onClick={() => setImporting(true)}>
-                  Import a CSV file
-                </button>
-              </div>
-              <button type="button" onClick={() => setAddFirst(true)} data-testid="add-first-user">
-                Add a user
-              </button>
-            </EmptyState>
-          ) : tab === "users" ? (
-            <UsersView facets={directory.data} reload={reload} startWithNew={addFirst} />
-          ) : (
-            <GroupsView groups={directory.data.groups} reload={reload} />
-          )}
+          <Tabs.Root value={tab} onValueChange={(v) => setTab(v as Tab)} activationMode="manual">
+            <Tabs.List className="tabs" aria-label="Directory">
+              {(["users", "groups"] as const).map((t) => (
+                <Tabs.Trigger key={t} value={t} className={tab === t ? "tab active" : "tab"} data-testid={`tab-${t}`}>
+                  {t === "users" ? `Users (${directory.data.users.toLocaleString()})` : `Groups (${directory.data.groups.length})`}
+                </Tabs.Trigger>
+              ))}
+            </Tabs.List>
+            <Tabs.Content value="users">
+              {directory.data.users === 0 && !importing && !addFirst ? (
+                <EmptyState title="No users yet">
+                  <p>The directory holds the people Lanyard signs in and provisions to Salesforce.</p>
+                  <div className="actions centered">
+                    <button type="button" className="primary" onClick={() => setImporting(true)}>
+                      Import a CSV file
+                    </button>
+                  </div>
+                  <button type="button" onClick={() => setAddFirst(true)} data-testid="add-first-user">
+                    Add a user
+                  </button>
+                </EmptyState>
+              ) : (
+                <UsersView facets={directory.data} reload={reload} startWithNew={addFirst} />
+              )}
+            </Tabs.Content>
+            <Tabs.Content value="groups">
+              <GroupsView groups={directory.data.groups} reload={reload} />
+            </Tabs.Content>
+          </Tabs.Root>
         </>
       )}
     </section>
