@@ -66,7 +66,7 @@ PY
 base=""
 for _ in 1 2 3 4 5; do
     port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-    "$server" --hostname 127.0.0.1 --port "$port" --bearer-token "$token" \
+    "$server" --hostname 127.0.0.1 --port "$port" --bearer-token="$token" \
         </dev/null >"$log/out" 2>"$log/err" &
     pid=$!
     for _ in $(seq 100); do
