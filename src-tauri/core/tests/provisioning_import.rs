@@ -345,3 +345,93 @@ async fn an_import_after_the_tables_listing_takes_it_instead_of_listing_again() 
     assert!(requests() > before, "listed again");
     assert_eq!((r.created, r.already_imported), (420, 0), "{r:?}");
 }
+
+#[tokio::test]
+async fn a_large_import_reports_each_part_written_and_a_cancel_between_parts_rolls_all_back() {
+    let rig = common::rig_with(
+        lanyard_sim::SimConfig {
+            users: 4_100,
+            ..Default::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await;
+    common::connect_practice(&rig).await;
+    let before = rig.core.list_users(None).await.unwrap().len();
+    // Cancelled once the first part (2,000 users) is written: the next parts are not written
+    // and the first is rolled back with the transaction.
+    let cancel = Cancel::default();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let progress = {
+        let (cancel, seen) = (cancel.clone(), seen.clone());
+        Arc::new(move |p: lanyard_core::provisioning::run::Progress| {
+            seen.lock().unwrap().push((p.done, p.total));
+            if p.done >= 2_000 {
+                cancel.cancel();
+            }
+        })
+    };
+    let err = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                group: Some("Imported".into()),
+                ..Default::default()
+            },
+            Some(progress),
+            cancel,
+        )
+        .await
+        .expect_err("a cancelled import is refused");
+    assert!(err.message.contains("nothing was written"), "{err:?}");
+    let reports = seen.lock().unwrap().clone();
+    assert_eq!(
+        reports.last(),
+        Some(&(2_000, 4_100)),
+        "the first part was written and reported, then the import stopped: {reports:?}"
+    );
+    assert!(
+        reports.iter().all(|&(done, _)| done == 0 || done == 2_000),
+        "while reading nothing is written yet: {reports:?}"
+    );
+    assert_eq!(
+        rig.core.list_users(None).await.unwrap().len(),
+        before,
+        "the part already written was rolled back"
+    );
+    // Started again: every part, in order, up to all of them.
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let progress = {
+        let seen = seen.clone();
+        Arc::new(move |p: lanyard_core::provisioning::run::Progress| {
+            seen.lock().unwrap().push(p.done);
+        })
+    };
+    let r = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                group: Some("Imported".into()),
+                ..Default::default()
+            },
+            Some(progress),
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.created, r.group_members_added), (4_100, 4_100));
+    let written: Vec<u32> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .copied()
+        .filter(|&d| d > 0)
+        .collect();
+    assert_eq!(written, vec![2_000, 4_000, 4_100, 4_100]);
+    assert_eq!(
+        rig.core.list_users(Some("Imported")).await.unwrap().len(),
+        4_100
+    );
+}

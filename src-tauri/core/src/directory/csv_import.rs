@@ -5,7 +5,7 @@
 
 use super::import::{self, Read, SourceRow};
 pub use super::import::{ImportPreview, ImportSummary, RowAction, RowError, RowPlan};
-use super::users::{UserInput, UserRow};
+use super::users::UserInput;
 use super::{email_key, group_key, validate, DirectoryError};
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -193,7 +193,7 @@ fn parse_groups(cell: &str) -> Result<Vec<String>, String> {
 
 /// Reads every row of `text` and checks it on its own and against earlier rows (the existing
 /// users, by email key, are what a row's cells change).
-fn read(text: &str, existing: &HashMap<String, &UserRow>) -> Result<Read, DirectoryError> {
+fn read(text: &str, existing: &import::Existing) -> Result<Read, DirectoryError> {
     check_size(text.len() as u64)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()

@@ -144,19 +144,51 @@ pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The directory users as they are when planning starts, by email key. Loaded once for an
+/// import planned in several parts (the parts name different users, so what an earlier part
+/// wrote never changes what a later one sees).
+pub(crate) struct Existing {
+    rows: Vec<UserRow>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Existing {
+    pub(crate) async fn load(conn: &mut SqliteConnection) -> Result<Self, DirectoryError> {
+        let rows = users::all_rows(&mut *conn).await?;
+        let by_key = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (email_key(&r.email), i))
+            .collect();
+        Ok(Self { rows, by_key })
+    }
+
+    /// The user with this email key.
+    pub(crate) fn get(&self, key: &str) -> Option<&UserRow> {
+        self.by_key.get(key).and_then(|&i| self.rows.get(i))
+    }
+}
+
 /// Reads the source (which sees the existing users, by email key) and checks every row against
 /// the database as it is on `conn`. Writes nothing.
 pub(crate) async fn plan<F>(conn: &mut SqliteConnection, read: F) -> Result<Plan, DirectoryError>
 where
-    F: FnOnce(&HashMap<String, &UserRow>) -> Result<Read, DirectoryError>,
+    F: FnOnce(&Existing) -> Result<Read, DirectoryError>,
 {
-    // The database as it is.
-    let existing_rows = users::all_rows(&mut *conn).await?;
-    let existing: HashMap<String, &UserRow> = existing_rows
-        .iter()
-        .map(|r| (email_key(&r.email), r))
-        .collect();
-    let read = read(&existing)?;
+    let existing = Existing::load(&mut *conn).await?;
+    plan_against(conn, &existing, read).await
+}
+
+/// [`plan`] against directory users already loaded.
+pub(crate) async fn plan_against<F>(
+    conn: &mut SqliteConnection,
+    existing: &Existing,
+    read: F,
+) -> Result<Plan, DirectoryError>
+where
+    F: FnOnce(&Existing) -> Result<Read, DirectoryError>,
+{
+    let read = read(existing)?;
     let group_ids = groups::existing_ids(&mut *conn).await?;
     let group_of_id: HashMap<&str, &str> = group_ids
         .iter()
@@ -188,7 +220,8 @@ where
     let seen: HashSet<String> = read.rows.iter().map(|r| email_key(&r.email)).collect();
     let parsed = read.rows;
     // Federation IDs must stay unique: those of users the file does not mention stay as they are.
-    let mut fed_owner: HashMap<String, String> = existing_rows
+    let mut fed_owner: HashMap<String, String> = existing
+        .rows
         .iter()
         .filter(|r| !seen.contains(&email_key(&r.email)))
         .filter_map(|r| r.federation_id.clone().map(|f| (f, r.email.clone())))

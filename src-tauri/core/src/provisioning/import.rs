@@ -9,6 +9,7 @@ use super::connection::Capabilities;
 use super::links::{self, UserLink};
 use super::mapping::{self, AttributeChange, Managed, RemoteUser};
 use super::remote::{self, Cursor};
+use super::run::Cancel;
 use super::ProvisioningError;
 use crate::directory::access::AuthorizedUser;
 use crate::directory::changes::{self, Change, ChangeKind, ChangeSource};
@@ -232,44 +233,142 @@ pub async fn page(
     Ok((rows, list, next.as_ref().map(cursor_text)))
 }
 
-/// Imports the chosen remote users in one transaction on `conn` (the caller commits).
+/// An import writes this many users at a time (all in the caller's one transaction): each part
+/// is read back, checked, written and linked, and dropped before the next, so a large import
+/// holds one part's worth of users rather than several copies of the whole selection, and its
+/// progress and a cancel are taken between parts.
+const PART: usize = 2_000;
+
+/// What an import holds across its parts.
+struct Context<'a> {
+    app_id: &'a str,
+    now: DateTime<Utc>,
+    existing: import::Existing,
+    /// Directory user id → remote id, of every user already linked.
+    linked: HashMap<String, String>,
+    /// Email keys whose Matches take the target's values.
+    take: HashSet<String>,
+    /// Users authorized for the application before the import.
+    in_scope: HashSet<String>,
+    /// The group the imported users join (bound to the application), and who was in it.
+    group: Option<(String, HashSet<String>)>,
+}
+
+/// Imports the chosen remote users on `conn`, inside the caller's transaction (the caller
+/// commits). `progress` is told how many of them are done after each part; when `cancel` is set
+/// the import stops between parts and answers None (the caller rolls back).
 pub async fn import(
     conn: &mut SqliteConnection,
-    app_id: &str,
-    app_name: &str,
+    app: &crate::apps::Application,
     chosen: &[RemoteUser],
     req: &ImportRequest,
     now: DateTime<Utc>,
-) -> Result<ImportResult, ProvisioningError> {
+    progress: &dyn Fn(usize),
+    cancel: &Cancel,
+) -> Result<Option<ImportResult>, ProvisioningError> {
+    let internal = |e: &dyn std::fmt::Display| ProvisioningError::Internal(e.to_string());
+    let app_id = app.id.as_str();
     let mut result = ImportResult::default();
-    // Directory user id → remote id, of every user already linked.
     let linked = links::remote_ids(&mut *conn, app_id).await?;
-    let linked_remote: HashSet<&str> = linked.values().map(String::as_str).collect();
-    let take: HashSet<String> = req.take_values.iter().map(|u| email_key(u)).collect();
-    let mut candidates: Vec<&RemoteUser> = Vec::new();
-    for r in chosen {
-        if linked_remote.contains(r.id.as_str()) {
-            result.already_imported += 1;
-        } else if req.skip_inactive && !r.managed.active {
-            result.skipped_inactive += 1;
-        } else {
-            candidates.push(r);
+    let candidates: Vec<&RemoteUser> = {
+        let linked_remote: HashSet<&str> = linked.values().map(String::as_str).collect();
+        chosen
+            .iter()
+            .filter(|r| {
+                if linked_remote.contains(r.id.as_str()) {
+                    result.already_imported += 1;
+                    false
+                } else if req.skip_inactive && !r.managed.active {
+                    result.skipped_inactive += 1;
+                    false
+                } else {
+                    true
+                }
+            })
+            .collect()
+    };
+    let mark = changes::latest_id(&mut *conn)
+        .await
+        .map_err(|e| internal(&e))?;
+    let in_scope: HashSet<String> = crate::directory::access::authorized_ids(&mut *conn, app_id)
+        .await?
+        .into_iter()
+        .collect();
+    let group = match &req.group {
+        Some(name) => {
+            let (ids, _) = groups::ensure(&mut *conn, std::slice::from_ref(name), now)
+                .await
+                .map_err(|e| internal(&e))?;
+            let group_id = ids
+                .get(&crate::directory::group_key(name))
+                .cloned()
+                .ok_or_else(|| internal(&format!("the group {name:?} could not be made")))?;
+            groups::set_binding(&mut *conn, &app.name, &group_id, true, now)
+                .await
+                .map_err(|e| internal(&e))?;
+            let present: HashSet<String> = sqlx::query_scalar::<_, String>(
+                "SELECT user_id FROM group_members WHERE group_id = ?",
+            )
+            .bind(&group_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+            result.group = Some(name.clone());
+            Some((group_id, present))
         }
+        None => None,
+    };
+    let mut cx = Context {
+        app_id,
+        now,
+        existing: import::Existing::load(&mut *conn)
+            .await
+            .map_err(|e| internal(&e))?,
+        linked,
+        take: req.take_values.iter().map(|u| email_key(u)).collect(),
+        in_scope,
+        group,
+    };
+    let mut done = 0usize;
+    for part in candidates.chunks(PART) {
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
+        import_part(&mut *conn, &mut cx, part, done, &mut result).await?;
+        done += part.len();
+        progress(done);
     }
+    if cancel.is_cancelled() {
+        return Ok(None);
+    }
+    changes::attribute_since(&mut *conn, mark, ChangeSource::SalesforceImport)
+        .await
+        .map_err(|e| internal(&e))?;
+    Ok(Some(result))
+}
+
+/// One part of an import: read back, checked and written through the directory's pipeline,
+/// added to the group, and linked. `before`: how many candidates earlier parts had (row numbers
+/// in errors continue across parts).
+async fn import_part(
+    conn: &mut SqliteConnection,
+    cx: &mut Context<'_>,
+    part: &[&RemoteUser],
+    before: usize,
+    result: &mut ImportResult,
+) -> Result<(), ProvisioningError> {
+    let internal = |e: &dyn std::fmt::Display| ProvisioningError::Internal(e.to_string());
     // (email key, remote id, remote user, status)
     let mut selected: Vec<(String, &str, &Managed, ImportStatus)> = Vec::new();
     // The directory users the Matches are, as they are now (id and fields).
     let mut matched: HashMap<String, (String, UserInput)> = HashMap::new();
-    let mark = changes::latest_id(&mut *conn)
-        .await
-        .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-    let mut position = 0u32;
-    let plan = import::plan(&mut *conn, |existing| {
+    let take = &cx.take;
+    let plan = import::plan_against(&mut *conn, &cx.existing, |existing| {
         let mut read = Read::default();
-        for r in candidates {
+        for (i, r) in part.iter().enumerate() {
             let m = &r.managed;
             let key = email_key(&m.user_name);
-            position += 1;
             let old = existing.get(&key);
             let input = match old {
                 Some(old) if !take.contains(&key) => old.input(),
@@ -290,7 +389,7 @@ pub async fn import(
             };
             read.count += 1;
             read.rows.push(SourceRow {
-                line: position,
+                line: u32::try_from(before + i + 1).unwrap_or(u32::MAX),
                 email: input.email.clone(),
                 result: input.validate_all().map(|v| (v, None)).map_err(|errs| {
                     errs.iter()
@@ -304,75 +403,50 @@ pub async fn import(
         Ok(read)
     })
     .await
-    .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
+    .map_err(|e| internal(&e))?;
     let bad: HashSet<String> = plan.errors.iter().map(|e| email_key(&e.email)).collect();
-    result.errors = plan.errors.clone();
-    let committed = import::commit_plan(&mut *conn, plan, now, false)
+    result.errors.extend(plan.errors.iter().cloned());
+    let committed = import::commit_plan(&mut *conn, plan, cx.now, false)
         .await
-        .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-    result.created = committed.summary.created;
-    result.updated = committed.summary.updated;
+        .map_err(|e| internal(&e))?;
+    result.created += committed.summary.created;
+    result.updated += committed.summary.updated;
 
     // The directory users of the good rows as stored now: written by the import, else as they
     // were (for the group and the links).
     let after = |key: &str| committed.written.get(key).or_else(|| matched.get(key));
-    let member_ids: Vec<(String, String)> = selected
-        .iter()
-        .filter(|(key, ..)| !bad.contains(key))
-        .filter_map(|(key, ..)| after(key).map(|(uid, i)| (uid.clone(), i.email.clone())))
-        .collect();
-    if let Some(name) = &req.group {
-        let (ids, _) = groups::ensure(&mut *conn, std::slice::from_ref(name), now)
-            .await
-            .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-        let group_id = ids
-            .get(&crate::directory::group_key(name))
-            .cloned()
-            .ok_or_else(|| {
-                ProvisioningError::Internal(format!("the group {name:?} could not be made"))
-            })?;
-        groups::set_binding(&mut *conn, app_name, &group_id, true, now)
-            .await
-            .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-        // Who is in the group already, then the others in batches (an import is often large).
-        let present: HashSet<String> =
-            sqlx::query_scalar::<_, String>("SELECT user_id FROM group_members WHERE group_id = ?")
-                .bind(&group_id)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .collect();
-        let joining: Vec<&(String, String)> = member_ids
+    if let Some((group_id, present)) = &mut cx.group {
+        // Who is in the group already is skipped; the others join in batches.
+        let joining: Vec<(String, String)> = selected
             .iter()
-            .filter(|(uid, _)| !present.contains(uid))
+            .filter(|(key, ..)| !bad.contains(key))
+            .filter_map(|(key, ..)| after(key))
+            .filter(|(uid, _)| present.insert(uid.clone()))
+            .map(|(uid, i)| (uid.clone(), i.email.clone()))
             .collect();
-        for chunk in joining.chunks(3000) {
+        for chunk in joining.chunks(1000) {
             let mut q: sqlx::QueryBuilder<sqlx::Sqlite> =
                 sqlx::QueryBuilder::new("INSERT INTO group_members (group_id, user_id, added_at) ");
             q.push_values(chunk, |mut row, (uid, _)| {
-                row.push_bind(&group_id).push_bind(uid).push_bind(now);
+                row.push_bind(&*group_id).push_bind(uid).push_bind(cx.now);
             });
             q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *conn).await?;
         }
         let feed: Vec<Change> = joining
             .iter()
-            .map(|(uid, email)| Change::member(ChangeKind::MemberAdded, &group_id, uid, email))
+            .map(|(uid, email)| Change::member(ChangeKind::MemberAdded, group_id, uid, email))
             .collect();
-        result.group_members_added = u32::try_from(feed.len()).unwrap_or(u32::MAX);
-        changes::record(&mut *conn, now, &feed)
+        result.group_members_added += u32::try_from(feed.len()).unwrap_or(u32::MAX);
+        changes::record(&mut *conn, cx.now, &feed)
             .await
-            .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-        result.group = Some(name.clone());
+            .map_err(|e| internal(&e))?;
     }
     // Link each good row to its remote id, with what provisioning would push now.
     // Only users in scope (in a group bound to the application) are linked: a link outside
     // scope would be deactivated by the next sync. The others are linked by the sync that
-    // first finds them in scope (it matches by userName), so nobody is created twice.
-    let in_scope: HashSet<String> = crate::directory::access::authorized_ids(&mut *conn, app_id)
-        .await?
-        .into_iter()
-        .collect();
+    // first finds them in scope (it matches by userName), so nobody is created twice. Scope is
+    // who was authorized before the import, and everyone the import put in its bound group.
     let mut new_links = Vec::new();
     for (key, remote_id, r, status) in &selected {
         if bad.contains(key) {
@@ -381,11 +455,11 @@ pub async fn import(
         let Some((uid, input)) = after(key) else {
             continue;
         };
-        if !in_scope.contains(uid) {
+        if cx.group.is_none() && !cx.in_scope.contains(uid) {
             result.not_in_scope += 1;
             continue;
         }
-        if let Some(other) = linked.get(uid).filter(|l| l.as_str() != *remote_id) {
+        if let Some(other) = cx.linked.get(uid).filter(|l| l.as_str() != *remote_id) {
             result.errors.push(RowError {
                 line: 0,
                 email: input.email.clone(),
@@ -394,7 +468,7 @@ pub async fn import(
             continue;
         }
         let mine = mapping::managed(&as_authorized(uid, input));
-        let pushed: Managed = if *status == ImportStatus::Matches && !take.contains(key) {
+        let pushed: Managed = if *status == ImportStatus::Matches && !cx.take.contains(key) {
             // Linked only: the directory's values are pushed by the next sync.
             mapping::comparable(r, &mine)
         } else {
@@ -407,12 +481,8 @@ pub async fn import(
         link.user_name = key.clone();
         new_links.push(link);
     }
-    links::upsert_user_links(&mut *conn, app_id, &new_links, now).await?;
-
-    changes::attribute_since(&mut *conn, mark, ChangeSource::SalesforceImport)
-        .await
-        .map_err(|e| ProvisioningError::Internal(e.to_string()))?;
-    Ok(result)
+    links::upsert_user_links(&mut *conn, cx.app_id, &new_links, cx.now).await?;
+    Ok(())
 }
 
 #[cfg(test)]

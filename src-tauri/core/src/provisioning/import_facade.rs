@@ -162,10 +162,7 @@ impl Core {
                 if let Some(list) = self.listings.take_complete(&app.id, &target, self.now()) {
                     // The listing the table just made: not listed again.
                     choose(list, keep.as_ref(), &mut seen, &mut chosen);
-                    report(
-                        chosen.len(),
-                        keep.as_ref().map_or(chosen.len(), HashSet::len),
-                    );
+                    report(0, keep.as_ref().map_or(chosen.len(), HashSet::len));
                 } else {
                     let mut cursor = Some(Cursor::first(caps));
                     while let Some(cur) = cursor {
@@ -175,10 +172,8 @@ impl Core {
                         let (list, next) =
                             import::users_page(&client, caps, &cur).await.map_err(api)?;
                         choose(list, keep.as_ref(), &mut seen, &mut chosen);
-                        report(
-                            chosen.len(),
-                            keep.as_ref().map_or(chosen.len(), HashSet::len),
-                        );
+                        // Progress counts users written: none yet, out of those read so far.
+                        report(0, keep.as_ref().map_or(chosen.len(), HashSet::len));
                         cursor = next;
                     }
                 }
@@ -194,16 +189,26 @@ impl Core {
             .begin()
             .await
             .map_err(|e| api(e.into()))?;
-        let mut result = import::import(&mut tx, &app.id, &app.name, &chosen, &req, self.now())
-            .await
-            .map_err(api)?;
-        if cancel.is_cancelled() {
-            // Not committed: dropping the transaction rolls every row back.
+        let total = chosen.len();
+        let written = import::import(
+            &mut tx,
+            &app,
+            &chosen,
+            &req,
+            self.now(),
+            &|done| report(done, total),
+            &cancel,
+        )
+        .await
+        .map_err(api)?;
+        drop(chosen);
+        let Some(mut result) = written.filter(|_| !cancel.is_cancelled()) else {
+            // Not committed: every row is rolled back.
             tx.rollback().await.map_err(|e| api(e.into()))?;
             return Err(cancelled());
-        }
+        };
         tx.commit().await.map_err(|e| api(e.into()))?;
-        report(chosen.len(), chosen.len());
+        report(total, total);
         result.not_found = not_found;
         let outcome = if result.errors.is_empty() && result.not_found.is_empty() {
             Outcome::Ok
@@ -233,9 +238,19 @@ fn choose(
     seen: &mut HashSet<String>,
     chosen: &mut Vec<RemoteUser>,
 ) {
-    for r in list {
+    let mut wanted = |r: &RemoteUser| {
         let name = &r.managed.user_name;
-        if keep.is_none_or_has(name) && seen.insert(name.clone()) {
+        keep.is_none_or_has(name) && seen.insert(name.clone())
+    };
+    if chosen.is_empty() {
+        // The first list (often the whole listing): kept in its own memory, not copied.
+        let mut list = list;
+        list.retain(|r| wanted(r));
+        *chosen = list;
+        return;
+    }
+    for r in list {
+        if wanted(&r) {
             chosen.push(r);
         }
     }

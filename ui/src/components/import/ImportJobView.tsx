@@ -34,8 +34,8 @@ export function ImportJobView({ job, targetName }: { job: Job; targetName: strin
           </div>
           <p className="muted" data-testid="import-background-note">
             It runs in the background: you can keep working anywhere in Lanyard, and a desktop notification tells you when it
-            ends. Lanyard reads the chosen users from {targetName} first, then writes them all in one transaction at the end,
-            so the import lands whole or not at all: Cancel leaves the directory as it was.
+            ends. Lanyard reads the chosen users from {targetName} first, then writes them a part at a time in one
+            transaction, so the import lands whole or not at all: Cancel leaves the directory as it was.
           </p>
         </>
       )}
