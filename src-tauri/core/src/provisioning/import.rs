@@ -263,7 +263,7 @@ pub async fn import(
     chosen: &[RemoteUser],
     req: &ImportRequest,
     now: DateTime<Utc>,
-    progress: &dyn Fn(usize),
+    progress: &(dyn Fn(usize) + Sync),
     cancel: &Cancel,
 ) -> Result<Option<ImportResult>, ProvisioningError> {
     let internal = |e: &dyn std::fmt::Display| ProvisioningError::Internal(e.to_string());

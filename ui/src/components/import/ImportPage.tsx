@@ -133,7 +133,6 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     }
     return c;
   }, [list.rows]);
-  const byId = useMemo(() => new Map(list.rows.map((r) => [r.remote_id, r])), [list.rows]);
   const selectedSet = useMemo(() => new Set(dt.selectedIds), [dt.selectedIds]);
   const selected = useMemo(() => list.rows.filter((r) => selectedSet.has(r.remote_id)), [list.rows, selectedSet]);
   const inactiveSelected = selected.filter((r) => !r.active).length;
@@ -144,7 +143,8 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     () => ({ outcomes: job?.outcomes ?? {}, takeValues, toggleTake, openDiff, setOpenDiff, targetName: targetShort }),
     [job?.outcomes, takeValues, toggleTake, openDiff, targetShort],
   );
-  const diffRow = openDiff ? byId.get(openDiff) : undefined;
+  // Looked up when a panel is open (a map of every row, rebuilt per showing, cost more than it saved).
+  const diffRow = useMemo(() => (openDiff ? list.rows.find((r) => r.remote_id === openDiff) : undefined), [openDiff, list.rows]);
 
   const start = () => {
     const usernames = selected.map((r) => r.username);
@@ -293,7 +293,7 @@ function LoadState({ list }: { list: ReturnType<typeof useRemoteUsers> }) {
   if (list.loading) {
     return (
       <span className="load-state" role="status" aria-busy="true" data-testid="import-loading">
-        Loading… {list.rows.length.toLocaleString()} so far
+        Loading… {list.read.toLocaleString()} so far
         <button type="button" className="small" onClick={list.stop} data-testid="import-load-stop">
           Stop
         </button>
