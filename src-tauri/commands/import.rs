@@ -10,7 +10,12 @@ use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-/// One page (200) of the target's users with their status; pass `next` back for the next one.
+/// The target's pages of 200 answered by one continuing call: 250 round trips for 50,000 users
+/// cost the window seconds of IPC and parsing; 50 do not.
+const PAGES_PER_CALL: usize = 5;
+
+/// The target's users with their status: the first page (200) at once, then up to 1,000 per
+/// call; pass `next` back for more (None: every user is read).
 #[tauri::command]
 #[specta::specta]
 pub async fn import_page(
@@ -18,7 +23,21 @@ pub async fn import_page(
     app: String,
     cursor: Option<String>,
 ) -> Result<RemotePage, ApiError> {
-    state.core()?.import_page(&app, cursor.as_deref()).await
+    let core = state.core()?;
+    let mut page = core.import_page(&app, cursor.as_deref()).await?;
+    if cursor.is_none() {
+        return Ok(page);
+    }
+    for _ in 1..PAGES_PER_CALL {
+        let Some(next) = page.next.clone() else { break };
+        // A later page that fails is asked again by the next call, which reports its error.
+        let Ok(more) = core.import_page(&app, Some(&next)).await else {
+            break;
+        };
+        page.rows.extend(more.rows);
+        page.next = more.next;
+    }
+    Ok(page)
 }
 
 /// Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a

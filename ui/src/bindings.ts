@@ -161,7 +161,10 @@ export const commands = {
 	 *  (issuer, the IdP URL this window's IdP answers at, the active certificate) in one click.
 	 */
 	setupFillPracticeSso: (app: string) => typedError<PracticeSsoFilled, ApiError>(__TAURI_INVOKE("setup_fill_practice_sso", { app })),
-	/**  One page (200) of the target's users with their status; pass `next` back for the next one. */
+	/**
+	 *  The target's users with their status: the first page (200) at once, then up to 1,000 per
+	 *  call; pass `next` back for more (None: every user is read).
+	 */
 	importPage: (app: string, cursor: string | null) => typedError<RemotePage, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
 	/**
 	 *  Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a

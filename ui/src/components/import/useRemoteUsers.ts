@@ -1,4 +1,4 @@
-// The target's users, 200 a page, streamed in: the first page shows at once and the next ones
+// The target's users, streamed in: the first page (200) shows at once and the next ones (up to 1,000 a call)
 // are fetched in the background (each answer says where the next starts) until the last, or
 // until the admin stops; Continue resumes from where it stopped. While pages keep coming the count
 // read so far follows every page, and the rows themselves are shown at most every PUBLISH_MS: each
