@@ -3,9 +3,10 @@
 //! when a background import ends.
 
 use crate::state::AppState;
-use lanyard_core::provisioning::import::{ImportRequest, ImportResult, RemotePage};
+use lanyard_core::provisioning::import::{ImportRequest, ImportResult, RemotePage, RemoteRow};
 use lanyard_core::provisioning::run::Progress;
 use lanyard_core::{ApiError, ErrorCode};
+use serde::Serialize;
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -14,30 +15,45 @@ use tauri::{AppHandle, State};
 /// cost the window seconds of IPC and parsing; 50 do not.
 const PAGES_PER_CALL: usize = 5;
 
+/// What one `import_page` call read.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct ImportBatch {
+    pub rows: Vec<RemoteRow>,
+    /// Where the next page starts (None: every user is read).
+    pub next: Option<String>,
+    /// The target's refusal of a later page: the rows before it are kept, and `next` is the page
+    /// that failed (asking again retries it).
+    pub error: Option<ApiError>,
+}
+
 /// The target's users with their status: the first page (200) at once, then up to 1,000 per
-/// call; pass `next` back for more (None: every user is read).
+/// call; pass `next` back for more. A first page that fails is the call's error.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_page(
     state: State<'_, AppState>,
     app: String,
     cursor: Option<String>,
-) -> Result<RemotePage, ApiError> {
+) -> Result<ImportBatch, ApiError> {
     let core = state.core()?;
-    let mut page = core.import_page(&app, cursor.as_deref()).await?;
-    if cursor.is_none() {
-        return Ok(page);
+    let RemotePage { mut rows, mut next } = core.import_page(&app, cursor.as_deref()).await?;
+    let mut error = None;
+    if cursor.is_some() {
+        for _ in 1..PAGES_PER_CALL {
+            let Some(at) = next.clone() else { break };
+            match core.import_page(&app, Some(&at)).await {
+                Ok(more) => {
+                    rows.extend(more.rows);
+                    next = more.next;
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
     }
-    for _ in 1..PAGES_PER_CALL {
-        let Some(next) = page.next.clone() else { break };
-        // A later page that fails is asked again by the next call, which reports its error.
-        let Ok(more) = core.import_page(&app, Some(&next)).await else {
-            break;
-        };
-        page.rows.extend(more.rows);
-        page.next = more.next;
-    }
-    Ok(page)
+    Ok(ImportBatch { rows, next, error })
 }
 
 /// Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a

@@ -163,9 +163,9 @@ export const commands = {
 	setupFillPracticeSso: (app: string) => typedError<PracticeSsoFilled, ApiError>(__TAURI_INVOKE("setup_fill_practice_sso", { app })),
 	/**
 	 *  The target's users with their status: the first page (200) at once, then up to 1,000 per
-	 *  call; pass `next` back for more (None: every user is read).
+	 *  call; pass `next` back for more. A first page that fails is the call's error.
 	 */
-	importPage: (app: string, cursor: string | null) => typedError<RemotePage, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
+	importPage: (app: string, cursor: string | null) => typedError<ImportBatch, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
 	/**
 	 *  Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a
 	 *  desktop notification with the counts when it ends (the window asks for it on background
@@ -568,6 +568,18 @@ export type IdpExports = {
 	metadata_xml: string,
 };
 
+/**  What one `import_page` call read. */
+export type ImportBatch = {
+	rows: RemoteRow[],
+	/**  Where the next page starts (None: every user is read). */
+	next: string | null,
+	/**
+	 *  The target's refusal of a later page: the rows before it are kept, and `next` is the page
+	 *  that failed (asking again retries it).
+	 */
+	error: ApiError | null,
+};
+
 /**  What an import would do; nothing has been written. Field names are stable (`--json`). */
 export type ImportPreview = {
 	/**  Data rows read (blank rows not counted). */
@@ -821,12 +833,6 @@ export type PushState = {
 	failures: Failure[],
 	/**  Why the last push could not run at all (the target unreachable, say); empty when it ran. */
 	error: string,
-};
-
-/**  One page of the list, and where the next one starts (None: that was the last). */
-export type RemotePage = {
-	rows: RemoteRow[],
-	next: string | null,
 };
 
 /**  One remote user as the import table shows it. */

@@ -86,17 +86,20 @@ it("streams the pages: the first shows at once, the others load in the backgroun
   await openImport({ importPageMs: 700 });
   await row(1).waitFor();
   assert.match(await counts(), /^200 user\(s\) so far/, "the first page is on screen before the second arrives");
-  assert.match(await page.getByTestId("import-loading").innerText(), /Loading… 200 so far/);
+  assert.match(await page.getByTestId("import-loading").innerText(), /Loading… 200 read so far/);
   await page.getByTestId("import-load-stop").click();
   await page.getByTestId("import-stopped").waitFor();
+  // The page in flight when Stop was pressed still lands and is kept (the core's listing has it
+  // too); no page after it is asked for.
+  await waitText("import-counts", /^400 user\(s\) so far/);
   await page.waitForTimeout(900);
-  assert.match(await counts(), /^200 user\(s\) so far/, "stopping fetches no more pages");
+  assert.match(await counts(), /^400 user\(s\) so far/, "stopping fetches no more pages");
+  assert.match(await page.getByTestId("import-stopped").innerText(), /Stopped at 400/);
   await page.getByTestId("import-load-resume").click();
   await waitAllRead();
   assert.match(await counts(), /^450 user\(s\) · (\d+) new · 60 matches · 34 imported · 45 inactive/);
   const cursors = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "import_page").map((c) => c.args.cursor));
-  // The page in flight when Stop was pressed is dropped and asked again on Continue: no row twice.
-  assert.deepEqual(cursors, [null, "200", "200", "400"], "each page asked from where the last kept one ended");
+  assert.deepEqual(cursors, [null, "200", "400"], "each page asked once, from where the last one ended");
 });
 
 it("New users first moves them to the top; New only, search and the inactive filter narrow the list", async () => {
@@ -255,6 +258,18 @@ it("says when the list cannot be read, and tries again", async () => {
   await page.getByTestId("import-load-error").waitFor();
   assert.match(await page.getByTestId("import-load-error").innerText(), /HTTP 503/);
   assert.match(await counts(), /^200 user\(s\) so far/, "the first page stays");
+});
+
+it("keeps the rows read before a page that fails, says why, and Try again reads on from that page", async () => {
+  await openImport({ importBatchError: 2 });
+  await page.getByTestId("import-load-error").waitFor();
+  assert.match(await page.getByTestId("import-load-error").innerText(), /HTTP 503/);
+  await waitText("import-counts", /^400 user\(s\) so far/);
+  await page.getByTestId("import-load-error").getByRole("button", { name: "Try again" }).click();
+  await waitAllRead();
+  assert.match(await counts(), /^450 user\(s\) · /);
+  const cursors = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "import_page").map((c) => c.args.cursor));
+  assert.deepEqual(cursors, [null, "200", "400"], "the failed page asked again, no page twice");
 });
 
 it("says when the target has no users", async () => {

@@ -471,7 +471,7 @@
   // scenario.remoteUsers: how many users the target has (every 10th inactive, every 7th matches a
   // directory user by username, every 13th already imported); importRefuse: usernames the
   // directory refuses; importPageMs / importStepMs / importSteps: timing; importPageError: the
-  // page (0-based) that fails.
+  // page (0-based) that fails; importBatchError: the page that fails once after the rows before it.
   const remote = { users: [], links: new Set(), running: new Set(), cancelled: new Set() };
   window.__LANYARD_REMOTE__ = remote;
   {
@@ -507,8 +507,16 @@
       if (scenario.importPageError !== undefined && at / 200 === scenario.importPageError) {
         return fail("remote", "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment.");
       }
+      // One page of 200 per call (the app's command reads up to five per continuing call).
       const rows = remote.users.slice(at, at + 200).map(remoteRow);
-      return { rows, next: at + 200 < remote.users.length ? String(at + 200) : null };
+      const next = at + 200 < remote.users.length ? String(at + 200) : null;
+      // importBatchError: the page (0-based) that fails once inside a call: the call answers the
+      // rows before it with the target's error, as the command does; asked again, it is read.
+      if (scenario.importBatchError !== undefined && next !== null && Number(next) / 200 === scenario.importBatchError && !remote.batchFailed) {
+        remote.batchFailed = true;
+        return { rows, next, error: { code: "remote", message: "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment." } };
+      }
+      return { rows, next, error: null };
     },
     import_cancel: async ({ app }) => {
       if (!remote.running.has(app)) return false;

@@ -252,10 +252,13 @@ struct Context<'a> {
     in_scope: HashSet<String>,
     /// The group the imported users join (bound to the application), and who was in it.
     group: Option<(String, HashSet<String>)>,
+    /// Users already linked to another remote user: listed after the rows the directory refused.
+    link_errors: Vec<RowError>,
 }
 
 /// Imports the chosen remote users on `conn`, inside the caller's transaction (the caller
-/// commits). `progress` is told how many of them are done after each part; when `cancel` is set
+/// commits). `progress` is told how many users are written after each part, out of those to
+/// write (not already imported, not skipped as inactive); when `cancel` is set
 /// the import stops between parts and answers None (the caller rolls back).
 pub async fn import(
     conn: &mut SqliteConnection,
@@ -263,7 +266,7 @@ pub async fn import(
     chosen: &[RemoteUser],
     req: &ImportRequest,
     now: DateTime<Utc>,
-    progress: &(dyn Fn(usize) + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
     cancel: &Cancel,
 ) -> Result<Option<ImportResult>, ProvisioningError> {
     let internal = |e: &dyn std::fmt::Display| ProvisioningError::Internal(e.to_string());
@@ -329,6 +332,7 @@ pub async fn import(
         take: req.take_values.iter().map(|u| email_key(u)).collect(),
         in_scope,
         group,
+        link_errors: Vec::new(),
     };
     let mut done = 0usize;
     for part in candidates.chunks(PART) {
@@ -337,11 +341,12 @@ pub async fn import(
         }
         import_part(&mut *conn, &mut cx, part, done, &mut result).await?;
         done += part.len();
-        progress(done);
+        progress(done, candidates.len());
     }
     if cancel.is_cancelled() {
         return Ok(None);
     }
+    result.errors.append(&mut cx.link_errors);
     changes::attribute_since(&mut *conn, mark, ChangeSource::SalesforceImport)
         .await
         .map_err(|e| internal(&e))?;
@@ -460,7 +465,7 @@ async fn import_part(
             continue;
         }
         if let Some(other) = cx.linked.get(uid).filter(|l| l.as_str() != *remote_id) {
-            result.errors.push(RowError {
+            cx.link_errors.push(RowError {
                 line: 0,
                 email: input.email.clone(),
                 message: format!("{} is already linked to the target's user {other}; it was not linked to {remote_id} too.", input.email),

@@ -117,7 +117,6 @@ impl Core {
         progress: Option<ProgressFn>,
         cancel: Cancel,
     ) -> Result<ImportResult, ApiError> {
-        let started = Instant::now();
         let app = self.get_app(app).await?;
         let c = self.connection_of(&app).await?;
         let client = self
@@ -126,7 +125,9 @@ impl Core {
         let caps = c.capabilities();
         let mut chosen: Vec<RemoteUser> = Vec::new();
         let mut not_found = Vec::new();
-        let report = |done: usize, total: usize| {
+        // Progress counts the users written, out of those to write (not already imported or
+        // skipped), with the rate since writing started; reading reports none ("Reading…").
+        let report = |started: Instant, done: usize, total: usize| {
             if let Some(p) = &progress {
                 let secs = started.elapsed().as_secs_f64().max(1e-3);
                 let rate = done as f64 / secs;
@@ -162,7 +163,6 @@ impl Core {
                 if let Some(list) = self.listings.take_complete(&app.id, &target, self.now()) {
                     // The listing the table just made: not listed again.
                     choose(list, keep.as_ref(), &mut seen, &mut chosen);
-                    report(0, keep.as_ref().map_or(chosen.len(), HashSet::len));
                 } else {
                     let mut cursor = Some(Cursor::first(caps));
                     while let Some(cur) = cursor {
@@ -172,8 +172,6 @@ impl Core {
                         let (list, next) =
                             import::users_page(&client, caps, &cur).await.map_err(api)?;
                         choose(list, keep.as_ref(), &mut seen, &mut chosen);
-                        // Progress counts users written: none yet, out of those read so far.
-                        report(0, keep.as_ref().map_or(chosen.len(), HashSet::len));
                         cursor = next;
                     }
                 }
@@ -189,14 +187,18 @@ impl Core {
             .begin()
             .await
             .map_err(|e| api(e.into()))?;
-        let total = chosen.len();
+        let writing = Instant::now();
+        let last = std::sync::Mutex::new(None);
         let written = import::import(
             &mut tx,
             &app,
             &chosen,
             &req,
             self.now(),
-            &|done| report(done, total),
+            &|done, total| {
+                *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(total);
+                report(writing, done, total);
+            },
             &cancel,
         )
         .await
@@ -208,7 +210,9 @@ impl Core {
             return Err(cancelled());
         };
         tx.commit().await.map_err(|e| api(e.into()))?;
-        report(total, total);
+        if let Some(total) = last.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            report(writing, total, total);
+        }
         result.not_found = not_found;
         let outcome = if result.errors.is_empty() && result.not_found.is_empty() {
             Outcome::Ok
@@ -246,6 +250,9 @@ fn choose(
         // The first list (often the whole listing): kept in its own memory, not copied.
         let mut list = list;
         list.retain(|r| wanted(r));
+        if list.len() < list.capacity() / 2 {
+            list.shrink_to_fit(); // a few users out of a large listing
+        }
         *chosen = list;
         return;
     }

@@ -293,7 +293,7 @@ function LoadState({ list }: { list: ReturnType<typeof useRemoteUsers> }) {
   if (list.loading) {
     return (
       <span className="load-state" role="status" aria-busy="true" data-testid="import-loading">
-        Loading… {list.read.toLocaleString()} so far
+        Loading… {list.read.toLocaleString()} read so far
         <button type="button" className="small" onClick={list.stop} data-testid="import-load-stop">
           Stop
         </button>

@@ -1,6 +1,6 @@
 // The target's users, streamed in: the first page (200) shows at once and the next ones (up to 1,000 a call)
 // are fetched in the background (each answer says where the next starts) until the last, or
-// until the admin stops; Continue resumes from where it stopped. While pages keep coming the count
+// until the admin stops (the call in flight still lands); Continue resumes from where it stopped. While pages keep coming the count
 // read so far follows every page, and the rows themselves are shown at most every PUBLISH_MS: each
 // showing re-indexes the whole list for search, sort and counts, and the arrays it leaves behind
 // are what the web process's memory grows by (a showing per page of 50,000 users cost ~100 MB).
@@ -39,12 +39,18 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
   const [error, setError] = useState<string | null>(null);
   const next = useRef<string | null>(null);
   const acc = useRef(new RemoteRows());
-  // Each fetch loop has a token; stopping or reloading makes the running loop's token stale.
+  // Each fetch loop has a token; reloading makes the running loop's token stale (its answer is
+  // dropped). Stop is softer: the call in flight lands and its rows are kept (the core's listing,
+  // which the import reuses, has them too), then the loop ends.
   const token = useRef(0);
+  const stopAsked = useRef(false);
+  const running = useRef(false);
 
   const fetchFrom = useCallback(
     async (cursor: string | null, fresh: boolean) => {
       const mine = ++token.current;
+      running.current = true;
+      stopAsked.current = false;
       setLoading(true);
       setStopped(false);
       setError(null);
@@ -71,13 +77,24 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
           rows.add(page.rows);
           setRead(rows.length);
           next.current = page.next;
-          const last = page.next === null;
-          if (shouldPublish(first, last, Date.now() - shownAt, PUBLISH_MS)) show();
-          first = false;
-          if (last) {
+          if (page.error) {
+            // The rows before the page that failed are kept; Try again asks for that page.
+            show();
+            setError(page.error.message);
+            break;
+          }
+          if (page.next === null) {
+            show();
             setComplete(true);
             break;
           }
+          if (stopAsked.current) {
+            show();
+            setStopped(true);
+            break;
+          }
+          if (shouldPublish(first, false, Date.now() - shownAt, PUBLISH_MS)) show();
+          first = false;
           at = page.next;
         }
       } catch (e) {
@@ -85,8 +102,12 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
           if (rows.length !== shownLength) show();
           setError(messageOf(e));
         }
+      } finally {
+        if (mine === token.current) {
+          running.current = false;
+          setLoading(false);
+        }
       }
-      if (mine === token.current) setLoading(false);
     },
     [app],
   );
@@ -100,13 +121,21 @@ export function useRemoteUsers(app: string, enabled: boolean): RemoteList {
   }, [enabled, fetchFrom]);
 
   const stop = useCallback(() => {
-    token.current++;
-    // The rows read since the last showing are shown now.
+    stopAsked.current = true;
     setRows(acc.current.snapshot());
     setLoading(false);
     setStopped(true);
   }, []);
-  const resume = useCallback(() => void fetchFrom(next.current, false), [fetchFrom]);
+  const resume = useCallback(() => {
+    if (running.current) {
+      // Stopped while a call was in flight: the loop has not ended, it simply goes on.
+      stopAsked.current = false;
+      setStopped(false);
+      setLoading(true);
+      return;
+    }
+    void fetchFrom(next.current, false);
+  }, [fetchFrom]);
   const reload = useCallback(() => void fetchFrom(null, true), [fetchFrom]);
 
   return { rows, read, loading, complete, stopped, error, stop, resume, reload };
