@@ -159,8 +159,11 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
   // Each row's search text is made once per row object (rows are never mutated): a list that
   // grows page by page, or a refetch that keeps most rows, does not redo the rows it has.
   const searchCache = useRef<{ fn: ((row: T) => string) | undefined; texts: WeakMap<object, string> }>({ fn: undefined, texts: new WeakMap() });
+  // Made when a search is typed, not before: a table that is only scrolled and selected (an
+  // import of 50,000 rows) never holds a second copy of its text.
+  const searching = globalFilter.trim() !== "";
   const searchIndex = useMemo(() => {
-    if (manual || !searchText) return [];
+    if (manual || !searchText || !searching) return [];
     if (searchCache.current.fn !== searchText) searchCache.current = { fn: searchText, texts: new WeakMap() };
     const texts = searchCache.current.texts;
     return data.map((r) => {
@@ -172,7 +175,7 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
       }
       return text;
     });
-  }, [data, searchText, manual]);
+  }, [data, searchText, manual, searching]);
 
   const sortedOrder = useMemo(() => {
     if (manual) return [];
@@ -213,8 +216,9 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
   // loaded, so the selection is kept as it is (the core ignores nothing: it names unknown ids).
   const selectedIds = useMemo(() => {
     if (manual) return Object.keys(rowSelection).filter((id) => rowSelection[id]);
-    const known = new Set(ids);
+    const known = indexById.current; // the ids of `data` (set by the memo above)
     return Object.keys(rowSelection).filter((id) => rowSelection[id] && known.has(id));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rowSelection, ids, manual]);
 
   const setGlobalFilter = useCallback(
