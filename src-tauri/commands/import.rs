@@ -36,12 +36,27 @@ pub async fn import_page(
     cursor: Option<String>,
 ) -> Result<ImportBatch, ApiError> {
     let core = state.core()?;
-    let RemotePage { mut rows, mut next } = core.import_page(&app, cursor.as_deref()).await?;
+    batch(cursor, |at| {
+        let (core, app) = (core.clone(), app.clone());
+        async move { core.import_page(&app, at.as_deref()).await }
+    })
+    .await
+}
+
+/// Reads pages with `page` from `cursor`: one for a first call (None), up to [`PAGES_PER_CALL`]
+/// for a continuing one, stopping at the last page or at a later page's error.
+async fn batch<F, Fut>(cursor: Option<String>, page: F) -> Result<ImportBatch, ApiError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<RemotePage, ApiError>>,
+{
+    let first_call = cursor.is_none();
+    let RemotePage { mut rows, mut next } = page(cursor).await?;
     let mut error = None;
-    if cursor.is_some() {
+    if !first_call {
         for _ in 1..PAGES_PER_CALL {
             let Some(at) = next.clone() else { break };
-            match core.import_page(&app, Some(&at)).await {
+            match page(Some(at)).await {
                 Ok(more) => {
                     rows.extend(more.rows);
                     next = more.next;
@@ -128,6 +143,92 @@ fn notification_text(app: &str, result: &Result<ImportResult, ApiError>) -> (Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lanyard_core::provisioning::import::ImportStatus;
+    use std::sync::Mutex;
+
+    type Asked = Arc<Mutex<Vec<Option<String>>>>;
+    type Answer = std::future::Ready<Result<RemotePage, ApiError>>;
+
+    /// A target of `pages` pages of one row each (cursor = the page's number); `fail` answers
+    /// that page with an error. Records the cursors asked.
+    fn target(pages: usize, fail: Option<usize>) -> (Asked, impl Fn(Option<String>) -> Answer) {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let page = move |at: Option<String>| {
+            log.lock().unwrap().push(at.clone());
+            let n: usize = at.as_deref().map_or(0, |a| a.parse().unwrap());
+            std::future::ready(if Some(n) == fail {
+                Err(ApiError::new(
+                    ErrorCode::Remote,
+                    format!("page {n} refused"),
+                ))
+            } else {
+                Ok(RemotePage {
+                    rows: vec![RemoteRow {
+                        remote_id: n.to_string(),
+                        username: format!("u{n}@example.com"),
+                        name: String::new(),
+                        email: String::new(),
+                        active: true,
+                        profile: None,
+                        title: String::new(),
+                        department: String::new(),
+                        status: ImportStatus::New,
+                        differences: Vec::new(),
+                    }],
+                    next: (n + 1 < pages).then(|| (n + 1).to_string()),
+                })
+            })
+        };
+        (asked, page)
+    }
+
+    fn ids(b: &ImportBatch) -> Vec<&str> {
+        b.rows.iter().map(|r| r.remote_id.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_first_call_reads_one_page_and_a_continuing_one_up_to_five() {
+        let (asked, page) = target(12, None);
+        let b = batch(None, &page).await.unwrap();
+        assert_eq!((ids(&b), b.next.as_deref()), (vec!["0"], Some("1")));
+        let b = batch(Some("1".into()), &page).await.unwrap();
+        assert_eq!(ids(&b), ["1", "2", "3", "4", "5"]);
+        assert_eq!(b.next.as_deref(), Some("6"));
+        let b = batch(Some("10".into()), &page).await.unwrap();
+        assert_eq!(ids(&b), ["10", "11"]);
+        assert_eq!(b.next, None, "stops at the last page");
+        assert_eq!(
+            asked.lock().unwrap().len(),
+            1 + 5 + 2,
+            "no page asked twice"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_later_page_that_fails_comes_back_with_the_rows_before_it() {
+        let (asked, page) = target(12, Some(3));
+        let b = batch(Some("1".into()), &page).await.unwrap();
+        assert_eq!(ids(&b), ["1", "2"]);
+        assert_eq!(
+            b.next.as_deref(),
+            Some("3"),
+            "asking again retries the page that failed"
+        );
+        assert_eq!(
+            b.error.map(|e| e.message).as_deref(),
+            Some("page 3 refused")
+        );
+        assert_eq!(
+            asked.lock().unwrap().len(),
+            3,
+            "nothing asked after the failure"
+        );
+        let e = batch(Some("3".into()), &page)
+            .await
+            .expect_err("a first page that fails is the call's error");
+        assert_eq!(e.message, "page 3 refused");
+    }
 
     #[test]
     fn the_notification_reports_the_counts_or_the_reason() {
