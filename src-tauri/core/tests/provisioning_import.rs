@@ -209,32 +209,11 @@ async fn a_cancelled_import_writes_nothing() {
     let before = rig.core.list_users(None).await.unwrap().len();
     // Cancelled once the import reports its one part (60 users) written: the check before the
     // commit rolls the transaction back.
-    let cancel = Cancel::default();
-    let reached = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let progress = {
-        let (cancel, reached) = (cancel.clone(), reached.clone());
-        Arc::new(move |p: lanyard_core::provisioning::run::Progress| {
-            if p.done > 0 {
-                reached.store(true, std::sync::atomic::Ordering::Relaxed);
-                cancel.cancel();
-            }
-        })
-    };
-    let err = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                group: Some("Imported".into()),
-                ..Default::default()
-            },
-            Some(progress),
-            cancel,
-        )
-        .await
-        .expect_err("a cancelled import is refused");
-    assert!(
-        reached.load(std::sync::atomic::Ordering::Relaxed),
+    let (result, reports) = import_all(&rig, Some(1)).await;
+    let err = result.expect_err("a cancelled import is refused");
+    assert_eq!(
+        reports,
+        vec![(60, 60)],
         "a part was written before the cancel"
     );
     assert!(err.message.contains("nothing was written"), "{err:?}");
@@ -360,32 +339,9 @@ async fn a_large_import_reports_each_part_written_and_a_cancel_between_parts_rol
     let before = rig.core.list_users(None).await.unwrap().len();
     // Cancelled once the first part (2,000 users) is written: the next parts are not written
     // and the first is rolled back with the transaction.
-    let cancel = Cancel::default();
-    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let progress = {
-        let (cancel, seen) = (cancel.clone(), seen.clone());
-        Arc::new(move |p: lanyard_core::provisioning::run::Progress| {
-            seen.lock().unwrap().push((p.done, p.total));
-            if p.done >= 2_000 {
-                cancel.cancel();
-            }
-        })
-    };
-    let err = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                group: Some("Imported".into()),
-                ..Default::default()
-            },
-            Some(progress),
-            cancel,
-        )
-        .await
-        .expect_err("a cancelled import is refused");
+    let (result, reports) = import_all(&rig, Some(2_000)).await;
+    let err = result.expect_err("a cancelled import is refused");
     assert!(err.message.contains("nothing was written"), "{err:?}");
-    let reports = seen.lock().unwrap().clone();
     assert_eq!(
         reports,
         vec![(2_000, 4_100)],
@@ -397,14 +353,41 @@ async fn a_large_import_reports_each_part_written_and_a_cancel_between_parts_rol
         "the part already written was rolled back"
     );
     // Started again: every part, in order, up to all of them.
+    let (result, reports) = import_all(&rig, None).await;
+    let r = result.unwrap();
+    assert_eq!((r.created, r.group_members_added), (4_100, 4_100));
+    assert_eq!(
+        reports,
+        vec![(2_000, 4_100), (4_000, 4_100), (4_100, 4_100)],
+        "each part as it is written"
+    );
+    assert_eq!(
+        rig.core.list_users(Some("Imported")).await.unwrap().len(),
+        4_100
+    );
+}
+
+/// Imports every user of the practice org into "Imported", cancelling once `cancel_at` users
+/// are reported written (None: never); answers the result and the (done, total) reports.
+async fn import_all(
+    rig: &common::Rig,
+    cancel_at: Option<u32>,
+) -> (
+    Result<lanyard_core::provisioning::import::ImportResult, lanyard_core::ApiError>,
+    Vec<(u32, u32)>,
+) {
+    let cancel = Cancel::default();
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let progress = {
-        let seen = seen.clone();
+        let (cancel, seen) = (cancel.clone(), seen.clone());
         Arc::new(move |p: lanyard_core::provisioning::run::Progress| {
-            seen.lock().unwrap().push(p.done);
+            seen.lock().unwrap().push((p.done, p.total));
+            if cancel_at.is_some_and(|at| p.done >= at) {
+                cancel.cancel();
+            }
         })
     };
-    let r = rig
+    let result = rig
         .core
         .import_users(
             "practice",
@@ -413,19 +396,9 @@ async fn a_large_import_reports_each_part_written_and_a_cancel_between_parts_rol
                 ..Default::default()
             },
             Some(progress),
-            Cancel::default(),
+            cancel,
         )
-        .await
-        .unwrap();
-    assert_eq!((r.created, r.group_members_added), (4_100, 4_100));
-    let written: Vec<u32> = seen.lock().unwrap().clone();
-    assert_eq!(
-        written,
-        vec![2_000, 4_000, 4_100, 4_100],
-        "each part, then the commit"
-    );
-    assert_eq!(
-        rig.core.list_users(Some("Imported")).await.unwrap().len(),
-        4_100
-    );
+        .await;
+    let reports = seen.lock().unwrap().clone();
+    (result, reports)
 }

@@ -188,17 +188,13 @@ impl Core {
             .await
             .map_err(|e| api(e.into()))?;
         let writing = Instant::now();
-        let last = std::sync::Mutex::new(None);
         let written = import::import(
             &mut tx,
             &app,
             &chosen,
             &req,
             self.now(),
-            &|done, total| {
-                *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(total);
-                report(writing, done, total);
-            },
+            &|done, total| report(writing, done, total),
             &cancel,
         )
         .await
@@ -210,9 +206,6 @@ impl Core {
             return Err(cancelled());
         };
         tx.commit().await.map_err(|e| api(e.into()))?;
-        if let Some(total) = last.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            report(writing, total, total);
-        }
         result.not_found = not_found;
         let outcome = if result.errors.is_empty() && result.not_found.is_empty() {
             Outcome::Ok

@@ -26,7 +26,6 @@ export type RemoteList = {
   reload: () => void;
 };
 
-export const PAGE_SIZE = 200;
 /** While pages keep coming, the table shows the rows read so far at most this often. */
 export const PUBLISH_MS = 2000;
 
