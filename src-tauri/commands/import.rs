@@ -1,9 +1,11 @@
-//! The manual import: the target's users a page at a time (the table streams them in), and the
-//! import of a selection with progress over a Channel, cancellable, with a desktop notification
+//! The manual import: the target's users read a page at a time into the listing the core holds
+//! (the table asks for the rows in view, and for the ids a query matches), and the import of a
+//! selection with progress over a Channel, cancellable, with a desktop notification
 //! when a background import ends.
 
 use crate::state::AppState;
-use lanyard_core::provisioning::import::{ImportRequest, ImportResult, RemotePage, RemoteRow};
+use lanyard_core::provisioning::import::{ImportRequest, ImportResult, ListingRead};
+use lanyard_core::provisioning::import_view::{ImportIds, ImportQuery, ImportView};
 use lanyard_core::provisioning::run::Progress;
 use lanyard_core::{ApiError, ErrorCode};
 use serde::Serialize;
@@ -11,23 +13,25 @@ use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-/// The target's pages of 200 answered by one continuing call: 250 round trips for 50,000 users
-/// cost the window seconds of IPC and parsing; 50 do not.
+/// The target's pages of 200 read by one continuing call: 250 round trips for 50,000 users
+/// cost the window seconds of IPC; 50 do not.
 const PAGES_PER_CALL: usize = 5;
 
 /// What one `import_page` call read.
 #[derive(Debug, Serialize, specta::Type)]
 pub struct ImportBatch {
-    pub rows: Vec<RemoteRow>,
+    /// Users in the listing now.
+    pub listed: u32,
     /// Where the next page starts (None: every user is read).
     pub next: Option<String>,
-    /// The target's refusal of a later page: the rows before it are kept, and `next` is the page
-    /// that failed (asking again retries it).
+    /// The target's refusal of a later page: the pages before it are kept, and `next` is the
+    /// page that failed (asking again retries it).
     pub error: Option<ApiError>,
 }
 
-/// The target's users with their status: the first page (200) at once, then up to 1,000 per
-/// call; pass `next` back for more. A first page that fails is the call's error.
+/// Reads the target's users into the listing the table shows: the first page (200) at once,
+/// then up to 1,000 per call; pass `next` back for more. A first page that fails is the call's
+/// error.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_page(
@@ -38,7 +42,7 @@ pub async fn import_page(
     let core = state.core()?;
     batch(cursor, |at| {
         let (core, app) = (core.clone(), app.clone());
-        async move { core.import_page(&app, at.as_deref()).await }
+        async move { core.import_read(&app, at.as_deref()).await }
     })
     .await
 }
@@ -48,17 +52,20 @@ pub async fn import_page(
 async fn batch<F, Fut>(cursor: Option<String>, page: F) -> Result<ImportBatch, ApiError>
 where
     F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<RemotePage, ApiError>>,
+    Fut: std::future::Future<Output = Result<ListingRead, ApiError>>,
 {
     let first_call = cursor.is_none();
-    let RemotePage { mut rows, mut next } = page(cursor).await?;
+    let ListingRead {
+        mut listed,
+        mut next,
+    } = page(cursor).await?;
     let mut error = None;
     if !first_call {
         for _ in 1..PAGES_PER_CALL {
             let Some(at) = next.clone() else { break };
             match page(Some(at)).await {
                 Ok(more) => {
-                    rows.extend(more.rows);
+                    listed = more.listed;
                     next = more.next;
                 }
                 Err(e) => {
@@ -68,7 +75,40 @@ where
             }
         }
     }
-    Ok(ImportBatch { rows, next, error })
+    Ok(ImportBatch {
+        listed,
+        next,
+        error,
+    })
+}
+
+/// The rows of the listing that `query` asks for (search, filters, sort, the slice in view).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_rows(
+    state: State<'_, AppState>,
+    app: String,
+    query: ImportQuery,
+) -> Result<ImportView, ApiError> {
+    state.core()?.import_view(&app, &query).await
+}
+
+/// Every user of the listing that `query` matches, in its order ("select all", shift-ranges).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_ids(
+    state: State<'_, AppState>,
+    app: String,
+    query: ImportQuery,
+) -> Result<ImportIds, ApiError> {
+    state.core()?.import_ids(&app, &query).await
+}
+
+/// Lets the listing go (the import page closed).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_close(state: State<'_, AppState>, app: String) -> Result<(), ApiError> {
+    state.core()?.import_close(&app).await
 }
 
 /// Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a
@@ -143,13 +183,12 @@ fn notification_text(app: &str, result: &Result<ImportResult, ApiError>) -> (Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lanyard_core::provisioning::import::ImportStatus;
     use std::sync::Mutex;
 
     type Asked = Arc<Mutex<Vec<Option<String>>>>;
-    type Answer = std::future::Ready<Result<RemotePage, ApiError>>;
+    type Answer = std::future::Ready<Result<ListingRead, ApiError>>;
 
-    /// A target of `pages` pages of one row each (cursor = the page's number); `fail` answers
+    /// A target of `pages` pages of one user each (cursor = the page's number); `fail` answers
     /// that page with an error. Records the cursors asked.
     fn target(pages: usize, fail: Option<usize>) -> (Asked, impl Fn(Option<String>) -> Answer) {
         let asked = Arc::new(Mutex::new(Vec::new()));
@@ -163,19 +202,8 @@ mod tests {
                     format!("page {n} refused"),
                 ))
             } else {
-                Ok(RemotePage {
-                    rows: vec![RemoteRow {
-                        remote_id: n.to_string(),
-                        username: format!("u{n}@example.com"),
-                        name: String::new(),
-                        email: String::new(),
-                        active: true,
-                        profile: None,
-                        title: String::new(),
-                        department: String::new(),
-                        status: ImportStatus::New,
-                        differences: Vec::new(),
-                    }],
+                Ok(ListingRead {
+                    listed: u32::try_from(n + 1).unwrap(),
                     next: (n + 1 < pages).then(|| (n + 1).to_string()),
                 })
             })
@@ -183,33 +211,39 @@ mod tests {
         (asked, page)
     }
 
-    fn ids(b: &ImportBatch) -> Vec<&str> {
-        b.rows.iter().map(|r| r.remote_id.as_str()).collect()
+    /// The cursors asked since the last look.
+    fn asked_since(asked: &Asked) -> Vec<Option<String>> {
+        std::mem::take(&mut *asked.lock().unwrap())
+    }
+
+    fn cursors(list: &[&str]) -> Vec<Option<String>> {
+        list.iter().map(|c| Some((*c).to_owned())).collect()
     }
 
     #[tokio::test]
     async fn a_first_call_reads_one_page_and_a_continuing_one_up_to_five() {
         let (asked, page) = target(12, None);
         let b = batch(None, &page).await.unwrap();
-        assert_eq!((ids(&b), b.next.as_deref()), (vec!["0"], Some("1")));
+        assert_eq!((b.listed, b.next.as_deref()), (1, Some("1")));
+        assert_eq!(asked_since(&asked), [None]);
         let b = batch(Some("1".into()), &page).await.unwrap();
-        assert_eq!(ids(&b), ["1", "2", "3", "4", "5"]);
-        assert_eq!(b.next.as_deref(), Some("6"));
+        assert_eq!(asked_since(&asked), cursors(&["1", "2", "3", "4", "5"]));
+        assert_eq!((b.listed, b.next.as_deref()), (6, Some("6")));
         let b = batch(Some("10".into()), &page).await.unwrap();
-        assert_eq!(ids(&b), ["10", "11"]);
-        assert_eq!(b.next, None, "stops at the last page");
-        assert_eq!(
-            asked.lock().unwrap().len(),
-            1 + 5 + 2,
-            "no page asked twice"
-        );
+        assert_eq!(asked_since(&asked), cursors(&["10", "11"]));
+        assert_eq!((b.listed, b.next), (12, None), "stops at the last page");
     }
 
     #[tokio::test]
-    async fn a_later_page_that_fails_comes_back_with_the_rows_before_it() {
+    async fn a_later_page_that_fails_comes_back_with_the_pages_before_it() {
         let (asked, page) = target(12, Some(3));
         let b = batch(Some("1".into()), &page).await.unwrap();
-        assert_eq!(ids(&b), ["1", "2"]);
+        assert_eq!(
+            asked_since(&asked),
+            cursors(&["1", "2", "3"]),
+            "nothing asked after the failure"
+        );
+        assert_eq!(b.listed, 3, "the pages before it are in the listing");
         assert_eq!(
             b.next.as_deref(),
             Some("3"),
@@ -218,11 +252,6 @@ mod tests {
         assert_eq!(
             b.error.map(|e| e.message).as_deref(),
             Some("page 3 refused")
-        );
-        assert_eq!(
-            asked.lock().unwrap().len(),
-            3,
-            "nothing asked after the failure"
         );
         let e = batch(Some("3".into()), &page)
             .await

@@ -162,10 +162,17 @@ export const commands = {
 	 */
 	setupFillPracticeSso: (app: string) => typedError<PracticeSsoFilled, ApiError>(__TAURI_INVOKE("setup_fill_practice_sso", { app })),
 	/**
-	 *  The target's users with their status: the first page (200) at once, then up to 1,000 per
-	 *  call; pass `next` back for more. A first page that fails is the call's error.
+	 *  Reads the target's users into the listing the table shows: the first page (200) at once,
+	 *  then up to 1,000 per call; pass `next` back for more. A first page that fails is the call's
+	 *  error.
 	 */
 	importPage: (app: string, cursor: string | null) => typedError<ImportBatch, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),
+	/**  The rows of the listing that `query` asks for (search, filters, sort, the slice in view). */
+	importRows: (app: string, query: ImportQuery) => typedError<ImportView, ApiError>(__TAURI_INVOKE("import_rows", { app, query })),
+	/**  Every user of the listing that `query` matches, in its order ("select all", shift-ranges). */
+	importIds: (app: string, query: ImportQuery) => typedError<ImportIds, ApiError>(__TAURI_INVOKE("import_ids", { app, query })),
+	/**  Lets the listing go (the import page closed). */
+	importClose: (app: string) => typedError<null, ApiError>(__TAURI_INVOKE("import_close", { app })),
 	/**
 	 *  Imports a selection; `import_cancel` stops it (nothing is written then). `notify`: raise a
 	 *  desktop notification with the counts when it ends (the window asks for it on background
@@ -570,14 +577,35 @@ export type IdpExports = {
 
 /**  What one `import_page` call read. */
 export type ImportBatch = {
-	rows: RemoteRow[],
+	/**  Users in the listing now. */
+	listed: number,
 	/**  Where the next page starts (None: every user is read). */
 	next: string | null,
 	/**
-	 *  The target's refusal of a later page: the rows before it are kept, and `next` is the page
-	 *  that failed (asking again retries it).
+	 *  The target's refusal of a later page: the pages before it are kept, and `next` is the
+	 *  page that failed (asking again retries it).
 	 */
 	error: ApiError | null,
+};
+
+/**  The listing's counts, whatever the query. */
+export type ImportCounts = {
+	/**  Users listed so far. */
+	listed: number,
+	new: number,
+	matches: number,
+	imported: number,
+	inactive: number,
+};
+
+/**
+ *  Every user a query matches, in its order: ids, with each one's username and whether it is
+ *  active (what the window needs to import a selection it has not scrolled through).
+ */
+export type ImportIds = {
+	ids: string[],
+	usernames: string[],
+	active: boolean[],
 };
 
 /**  What an import would do; nothing has been written. Field names are stable (`--json`). */
@@ -601,6 +629,23 @@ export type ImportPreview = {
 	errors: RowError[],
 	/**  The first 200 rows and what would happen to each. */
 	sample: RowPlan[],
+};
+
+/**  Which listed users, in which order, and which slice of them. */
+export type ImportQuery = {
+	/**
+	 *  Whitespace-separated terms; each must appear (any case) in the username, name, email,
+	 *  profile, title or department.
+	 */
+	search?: string,
+	status?: ImportStatus | null,
+	/**  true: active users only; false: inactive only. */
+	active?: boolean | null,
+	/**  Sort columns, most significant first (at most 3 are used); none: the target's order. */
+	sort?: ImportSort[],
+	offset?: number,
+	/**  At most [`MAX_ROWS`]; 0 answers only the counts. */
+	limit?: number,
 };
 
 /**  What to import. */
@@ -630,6 +675,16 @@ export type ImportResult = {
 	not_in_scope: number,
 };
 
+export type ImportSort = {
+	by: ImportSortKey,
+	desc: boolean,
+};
+
+/**  The columns the import table sorts by (the ids are the window's column ids). */
+export type ImportSortKey = "username" | "name" | "email" | "active" | "profile" | "title" | "department" | 
+/**  New, then Matches, then Imported ("New users first"). */
+"status";
+
 export type ImportStatus = 
 /**  No directory user has this username. */
 "new" | 
@@ -646,6 +701,17 @@ export type ImportSummary = {
 	groups_created: number,
 	memberships_added: number,
 	memberships_removed: number,
+};
+
+/**  One slice of the table. */
+export type ImportView = {
+	/**  Users the query matches. */
+	total: number,
+	counts: ImportCounts,
+	/**  Every page of the target is listed. */
+	complete: boolean,
+	offset: number,
+	rows: RemoteRow[],
 };
 
 /**  Any JSON value. */

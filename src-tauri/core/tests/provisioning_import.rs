@@ -9,6 +9,7 @@ use lanyard_core::clock::SystemClock;
 use lanyard_core::directory::users::UserInput;
 use lanyard_core::events::{EventFilter, EventName};
 use lanyard_core::provisioning::import::{ImportRequest, ImportStatus};
+use lanyard_core::provisioning::import_view::{ImportQuery, ImportSort, ImportSortKey};
 use lanyard_core::provisioning::run::Cancel;
 use lanyard_core::provisioning::SyncOptions;
 use std::sync::Arc;
@@ -246,7 +247,7 @@ async fn a_cancelled_import_writes_nothing() {
 }
 
 #[tokio::test]
-async fn an_import_after_the_tables_listing_takes_it_instead_of_listing_again() {
+async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again() {
     let rig = common::rig_with(
         lanyard_sim::SimConfig {
             users: 450,
@@ -263,20 +264,30 @@ async fn an_import_after_the_tables_listing_takes_it_instead_of_listing_again() 
             .load(std::sync::atomic::Ordering::Relaxed)
     };
     // The table's listing, a page at a time as the window reads it.
-    let mut listed = 0;
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = rig
-            .core
-            .import_page("practice", cursor.as_deref())
-            .await
-            .unwrap();
-        listed += page.rows.len();
-        match page.next {
-            Some(n) => cursor = Some(n),
-            None => break,
-        }
+    let mut read = rig.core.import_read("practice", None).await.unwrap();
+    while let Some(at) = read.next {
+        read = rig.core.import_read("practice", Some(&at)).await.unwrap();
     }
+    let listed = read.listed;
+    // The table's view of it: New first, a slice, and the ids "select all" takes.
+    let q = ImportQuery {
+        sort: vec![ImportSort {
+            by: ImportSortKey::Status,
+            desc: false,
+        }],
+        offset: 440,
+        limit: 200,
+        ..Default::default()
+    };
+    let view = rig.core.import_view("practice", &q).await.unwrap();
+    assert_eq!(
+        (view.total, view.complete, view.rows.len()),
+        (450, true, 10)
+    );
+    assert_eq!(view.counts.listed, 450);
+    let ids = rig.core.import_ids("practice", &q).await.unwrap();
+    assert_eq!(ids.ids.len(), 450);
+    assert_eq!(ids.ids[440], view.rows[0].remote_id, "the same order");
     assert_eq!(listed, 450);
     let before = requests();
     let wanted: Vec<String> = rig
@@ -310,7 +321,7 @@ async fn an_import_after_the_tables_listing_takes_it_instead_of_listing_again() 
     assert_eq!(r.created, 30, "usernames compare without regard to case");
     assert_eq!(r.not_found, vec!["nobody@practice.example.com".to_owned()]);
 
-    // The listing was taken: the next import lists the target itself.
+    // The listing stays for the table (and a next import within minutes).
     let r = rig
         .core
         .import_users(
@@ -321,8 +332,22 @@ async fn an_import_after_the_tables_listing_takes_it_instead_of_listing_again() 
         )
         .await
         .unwrap();
+    assert_eq!(requests(), before, "not listed again");
+    assert_eq!(r.created, 420, "{r:?}");
+    // Closed, the table's listing is gone: the next import lists the target itself.
+    rig.core.import_close("practice").await.unwrap();
+    let e = rig.core.import_view("practice", &q).await.unwrap_err();
+    assert!(e.message.contains("read it again"), "{}", e.message);
+    rig.core
+        .import_users(
+            "practice",
+            ImportRequest::default(),
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
     assert!(requests() > before, "listed again");
-    assert_eq!((r.created, r.already_imported), (420, 0), "{r:?}");
 }
 
 #[tokio::test]

@@ -57,3 +57,35 @@ export function appMemory(app) {
   const mb = (kib) => ((kib * 1024) / 1e6).toFixed(0);
   return `${(pss / 1024).toFixed(0)} MiB PSS (${mb(pss)} MB), ${(rss / 1024).toFixed(0)} MiB RSS (${processes} processes; PSS MiB by process: ${parts})`;
 }
+
+/**
+ * Where one of the app's processes (by name, e.g. "lanyard-app") holds its memory: PSS (MiB) by
+ * mapping, anonymous ones grouped ("[anon]", "[heap]", "[stack]"), the largest first.
+ */
+export function mappings(app, name, top = 8) {
+  const out = [];
+  for (const pid of appTree(app)) {
+    let comm;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    } catch {
+      continue;
+    }
+    if (comm !== name) continue;
+    const by = new Map();
+    let current = "[anon]";
+    for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) {
+        const path = head[1] ?? "";
+        current = path === "" ? "[anon]" : path.startsWith("[") ? path : path.split("/").pop();
+        continue;
+      }
+      const pss = /^Pss:\s+(\d+)/.exec(line);
+      if (pss) by.set(current, (by.get(current) ?? 0) + Number(pss[1]));
+    }
+    const list = [...by].sort((a, b) => b[1] - a[1]).slice(0, top);
+    out.push(`${name} ${pid}: ${list.map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`).join(", ")}`);
+  }
+  return out.join("\n");
+}

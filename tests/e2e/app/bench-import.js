@@ -17,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appMemory, appMemoryKiB } from "./app-memory.js";
+import { appMemory, appMemoryKiB, mappings } from "./app-memory.js";
 import { startDriver } from "./driver.js";
 import { connectByCli, startSim } from "./practice-sim.js";
 
@@ -48,6 +48,11 @@ const sampler = setInterval(() => {
   peak = { pss: Math.max(peak.pss, m.pss), rss: Math.max(peak.rss, m.rss) };
   for (const [name, kib] of m.byName) peakByName.set(name, Math.max(peakByName.get(name) ?? 0, kib));
 }, 250);
+// LANYARD_BENCH_MAPS=1: also where the app's own process and the web process hold memory, per phase.
+const maps = (phase) => {
+  if (process.env.LANYARD_BENCH_MAPS !== "1") return;
+  console.log(`  ${phase}, PSS MiB by mapping:\n${["lanyard-app", "WebKitWebProces"].map((n) => `    ${mappings(APP, n)}`).join("\n")}`);
+};
 const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB (${((kib * 1024) / 1e6).toFixed(0)} MB)`;
 try {
   await (await byTestId("app-practice")).waitForDisplayed({ timeout: 20000 });
@@ -55,6 +60,7 @@ try {
   await (await byTestId("app-tab-identity")).click();
   await (await byTestId("import-open")).waitForDisplayed({ timeout: 20000 });
   console.log(`practice org: ${N.toLocaleString("en")} users; app idle on the Identity Management tab: ${appMemory(APP)}`);
+  maps("idle");
 
   const t0 = Date.now();
   await (await byTestId("import-open")).click();
@@ -65,6 +71,7 @@ try {
   const listed = Date.now() - t0;
   console.log(`whole list read: ${listed} ms; ${await (await byTestId("import-counts")).getText()}`);
   console.log(`  memory with the list on screen: ${appMemory(APP)}`);
+  maps("list on screen");
 
   // The window writes counts in its own locale ("50000" under Xvfb's C locale, "50,000" in en):
   // the count is read as digits.
@@ -74,6 +81,7 @@ try {
   await browser.waitUntil(async () => (await selectedCount()) === N, { timeout: 30000, interval: 50 });
   console.log(`select all shown → ${N.toLocaleString("en")} selected: ${Date.now() - ts} ms`);
   console.log(`  memory with every row selected: ${appMemory(APP)}`);
+  maps("every row selected");
   await (await byTestId("import-group-select")).selectByVisibleText("Imported");
   const t1 = Date.now();
   await (await byTestId("import-start")).click();
@@ -84,6 +92,7 @@ try {
   console.log(`list + import end to end: ${((listed + imported) / 1000).toFixed(2)} s (goal < 10 s; the clicks between them not counted)`);
   clearInterval(sampler);
   console.log(`peak memory of the app's processes during it: ${mib(peak.pss)} PSS, ${mib(peak.rss)} RSS summed (goal < 400 MB); now ${appMemory(APP)}`);
+  maps("after the import");
   console.log(`each process's own peak (PSS MiB): ${[...peakByName].map(([n, kib]) => `${n} ${(kib / 1024).toFixed(0)}`).join(", ")}`);
   const users = JSON.parse(cli("user", "list", "--group", "Imported", "--json")).length;
   console.log(`directory users in the bound group afterwards: ${users.toLocaleString("en")}`);

@@ -139,6 +139,27 @@ it("selects one row, a shift-click range, and every row the filters show", async
   assert.equal(await page.getByTestId("import-start").isDisabled(), true);
 });
 
+it("holds only the rows in view: the core answers pages of them, and a shift-range over rows never shown imports them by username", async () => {
+  await openImport({ remoteUsers: 3000 });
+  await waitAllRead();
+  await row(2).click();
+  const body = page.getByTestId("import-table-body");
+  await body.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await row(2999).click({ modifiers: ["Shift"] });
+  await waitText("import-selected", /^2,998 selected$/);
+  const asked = await page.evaluate(() => window.__LANYARD_CALLS__.filter((c) => c.cmd === "import_rows").map((c) => c.args.query));
+  assert.ok(asked.length > 0 && asked.every((q) => q.limit <= 200), "pages of at most 200 rows");
+  assert.ok(!asked.some((q) => q.offset > 0 && q.offset < 2000), "the rows scrolled past were never asked for");
+  assert.ok((await page.locator('[data-testid="import-table-body"] [role="row"]').count()) < 100, "only the rows in view are in the page");
+  await page.getByTestId("import-start").click();
+  await page.getByTestId("import-summary").waitFor();
+  const [sent] = await imports();
+  assert.equal(sent.usernames.length, 2998);
+  assert.ok(sent.usernames.includes("user1500@acme.com") && !sent.usernames.includes("user0001@acme.com"));
+});
+
 it("shows a Matches row's differences and imports it with Salesforce's values; a small import shows each row's result", async () => {
   await openImport({ importRefuse: ["user0003@acme.com"], importRowMs: 150 });
   await waitAllRead();

@@ -472,7 +472,7 @@
   // directory user by username, every 13th already imported); importRefuse: usernames the
   // directory refuses; importPageMs / importStepMs / importSteps: timing; importPageError: the
   // page (0-based) that fails; importBatchError: the page that fails once after the rows before it.
-  const remote = { users: [], links: new Set(), running: new Set(), cancelled: new Set() };
+  const remote = { users: [], links: new Set(), running: new Set(), cancelled: new Set(), listings: {} };
   window.__LANYARD_REMOTE__ = remote;
   {
     const depts = ["Sales", "Support", "Engineering", "Finance"];
@@ -498,6 +498,29 @@
     const differences = status === "matches" && u.job_title !== r.title ? [{ attribute: "title", before: u.job_title, after: r.title }] : [];
     return { ...r, status, differences };
   };
+  // The rows of a listing a query shows, in its order (mirrors provisioning/import_view.rs).
+  const STATUS_RANK = { new: 0, matches: 1, imported: 2 };
+  const importOrder = (rows, q) => {
+    const terms = (q.search || "").toLowerCase().split(/\s+/).filter(Boolean);
+    const text = (r) => [r.username, r.name, r.email, r.profile ?? "", r.title, r.department].join("\n").toLowerCase();
+    const out = rows.filter(
+      (r) => (q.status === null || r.status === q.status) && (q.active === null || r.active === q.active) && terms.every((t) => text(r).includes(t)),
+    );
+    const keyOf = { status: (r) => STATUS_RANK[r.status], active: (r) => (r.active ? 0 : 1), profile: (r) => (r.profile ?? "").toLowerCase() };
+    const sort = (q.sort || []).slice(0, 3);
+    return out
+      .map((r, i) => [r, i])
+      .sort(([a, i], [b, j]) => {
+        for (const s of sort) {
+          const k = keyOf[s.by] ?? ((r) => String(r[s.by]).toLowerCase());
+          const x = k(a);
+          const y = k(b);
+          if (x !== y) return (x < y ? -1 : 1) * (s.desc ? -1 : 1);
+        }
+        return i - j;
+      })
+      .map(([r]) => r);
+  };
   const waitMs = (ms) => new Promise((res) => setTimeout(res, ms));
   Object.assign(handlers, {
     import_page: async ({ app, cursor }) => {
@@ -507,16 +530,43 @@
       if (scenario.importPageError !== undefined && at / 200 === scenario.importPageError) {
         return fail("remote", "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment.");
       }
-      // One page of 200 per call (the app's command reads up to five per continuing call).
-      const rows = remote.users.slice(at, at + 200).map(remoteRow);
+      // One page of 200 per call (the app's command reads up to five per continuing call), kept in
+      // the listing the table asks for rows (statuses as they are when read).
+      if (at === 0) remote.listings[app] = { rows: [], next: null };
+      const listing = remote.listings[app];
+      if (!listing) return fail("internal", "a page out of order");
+      listing.rows.push(...remote.users.slice(at, at + 200).map(remoteRow));
       const next = at + 200 < remote.users.length ? String(at + 200) : null;
+      listing.next = next;
       // importBatchError: the page (0-based) that fails once inside a call: the call answers the
-      // rows before it with the target's error, as the command does; asked again, it is read.
+      // pages before it with the target's error, as the command does; asked again, it is read.
       if (scenario.importBatchError !== undefined && next !== null && Number(next) / 200 === scenario.importBatchError && !remote.batchFailed) {
         remote.batchFailed = true;
-        return { rows, next, error: { code: "remote", message: "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment." } };
+        return { listed: listing.rows.length, next, error: { code: "remote", message: "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment." } };
       }
-      return { rows, next, error: null };
+      return { listed: listing.rows.length, next, error: null };
+    },
+    import_rows: ({ app, query }) => {
+      const listing = remote.listings[app];
+      if (!listing) return fail("not_found", `The list of ${app}'s users is no longer held: read it again.`);
+      const order = importOrder(listing.rows, query);
+      const counts = { listed: listing.rows.length, new: 0, matches: 0, imported: 0, inactive: 0 };
+      for (const r of listing.rows) {
+        counts[r.status]++;
+        if (!r.active) counts.inactive++;
+      }
+      const rows = order.slice(query.offset, query.offset + Math.min(query.limit, 500));
+      return { total: order.length, counts, complete: listing.next === null, offset: query.offset, rows };
+    },
+    import_ids: ({ app, query }) => {
+      const listing = remote.listings[app];
+      if (!listing) return fail("not_found", `The list of ${app}'s users is no longer held: read it again.`);
+      const order = importOrder(listing.rows, query);
+      return { ids: order.map((r) => r.remote_id), usernames: order.map((r) => r.username), active: order.map((r) => r.active) };
+    },
+    import_close: ({ app }) => {
+      delete remote.listings[app];
+      return null;
     },
     import_cancel: async ({ app }) => {
       if (!remote.running.has(app)) return false;

@@ -23,6 +23,8 @@ export const keys = {
   mapping: ["scim", "mapping"] as const,
   payload: (app: string, email: string) => ["scim", "payload", app, email] as const,
   events: ["events"] as const,
+  /** The import table's rows: the listing the core holds of the target's users (not the directory). */
+  importRows: (app: string) => ["import", app] as const,
   eventQuery: (filter: EventFilter) => ["events", filter] as const,
   /** The setup checklist and health findings, and what its steps show. */
   setup: ["setup"] as const,

@@ -58,6 +58,15 @@ pub struct RemotePage {
     pub next: Option<String>,
 }
 
+/// One page read into the listing the table shows: how many users it holds now, and where the
+/// next page starts (None: that was the last).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ListingRead {
+    pub listed: u32,
+    pub next: Option<String>,
+}
+
 /// What to import.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -89,7 +98,8 @@ pub struct ImportResult {
     pub not_in_scope: u32,
 }
 
-fn cursor_text(c: &Cursor) -> String {
+/// A cursor as the window passes it back.
+pub fn cursor_text(c: &Cursor) -> String {
     match c {
         Cursor::After(Some(id)) => format!("after:{id}"),
         Cursor::After(None) => "after:".into(),
@@ -178,8 +188,15 @@ pub async fn known(conn: &mut SqliteConnection, app_id: &str) -> Result<Known, P
 
 /// The table row of a remote user.
 pub fn row(r: &RemoteUser, known: &Known) -> RemoteRow {
+    let (status, differences) = status_of(r, known);
+    table_row(r, status, differences)
+}
+
+/// A remote user's import status against what the directory knows, with the differences of a
+/// Matches (directory value → the target's value).
+pub fn status_of(r: &RemoteUser, known: &Known) -> (ImportStatus, Vec<AttributeChange>) {
     let m = &r.managed;
-    let (status, differences) = if known.linked_remote.contains(&r.id) {
+    if known.linked_remote.contains(&r.id) {
         (ImportStatus::Imported, Vec::new())
     } else if let Some((uid, input)) = known.users.get(&email_key(&m.user_name)) {
         let mine = mapping::managed(&as_authorized(uid, input));
@@ -189,17 +206,29 @@ pub fn row(r: &RemoteUser, known: &Known) -> RemoteRow {
         (ImportStatus::Matches, d)
     } else {
         (ImportStatus::New, Vec::new())
-    };
-    let name = [m.given_name.as_str(), m.family_name.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    }
+}
+
+/// The name the table shows: given and family names, the empty ones left out.
+pub fn display_name(m: &Managed) -> String {
+    match (m.given_name.is_empty(), m.family_name.is_empty()) {
+        (false, false) => format!("{} {}", m.given_name, m.family_name),
+        (false, true) => m.given_name.clone(),
+        (true, _) => m.family_name.clone(),
+    }
+}
+
+/// A remote user as the table shows it, with its status.
+pub fn table_row(
+    r: &RemoteUser,
+    status: ImportStatus,
+    differences: Vec<AttributeChange>,
+) -> RemoteRow {
+    let m = &r.managed;
     RemoteRow {
         remote_id: r.id.clone(),
         username: m.user_name.clone(),
-        name,
+        name: display_name(m),
         email: m.email.clone(),
         active: m.active,
         profile: r.profile.clone(),
@@ -219,18 +248,6 @@ pub async fn users_page(
 ) -> Result<(Vec<RemoteUser>, Option<Cursor>), ProvisioningError> {
     let (list, next) = remote::users_page(client, caps, cursor).await?;
     Ok((list.iter().map(mapping::remote_user).collect(), next))
-}
-
-/// One page of the target's users with their status (and as read back, for the import).
-pub async fn page(
-    client: &ScimClient,
-    caps: Capabilities,
-    cursor: &Cursor,
-    known: &Known,
-) -> Result<(Vec<RemoteRow>, Vec<RemoteUser>, Option<String>), ProvisioningError> {
-    let (list, next) = users_page(client, caps, cursor).await?;
-    let rows = list.iter().map(|r| row(r, known)).collect();
-    Ok((rows, list, next.as_ref().map(cursor_text)))
 }
 
 /// An import writes this many users at a time (all in the caller's one transaction): each part
@@ -263,7 +280,7 @@ struct Context<'a> {
 pub async fn import(
     conn: &mut SqliteConnection,
     app: &crate::apps::Application,
-    chosen: &[RemoteUser],
+    chosen: &[&RemoteUser],
     req: &ImportRequest,
     now: DateTime<Utc>,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -277,6 +294,7 @@ pub async fn import(
         let linked_remote: HashSet<&str> = linked.values().map(String::as_str).collect();
         chosen
             .iter()
+            .copied()
             .filter(|r| {
                 if linked_remote.contains(r.id.as_str()) {
                     result.already_imported += 1;

@@ -3,7 +3,10 @@
 //! complete and recent, see [`listing`](super::listing)).
 
 use super::connection::{Connection, ConnectionState};
-use super::import::{self, ImportRequest, ImportResult, ImportStatus, RemotePage, RemoteRow};
+use super::import::{
+    self, ImportRequest, ImportResult, ImportStatus, ListingRead, RemotePage, RemoteRow,
+};
+use super::import_view::{ImportIds, ImportQuery, ImportView};
 use super::listing::{self, Lister, Page};
 use super::mapping::{self, RemoteUser};
 use super::remote::{self, Cursor};
@@ -29,6 +32,17 @@ fn cancelled() -> ApiError {
     )
 }
 
+/// No listing is held for the table: read it again.
+fn not_listed(app: &Application) -> ApiError {
+    ApiError::new(
+        crate::ErrorCode::NotFound,
+        format!(
+            "The list of {}'s users is no longer held (it was closed, read more than two hours ago, or the connection changed): read it again.",
+            app.label
+        ),
+    )
+}
+
 /// Usernames up to this many are looked up one by one; more, and the target is listed.
 const LOOKUP_AT_MOST: usize = 25;
 
@@ -46,14 +60,15 @@ impl Core {
         })
     }
 
-    /// One page of a listing: the listing's own lister when the page continues it, and the page
-    /// kept for the import that may follow.
+    /// One page of a listing, kept in the listing (with each user's status); `rows`: also
+    /// answer the page's table rows. Answers how many users the listing holds now.
     async fn listed_page(
         &self,
         app: &Application,
         c: &Connection,
         cursor: Option<&str>,
-    ) -> Result<RemotePage, ApiError> {
+        rows: bool,
+    ) -> Result<(RemotePage, usize), ApiError> {
         let target = listing::target_of(c);
         let continuing = cursor
             .filter(|_| c.state == ConnectionState::Connected)
@@ -63,17 +78,33 @@ impl Core {
             None => Arc::new(self.import_lister(app, c).await?),
         };
         let at = import::parse_cursor(cursor, lister.caps);
-        let (rows, users, next) = import::page(&lister.client, lister.caps, &at, &lister.known)
+        let (users, next) = import::users_page(&lister.client, lister.caps, &at)
             .await
             .map_err(api)?;
+        let next = next.as_ref().map(import::cursor_text);
+        let statuses: Vec<_> = users
+            .iter()
+            .map(|u| import::status_of(u, &lister.known))
+            .collect();
+        let rows = if rows {
+            users
+                .iter()
+                .zip(&statuses)
+                .map(|(u, (s, d))| import::table_row(u, *s, d.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let page = Page {
             cursor,
             next: next.clone(),
             users,
+            statuses,
         };
-        self.listings
+        let listed = self
+            .listings
             .record(&app.id, &target, lister, page, self.now());
-        Ok(RemotePage { rows, next })
+        Ok((RemotePage { rows, next }, listed))
     }
 
     /// One page (200) of the target's users with their import status; pass `next` back for more.
@@ -84,7 +115,46 @@ impl Core {
     ) -> Result<RemotePage, ApiError> {
         let app = self.get_app(app).await?;
         let c = self.connection_of(&app).await?;
-        self.listed_page(&app, &c, cursor).await
+        Ok(self.listed_page(&app, &c, cursor, true).await?.0)
+    }
+
+    /// Reads one page (200) of the target's users into the listing the table shows (see
+    /// [`Self::import_view`]); pass `next` back for more.
+    pub async fn import_read(
+        &self,
+        app: &str,
+        cursor: Option<&str>,
+    ) -> Result<ListingRead, ApiError> {
+        let app = self.get_app(app).await?;
+        let c = self.connection_of(&app).await?;
+        let (page, listed) = self.listed_page(&app, &c, cursor, false).await?;
+        Ok(ListingRead {
+            listed: u32::try_from(listed).unwrap_or(u32::MAX),
+            next: page.next,
+        })
+    }
+
+    /// The rows of the listing the table shows that `q` asks for.
+    pub async fn import_view(&self, app: &str, q: &ImportQuery) -> Result<ImportView, ApiError> {
+        let app = self.get_app(app).await?;
+        self.listings
+            .view(&app.id, q, self.now())
+            .ok_or_else(|| not_listed(&app))
+    }
+
+    /// Every user of the listing the table shows that `q` matches, in its order.
+    pub async fn import_ids(&self, app: &str, q: &ImportQuery) -> Result<ImportIds, ApiError> {
+        let app = self.get_app(app).await?;
+        self.listings
+            .ids(&app.id, q, self.now())
+            .ok_or_else(|| not_listed(&app))
+    }
+
+    /// Lets the listing of `app` go (the table closed); an import running from it keeps it.
+    pub async fn import_close(&self, app: &str) -> Result<(), ApiError> {
+        let app = self.get_app(app).await?;
+        self.listings.forget(&app.id);
+        Ok(())
     }
 
     /// Every remote user with its status (`new_only`: the New ones).
@@ -94,7 +164,7 @@ impl Core {
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let page = self.listed_page(&app, &c, cursor.as_deref()).await?;
+            let (page, _) = self.listed_page(&app, &c, cursor.as_deref(), true).await?;
             out.extend(
                 page.rows
                     .into_iter()
@@ -123,7 +193,10 @@ impl Core {
             .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
             .await?;
         let caps = c.capabilities();
-        let mut chosen: Vec<RemoteUser> = Vec::new();
+        // Users looked up or listed here; or the listing the table just made, shared with it.
+        let mut owned: Vec<RemoteUser> = Vec::new();
+        let mut listed = None;
+        let mut keep: Option<HashSet<String>> = None;
         let mut not_found = Vec::new();
         // Progress counts the users written, out of those to write (not already imported or
         // skipped), with the rate since writing started; reading reports none ("Reading…").
@@ -149,21 +222,18 @@ impl Core {
                         .await
                         .map_err(|e| api(e.into()))?
                     {
-                        Some(r) => chosen.push(mapping::remote_user(&r)),
+                        Some(r) => owned.push(mapping::remote_user(&r)),
                         None => not_found.push(n.clone()),
                     }
                 }
             }
             wanted => {
-                let keep: Option<HashSet<String>> = wanted
+                keep = wanted
                     .as_ref()
                     .map(|l| l.iter().map(|n| n.to_lowercase()).collect());
-                let mut seen = HashSet::new();
                 let target = listing::target_of(&c);
-                if let Some(list) = self.listings.take_complete(&app.id, &target, self.now()) {
-                    // The listing the table just made: not listed again.
-                    choose(list, keep.as_ref(), &mut seen, &mut chosen);
-                } else {
+                listed = self.listings.complete(&app.id, &target, self.now());
+                if listed.is_none() {
                     let mut cursor = Some(Cursor::first(caps));
                     while let Some(cur) = cursor {
                         if cancel.is_cancelled() {
@@ -171,16 +241,27 @@ impl Core {
                         }
                         let (list, next) =
                             import::users_page(&client, caps, &cur).await.map_err(api)?;
-                        choose(list, keep.as_ref(), &mut seen, &mut chosen);
+                        // Only the wanted users are kept (a few out of a large target, say).
+                        owned.extend(list.into_iter().filter(|r| wanted_by(keep.as_ref(), r)));
                         cursor = next;
                     }
                 }
-                if let Some(k) = keep {
-                    not_found = k.into_iter().filter(|n| !seen.contains(n)).collect();
-                    not_found.sort();
-                }
             }
         }
+        let source = listed.as_deref().map_or(owned.as_slice(), Vec::as_slice);
+        let mut seen = HashSet::new();
+        // Each user once: a server that promises no order may answer a user on two pages.
+        let chosen: Vec<&RemoteUser> = source
+            .iter()
+            .filter(|r| {
+                wanted_by(keep.as_ref(), r) && seen.insert(r.managed.user_name.to_lowercase())
+            })
+            .collect();
+        if let Some(k) = keep {
+            not_found = k.into_iter().filter(|n| !seen.contains(n)).collect();
+            not_found.sort();
+        }
+        drop(seen);
         let mut tx = self
             .store()
             .pool()
@@ -200,6 +281,8 @@ impl Core {
         .await
         .map_err(api)?;
         drop(chosen);
+        drop(listed);
+        drop(owned);
         let Some(mut result) = written.filter(|_| !cancel.is_cancelled()) else {
             // Not committed: every row is rolled back.
             tx.rollback().await.map_err(|e| api(e.into()))?;
@@ -227,44 +310,7 @@ impl Core {
     }
 }
 
-/// Adds the wanted users of `list` (`keep` None: every one) to `chosen`, each once: a server
-/// that promises no order may answer a user on two pages of a startIndex listing.
-fn choose(
-    list: Vec<RemoteUser>,
-    keep: Option<&HashSet<String>>,
-    seen: &mut HashSet<String>,
-    chosen: &mut Vec<RemoteUser>,
-) {
-    let mut wanted = |r: &RemoteUser| {
-        let name = &r.managed.user_name;
-        keep.is_none_or_has(name) && seen.insert(name.clone())
-    };
-    if chosen.is_empty() {
-        // The first list (often the whole listing): kept in its own memory, not copied.
-        let mut list = list;
-        list.retain(|r| wanted(r));
-        if list.len() < list.capacity() / 2 {
-            list.shrink_to_fit(); // a few users out of a large listing
-        }
-        *chosen = list;
-        return;
-    }
-    for r in list {
-        if wanted(&r) {
-            chosen.push(r);
-        }
-    }
-}
-
-trait KeepSet {
-    fn is_none_or_has(&self, name: &str) -> bool;
-}
-
-impl KeepSet for Option<&HashSet<String>> {
-    fn is_none_or_has(&self, name: &str) -> bool {
-        match self {
-            None => true,
-            Some(k) => k.contains(name),
-        }
-    }
+/// Whether `r` is among the usernames `keep` holds, lower-cased (None: every user is).
+fn wanted_by(keep: Option<&HashSet<String>>, r: &RemoteUser) -> bool {
+    keep.is_none_or(|k| k.contains(&r.managed.user_name.to_lowercase()))
 }

@@ -1,19 +1,24 @@
-//! The target's users as the import table last listed them, kept for the import that follows:
-//! importing every user (or many) would otherwise list the whole target again just after the
-//! table did. Per application: the users read back by the mapping (not their JSON), usable once
-//! the last page is in, for the same target and account, and only while recent; an import takes
-//! them (a second import lists again). The pages of a listing share one [`Lister`].
+//! The target's users as the import table lists them, held in the core: the table asks for the
+//! rows in view (see [`import_view`](super::import_view)) instead of holding every user, and the
+//! import that follows reuses the listing instead of reading the whole target again just after
+//! the table did. Per application: the users read back by the mapping (not their JSON) with
+//! their statuses, reusable for an import once the last page is in, for the same target and
+//! account, and only while recent; the table's view of it lasts longer, until the page is
+//! closed. The pages of a listing share one [`Lister`].
 
 use super::client::ScimClient;
 use super::connection::{Capabilities, Connection};
-use super::import::Known;
-use super::mapping::RemoteUser;
+use super::import::{ImportStatus, Known};
+use super::import_view::{ImportIds, ImportQuery, ImportView, Listed};
+use super::mapping::{AttributeChange, RemoteUser};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-/// How long a complete listing stands for the target (older, an import lists again).
+/// How long a complete listing stands for an import (older, an import lists again).
 pub const KEPT_FOR: chrono::Duration = chrono::Duration::minutes(15);
+/// How long the table can show a listing (older, it is dropped and the table reads again).
+pub const SHOWN_FOR: chrono::Duration = chrono::Duration::hours(2);
 
 /// What listing the target's users with their status needs, set up once for all the pages of a
 /// listing: the client, and what the directory knows when the listing starts.
@@ -39,12 +44,59 @@ struct Listing {
     started: DateTime<Utc>,
     /// Where the next page starts; None: the last page is in.
     next: Option<String>,
-    users: Vec<RemoteUser>,
+    /// Shared with an import that runs from it (the table stays usable meanwhile).
+    users: Arc<Vec<RemoteUser>>,
+    /// One per user.
+    statuses: Vec<ImportStatus>,
+    /// The differences of each Matches, by index.
+    differences: HashMap<usize, Vec<AttributeChange>>,
+    /// The remote ids listed, while pages come from a target that promises no order (startIndex
+    /// paging may answer a user twice): each is listed once.
+    seen: Option<HashSet<String>>,
+    /// The last query's order (None: all, in the target's order), for the length it was made at.
+    order: Option<(ImportQuery, usize, Option<Vec<usize>>)>,
 }
 
 impl Listing {
     fn stands(&self, target: &str, now: DateTime<Utc>) -> bool {
         self.target == target && now - self.started < KEPT_FOR
+    }
+
+    fn append(
+        &mut self,
+        users: Vec<RemoteUser>,
+        statuses: Vec<(ImportStatus, Vec<AttributeChange>)>,
+    ) {
+        let list = Arc::make_mut(&mut self.users);
+        for (u, (status, differences)) in users.into_iter().zip(statuses) {
+            if let Some(seen) = &mut self.seen {
+                if !seen.insert(u.id.clone()) {
+                    continue;
+                }
+            }
+            if !differences.is_empty() {
+                self.differences.insert(list.len(), differences);
+            }
+            list.push(u);
+            self.statuses.push(status);
+        }
+    }
+
+    /// The order `q` shows, made once per query and length (scrolling asks the same query).
+    fn ordered(&mut self, q: &ImportQuery) -> (Listed<'_>, Option<&[usize]>) {
+        let key = q.order_key();
+        let len = self.users.len();
+        let listed = Listed {
+            users: &self.users,
+            statuses: &self.statuses,
+            differences: &self.differences,
+        };
+        let fresh = matches!(&self.order, Some((k, n, _)) if *k == key && *n == len);
+        if !fresh {
+            self.order = Some((key, len, listed.order(q)));
+        }
+        let order = self.order.as_ref().and_then(|(_, _, o)| o.as_deref());
+        (listed, order)
     }
 }
 
@@ -52,18 +104,20 @@ impl Listing {
 #[derive(Default)]
 pub struct Listings(Mutex<HashMap<String, Listing>>);
 
-/// One page of a listing: where it started (None: the first page) and where the next starts.
+/// One page of a listing: where it started (None: the first page) and where the next starts,
+/// its users with their statuses (one each).
 pub struct Page<'a> {
     pub cursor: Option<&'a str>,
     pub next: Option<String>,
     pub users: Vec<RemoteUser>,
+    pub statuses: Vec<(ImportStatus, Vec<AttributeChange>)>,
 }
 
 impl Listings {
-    /// The listings, those too old to stand dropped (with their users and client).
+    /// The listings, those too old to show dropped (with their users and client).
     fn lock(&self, now: DateTime<Utc>) -> std::sync::MutexGuard<'_, HashMap<String, Listing>> {
         let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        all.retain(|_, l| now - l.started < KEPT_FOR);
+        all.retain(|_, l| now - l.started < SHOWN_FOR);
         all
     }
 
@@ -77,13 +131,13 @@ impl Listings {
     ) -> Option<Arc<Lister>> {
         self.lock(now)
             .get(app_id)
-            .filter(|l| l.stands(target, now) && l.next.as_deref() == Some(cursor))
+            .filter(|l| l.target == target && l.next.as_deref() == Some(cursor))
             .and_then(|l| l.lister.clone())
     }
 
     /// Keeps a page: a first page starts a new listing, the page the last one pointed to extends
     /// it, and any other page (resumed elsewhere, or from a listing replaced since) leaves a hole,
-    /// so the listing is dropped.
+    /// so the listing is dropped. Answers how many users the listing holds now (0: dropped).
     pub fn record(
         &self,
         app_id: &str,
@@ -91,37 +145,46 @@ impl Listings {
         lister: Arc<Lister>,
         page: Page<'_>,
         now: DateTime<Utc>,
-    ) {
+    ) -> usize {
         let mut all = self.lock(now);
-        match page.cursor {
+        let l = match page.cursor {
             None => {
-                all.insert(
-                    app_id.to_owned(),
-                    Listing {
-                        target: target.to_owned(),
-                        lister: page.next.is_some().then_some(lister),
-                        started: now,
-                        next: page.next,
-                        users: page.users,
-                    },
-                );
+                let fresh = Listing {
+                    target: target.to_owned(),
+                    seen: (!lister.caps.id_paging).then(HashSet::new),
+                    lister: Some(lister),
+                    started: now,
+                    next: None,
+                    users: Arc::default(),
+                    statuses: Vec::new(),
+                    differences: HashMap::new(),
+                    order: None,
+                };
+                all.insert(app_id.to_owned(), fresh);
+                all.get_mut(app_id)
             }
             Some(cursor) => match all.get_mut(app_id) {
-                Some(l) if l.target == target && l.next.as_deref() == Some(cursor) => {
-                    l.users.extend(page.users);
-                    l.next = page.next;
-                    if l.next.is_none() {
-                        l.lister = None;
-                    }
-                }
+                Some(l) if l.target == target && l.next.as_deref() == Some(cursor) => Some(l),
                 _ => {
                     all.remove(app_id);
+                    None
                 }
             },
+        };
+        let Some(l) = l else { return 0 };
+        l.append(page.users, page.statuses);
+        l.next = page.next;
+        if l.next.is_none() {
+            l.lister = None;
+            l.seen = None;
+            // The list grew by doubling: up to a third of it was room for users not coming.
+            Arc::make_mut(&mut l.users).shrink_to_fit();
+            l.statuses.shrink_to_fit();
         }
+        l.users.len()
     }
 
-    /// Drops the listing of `app_id` (its connection changed: another target or credentials).
+    /// Drops the listing of `app_id` (its connection changed, or the table closed).
     pub fn forget(&self, app_id: &str) {
         self.0
             .lock()
@@ -129,22 +192,35 @@ impl Listings {
             .remove(app_id);
     }
 
-    /// Takes the complete listing of `app_id` when it was read from `target` and is recent.
-    pub fn take_complete(
+    /// The complete listing of `app_id` when it was read from `target` and is recent (it stays
+    /// for the table).
+    pub fn complete(
         &self,
         app_id: &str,
         target: &str,
         now: DateTime<Utc>,
-    ) -> Option<Vec<RemoteUser>> {
-        let mut all = self.lock(now);
-        let complete = all
+    ) -> Option<Arc<Vec<RemoteUser>>> {
+        self.lock(now)
             .get(app_id)
-            .is_some_and(|l| l.next.is_none() && l.stands(target, now));
-        // A listing still coming in stays for its next pages.
-        complete
-            .then(|| all.remove(app_id))
-            .flatten()
-            .map(|l| l.users)
+            .filter(|l| l.next.is_none() && l.stands(target, now))
+            .map(|l| l.users.clone())
+    }
+
+    /// The slice of the listing of `app_id` that `q` asks for (None: no listing is held).
+    pub fn view(&self, app_id: &str, q: &ImportQuery, now: DateTime<Utc>) -> Option<ImportView> {
+        let mut all = self.lock(now);
+        let l = all.get_mut(app_id)?;
+        let complete = l.next.is_none();
+        let (listed, order) = l.ordered(q);
+        Some(listed.view(q, order, complete))
+    }
+
+    /// Every user of the listing of `app_id` that `q` matches, in its order.
+    pub fn ids(&self, app_id: &str, q: &ImportQuery, now: DateTime<Utc>) -> Option<ImportIds> {
+        let mut all = self.lock(now);
+        let l = all.get_mut(app_id)?;
+        let (listed, order) = l.ordered(q);
+        Some(listed.ids(order))
     }
 }
 
@@ -192,19 +268,24 @@ mod tests {
     }
 
     fn page<'a>(cursor: Option<&'a str>, next: Option<&str>, names: &[&str]) -> Page<'a> {
+        let users = users(names);
         Page {
             cursor,
             next: next.map(str::to_owned),
-            users: users(names),
+            statuses: users
+                .iter()
+                .map(|_| (ImportStatus::New, Vec::new()))
+                .collect(),
+            users,
         }
     }
 
-    fn names(list: Option<Vec<RemoteUser>>) -> Option<Vec<String>> {
-        list.map(|l| l.into_iter().map(|u| u.managed.user_name).collect())
+    fn names(list: Option<Arc<Vec<RemoteUser>>>) -> Option<Vec<String>> {
+        list.map(|l| l.iter().map(|u| u.managed.user_name.clone()).collect())
     }
 
     #[test]
-    fn a_complete_listing_is_taken_once_for_its_target_while_recent() {
+    fn a_complete_listing_serves_imports_while_recent_and_the_table_longer() {
         let l = Listings::default();
         let t0 = Utc::now();
         l.record(
@@ -215,7 +296,7 @@ mod tests {
             t0,
         );
         assert!(
-            l.take_complete("a", "T", t0).is_none(),
+            l.complete("a", "T", t0).is_none(),
             "pages still to come: not complete"
         );
         assert!(l.continuing("a", "T", "after:2", t0).is_some());
@@ -223,22 +304,35 @@ mod tests {
         assert!(l.continuing("a", "other", "after:2", t0).is_none());
         l.record("a", "T", lister(), page(Some("after:2"), None, &["z"]), t0);
         assert!(
-            l.take_complete("a", "other", t0).is_none(),
+            l.complete("a", "other", t0).is_none(),
             "another target or account is another listing"
         );
         assert_eq!(
-            names(l.take_complete("a", "T", t0)),
+            names(l.complete("a", "T", t0)),
             Some(vec!["x".into(), "y".into(), "z".into()])
         );
         assert!(
-            l.take_complete("a", "T", t0).is_none(),
-            "an import takes it: the next one lists again"
+            l.complete("a", "T", t0).is_some(),
+            "an import shares it: the table keeps it"
         );
         l.record("a", "T", lister(), page(None, None, &["x"]), t0);
         assert!(
-            l.take_complete("a", "T", t0 + KEPT_FOR).is_none(),
-            "too old: listed again"
+            l.complete("a", "T", t0 + KEPT_FOR).is_none(),
+            "too old for an import: listed again"
         );
+        let q = ImportQuery {
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            l.view("a", &q, t0 + KEPT_FOR).map(|v| v.total),
+            Some(1),
+            "the table still shows it"
+        );
+        assert!(l.view("a", &q, t0 + SHOWN_FOR).is_none(), "dropped at last");
+        l.record("a", "T", lister(), page(None, None, &["x"]), t0);
+        l.forget("a");
+        assert!(l.view("a", &q, t0).is_none(), "closed");
     }
 
     #[test]
@@ -248,15 +342,68 @@ mod tests {
         l.record("a", "T", lister(), page(None, Some("after:2"), &["x"]), t0);
         l.record("a", "T", lister(), page(Some("after:7"), None, &["q"]), t0);
         assert!(
-            l.take_complete("a", "T", t0).is_none(),
-            "a hole in the listing: not used"
+            l.view("a", &ImportQuery::default(), t0).is_none(),
+            "a hole in the listing: dropped"
         );
         l.record("a", "T", lister(), page(None, Some("after:2"), &["x"]), t0);
         l.record("a", "T", lister(), page(None, None, &["y"]), t0);
         assert_eq!(
-            names(l.take_complete("a", "T", t0)),
+            names(l.complete("a", "T", t0)),
             Some(vec!["y".into()]),
             "a first page starts the listing over"
         );
+    }
+
+    #[test]
+    fn a_target_without_id_paging_lists_a_user_answered_twice_once_and_views_follow_the_pages() {
+        let l = Listings::default();
+        let t0 = Utc::now();
+        let startindex = || {
+            let mut x = Arc::try_unwrap(lister()).ok().expect("one owner");
+            x.caps.id_paging = false;
+            Arc::new(x)
+        };
+        let q = ImportQuery {
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            l.record(
+                "a",
+                "T",
+                startindex(),
+                page(None, Some("start:3"), &["x", "y"]),
+                t0
+            ),
+            2
+        );
+        assert_eq!(
+            l.view("a", &q, t0).map(|v| (v.total, v.complete)),
+            Some((2, false))
+        );
+        assert_eq!(
+            l.record(
+                "a",
+                "T",
+                startindex(),
+                page(Some("start:3"), None, &["y", "z"]),
+                t0
+            ),
+            3,
+            "y was on the first page"
+        );
+        let v = l.view("a", &q, t0).expect("held");
+        assert_eq!((v.total, v.complete, v.counts.new), (3, true, 3));
+        let ids = l
+            .ids(
+                "a",
+                &ImportQuery {
+                    search: "Z".into(),
+                    ..q
+                },
+                t0,
+            )
+            .expect("held");
+        assert_eq!(ids.ids, ["id-z"]);
     }
 }

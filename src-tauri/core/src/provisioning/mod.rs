@@ -11,7 +11,8 @@
 //! - [`remote`]: listing and lookups on the target.
 //! - [`run`]: concurrency, retries, events, progress, cancel.
 //! - [`import`]: the target's existing users into the directory (the manual import).
-//! - [`listing`]: the import table's listing, kept for the import that follows.
+//! - [`listing`] / [`import_view`]: the import table's listing, held in the core (the table asks
+//!   for the rows in view), and reused by the import that follows.
 //! - [`sync`] / [`facade`]: the orchestration and the [`crate::Core`] methods.
 
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod connection;
 mod facade;
 pub mod import;
 mod import_facade;
+pub mod import_view;
 pub mod links;
 pub(crate) mod listing;
 pub mod lock;

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { commands, type DirectoryFacets, type User, type UserSortKey, type UserStatus } from "../../bindings";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { notify } from "../../lib/notify";
+import { SEARCH_DEBOUNCE_MS, useDebounced } from "../../lib/useDebounced";
 import { useDataTable } from "../../lib/useDataTable";
 import { useUserPages, type UserFilter } from "../../lib/useUserPages";
 import { DataTable } from "../DataTable";
@@ -14,18 +15,6 @@ import { UserDrawer } from "./UserDrawer";
 type Props = { facets: DirectoryFacets; reload: () => void; startWithNew?: boolean };
 
 const rowId = (u: User) => u.id;
-
-/** How long typing pauses before the search is sent. */
-export const SEARCH_DEBOUNCE_MS = 150;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return settled;
-}
 
 export function UsersView({ facets, reload, startWithNew = false }: Props) {
   const groups = facets.groups;

@@ -1,22 +1,25 @@
-// Manual import (/applications/<app>/import): the connected target's users streamed into the
-// table 200 at a time, filters (New first / only, inactive), search, selection (one, a
-// shift-range, all shown), per Matches row "take the target's values", then Import.
+// Manual import (/applications/<app>/import): the connected target's users read 200 at a time
+// into the listing the core holds, the table showing the rows in view as they come; filters (New
+// first / only, inactive), search, selection (one, a shift-range, all shown), per Matches row
+// "take the target's values", then Import. The core searches, filters and sorts the listing.
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Application, ConnectionView, ImportStatus, RemoteRow } from "../../bindings";
+import { commands, type Application, type ConnectionView, type ImportCounts, type ImportQuery, type ImportSortKey, type ImportStatus, type ImportView, type RemoteRow } from "../../bindings";
 import { PHASE_LABEL } from "../../lib/connectionState";
-import { messageOf } from "../../lib/ipc";
-import { appsQuery, scimStatusQuery } from "../../lib/queries";
+import { messageOf, unwrap } from "../../lib/ipc";
+import { appsQuery, keys, scimStatusQuery } from "../../lib/queries";
 import { useDataTable } from "../../lib/useDataTable";
+import { SEARCH_DEBOUNCE_MS, useDebounced } from "../../lib/useDebounced";
+import { usePagedRows } from "../../lib/usePagedRows";
 import { DataTable } from "../DataTable";
 import { EmptyState } from "../EmptyState";
 import { GroupPicker } from "./GroupPicker";
 import { ImportJobView } from "./ImportJobView";
 import { ImportRowContext, importColumns, type RowContext } from "./importColumns";
-import { ROW_BY_ROW_BELOW, differenceLines, key, searchText, type ActiveFilter, type ShowFilter } from "./importLogic";
+import { ROW_BY_ROW_BELOW, differenceLines, key, type ActiveFilter, type ShowFilter } from "./importLogic";
 import { startImport, useImportJob } from "./importStore";
-import { useRemoteUsers } from "./useRemoteUsers";
+import { useRemoteListing, type RemoteListing } from "./useRemoteListing";
 
 export function ImportPage({ app: name }: { app: string }) {
   const apps = useQuery(appsQuery);
@@ -84,10 +87,18 @@ const SHOW_LABEL: Record<ShowFilter, string> = {
   imported: "Imported only",
 };
 
+type ImportFilter = Omit<ImportQuery, "offset" | "limit">;
+
+/** What the window keeps of a row it has shown or selected: enough to import it. */
+type RowFacts = { username: string; active: boolean };
+
+const rowId = (r: RemoteRow) => r.remote_id;
+const NO_COUNTS: ImportCounts = { listed: 0, new: 0, matches: 0, imported: 0, inactive: 0 };
+
 function ImportTable({ app, view }: { app: Application; view: ConnectionView }) {
   const targetName = view.connection.kind === "salesforce" ? "Salesforce" : "the SCIM server";
   const targetShort = view.connection.kind === "salesforce" ? "Salesforce" : "target";
-  const list = useRemoteUsers(app.name, true);
+  const list = useRemoteListing(app.name);
   const job = useImportJob(app.name);
   const running = job?.state === "running";
   // When an import of this application ends, the statuses (New → Imported…) are read again.
@@ -98,13 +109,47 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     wasRunning.current = running;
   }, [running, reload]);
   const columns = useMemo(() => importColumns(), []);
-  const dt = useDataTable<RemoteRow>({ data: list.rows, columns, getRowId: (r) => r.remote_id, searchText });
+  // The table state (sorting, filters, search) lives in useDataTable; the query follows it.
+  const [filter, setFilter] = useState<ImportFilter>({ search: "", status: null, active: null, sort: [] });
+  const pages = usePagedRows<RemoteRow, ImportView>({
+    base: keys.importRows(app.name),
+    filter,
+    // The core holds a listing once its first page is in.
+    enabled: list.read > 0,
+    fetch: (offset, limit) => unwrap(commands.importRows(app.name, { ...filter, offset, limit })),
+  });
+  // The username and activity of every row shown or selected (the import needs the usernames,
+  // the hint counts the inactive ones), without keeping the rows themselves.
+  const facts = useRef(new Map<string, RowFacts>());
+  useMemo(() => {
+    for (const r of pages.rows) if (r) facts.current.set(r.remote_id, { username: r.username, active: r.active });
+  }, [pages.rows]);
+  const selectAll = useCallback(async () => {
+    const all = await unwrap(commands.importIds(app.name, { ...filter, offset: 0, limit: 0 }));
+    all.ids.forEach((id, i) => facts.current.set(id, { username: all.usernames[i] ?? "", active: all.active[i] ?? true }));
+    return all.ids;
+  }, [app.name, filter]);
+  const dt = useDataTable<RemoteRow>({ data: pages.rows, manual: true, total: pages.total ?? 0, selectAll, columns, getRowId: rowId });
+  const search = useDebounced(dt.globalFilter.trim(), SEARCH_DEBOUNCE_MS);
+  const statusFilter = String(dt.columnFilter("status") ?? "");
+  const activeFilter = String(dt.columnFilter("active") ?? "");
+  const sorting = dt.table.getState().sorting;
+  const sortKey = JSON.stringify(sorting);
+  useEffect(() => {
+    setFilter({
+      search,
+      status: statusFilter === "" ? null : (statusFilter as ImportStatus),
+      active: activeFilter === "" ? null : activeFilter === "active",
+      sort: sorting.map((s) => ({ by: s.id as ImportSortKey, desc: s.desc })),
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search, statusFilter, activeFilter, sortKey]);
   const [show, setShowState] = useState<ShowFilter>("all");
   const [active, setActiveState] = useState<ActiveFilter>("");
   const [skipInactive, setSkipInactive] = useState(false);
   const [takeValues, setTakeValues] = useState<ReadonlySet<string>>(new Set());
   const [group, setGroup] = useState<string | null>(null);
-  const [openDiff, setOpenDiff] = useState<string | null>(null);
+  const [diffRow, setDiffRow] = useState<RemoteRow | null>(null);
 
   const setShow = (v: ShowFilter) => {
     setShowState(v);
@@ -125,32 +170,27 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     });
   }, []);
 
-  const counts = useMemo(() => {
-    const c = { new: 0, matches: 0, imported: 0, inactive: 0 };
-    for (const r of list.rows) {
-      c[r.status] += 1;
-      if (!r.active) c.inactive += 1;
-    }
-    return c;
-  }, [list.rows]);
-  // Looked up in the table's selection itself (a set of 50,000 ids beside it cost memory, not time).
-  const selection = dt.table.getState().rowSelection;
-  const selected = useMemo(() => list.rows.filter((r) => selection[r.remote_id] === true), [list.rows, selection]);
-  const inactiveSelected = selected.filter((r) => !r.active).length;
+  const counts = pages.page?.counts ?? NO_COUNTS;
+  const selectedIds = dt.selectedIds;
+  const selected = useMemo(
+    () => selectedIds.map((id) => facts.current.get(id)).filter((f): f is RowFacts => f !== undefined),
+    [selectedIds],
+  );
+  const inactiveSelected = useMemo(() => selected.filter((f) => !f.active).length, [selected]);
   const toImport = skipInactive ? selected.length - inactiveSelected : selected.length;
   const background = selected.length >= ROW_BY_ROW_BELOW;
 
   const ctx: RowContext = useMemo(
-    () => ({ outcomes: job?.outcomes ?? {}, takeValues, toggleTake, openDiff, setOpenDiff, targetName: targetShort }),
-    [job?.outcomes, takeValues, toggleTake, openDiff, targetShort],
+    () => ({ outcomes: job?.outcomes ?? {}, takeValues, toggleTake, openDiff: diffRow?.remote_id ?? null, setOpenDiff: setDiffRow, targetName: targetShort }),
+    [job?.outcomes, takeValues, toggleTake, diffRow, targetShort],
   );
-  // Looked up when a panel is open (a map of every row, rebuilt per showing, cost more than it saved).
-  const diffRow = useMemo(() => (openDiff ? list.rows.find((r) => r.remote_id === openDiff) : undefined), [openDiff, list.rows]);
 
   const start = () => {
-    const usernames = selected.map((r) => r.username);
-    const all = list.complete && selected.length === list.rows.length && background;
-    const take = selected.filter((r) => r.status === "matches" && takeValues.has(key(r.username))).map((r) => r.username);
+    const usernames = selected.map((f) => f.username);
+    const all = list.complete && selected.length === counts.listed && background;
+    // Only a Matches row shows the "take" box, so what it holds are Matches.
+    const chosen = new Set(usernames.map(key));
+    const take = [...takeValues].filter((k) => chosen.has(k));
     startImport({
       app: app.name,
       appLabel: app.label,
@@ -160,7 +200,7 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     });
   };
 
-  if (list.complete && list.rows.length === 0 && !list.error) {
+  if (list.complete && list.read === 0 && !list.error) {
     return (
       <EmptyState title={`No users on ${targetName}`}>
         <p data-testid="import-empty">{app.label}'s target has no users to import.</p>
@@ -202,9 +242,9 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
         <LoadState list={list} />
       </div>
       <p className="count-line" data-testid="import-counts">
-        {list.rows.length.toLocaleString()} user(s){list.complete ? "" : " so far"} · {counts.new.toLocaleString()} new ·{" "}
+        {counts.listed.toLocaleString()} user(s){list.complete ? "" : " so far"} · {counts.new.toLocaleString()} new ·{" "}
         {counts.matches.toLocaleString()} matches · {counts.imported.toLocaleString()} imported · {counts.inactive.toLocaleString()} inactive ·{" "}
-        <span data-testid="import-shown">{dt.rows.length.toLocaleString()} shown</span>
+        <span data-testid="import-shown">{(pages.total ?? 0).toLocaleString()} shown</span>
       </p>
       <div className="bulk import-bar" role="group" aria-label="Import the selection">
         <strong data-testid="import-selected">{selected.length.toLocaleString()} selected</strong>
@@ -242,16 +282,18 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
         dt={dt}
         label={`Users in ${targetName}`}
         testId="import-table"
-        getRowId={(r) => r.remote_id}
+        getRowId={rowId}
         height="max(240px, calc(100vh - 470px))"
-        loading={list.loading}
-        noMatch={list.error ? "The list could not be read." : "No user matches the search or the filters."}
+        loading={list.loading || pages.loading}
+        onRange={pages.showRange}
+        scrollKey={pages.queryKey}
+        noMatch={list.error ? "The list could not be read." : pages.error ?? "No user matches the search or the filters."}
       />
       {diffRow && (
         <div className="card diff-panel" role="region" aria-label={`Differences for ${diffRow.username}`} data-testid="import-diff">
           <div className="drawer-head">
             <strong>{diffRow.username}</strong>
-            <button type="button" className="small" onClick={() => setOpenDiff(null)} aria-label="Close the differences">
+            <button type="button" className="small" onClick={() => setDiffRow(null)} aria-label="Close the differences">
               Close
             </button>
           </div>
@@ -280,12 +322,12 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   );
 }
 
-function LoadState({ list }: { list: ReturnType<typeof useRemoteUsers> }) {
+function LoadState({ list }: { list: RemoteListing }) {
   if (list.error) {
     return (
       <span role="alert" className="load-state" data-testid="import-load-error">
         <span className="error-text">{list.error}</span>
-        <button type="button" className="small" onClick={list.rows.length ? list.resume : list.reload}>
+        <button type="button" className="small" onClick={list.read ? list.resume : list.reload}>
           Try again
         </button>
       </span>
@@ -304,7 +346,7 @@ function LoadState({ list }: { list: ReturnType<typeof useRemoteUsers> }) {
   if (list.stopped) {
     return (
       <span className="load-state" role="status" data-testid="import-stopped">
-        Stopped at {list.rows.length.toLocaleString()}
+        Stopped at {list.read.toLocaleString()}
         <button type="button" className="small" onClick={list.resume} data-testid="import-load-resume">
           Continue loading
         </button>

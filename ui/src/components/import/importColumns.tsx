@@ -1,6 +1,7 @@
 // The import table's columns. The status cell shows New / Imported / Matches (with the
 // differences and the "take Salesforce's values" choice for a Matches row), or, once an import
-// ran, what it did to the row.
+// ran, what it did to the row. The core sorts and filters (the column ids are its sort keys): a
+// sortKey marks a column sortable.
 import { createColumnHelper } from "@tanstack/react-table";
 import { createContext, useContext } from "react";
 import type { RemoteRow } from "../../bindings";
@@ -11,7 +12,7 @@ export type RowContext = {
   takeValues: ReadonlySet<string>;
   toggleTake: (username: string) => void;
   openDiff: string | null;
-  setOpenDiff: (remoteId: string | null) => void;
+  setOpenDiff: (row: RemoteRow | null) => void;
   targetName: string;
 };
 
@@ -57,7 +58,7 @@ function StatusCell({ row }: { row: RemoteRow }) {
         title={lines.length ? lines.join("\n") : "Same values in the directory and on the target"}
         aria-expanded={open}
         aria-label={`Matches, ${lines.length} difference(s): show them`}
-        onClick={() => ctx.setOpenDiff(open ? null : row.remote_id)}
+        onClick={() => ctx.setOpenDiff(open ? null : row)}
         data-testid={`status-${row.remote_id}`}
       >
         Matches{lines.length ? ` · ${lines.length}≠` : ""}
@@ -93,7 +94,6 @@ export function importColumns() {
       header: "Active",
       meta: {
         sortKey: (r) => (r.active ? 0 : 1),
-        filter: (r, v) => (v === "inactive" ? !r.active : r.active),
         width: "64px",
       },
       cell: (c) => (c.getValue() ? "Yes" : <span className="badge suspended">No</span>),
@@ -109,7 +109,6 @@ export function importColumns() {
       header: "Status",
       meta: {
         sortKey: (r) => STATUS_RANK[r.status],
-        filter: (r, v) => r.status === v,
         width: "170px",
       },
       cell: (c) => <StatusCell row={c.row.original} />,

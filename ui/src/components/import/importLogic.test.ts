@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addResults, differenceLines, emptyResult, outcomeOfOne, outcomesOfMany, resultText } from "./importLogic";
+import { addResults, differenceLines, emptyResult, outcomeOfOne, outcomesOfMany, resultText, shouldRefresh } from "./importLogic";
 import type { RemoteRow } from "../../bindings";
 
 describe("import outcomes", () => {
@@ -27,5 +27,14 @@ describe("import outcomes", () => {
   it("shows a difference as directory → target", () => {
     const row = { differences: [{ attribute: "title", before: "Analyst", after: "Lead" }] } as RemoteRow;
     expect(differenceLines(row)).toEqual(["title: directory: Analyst → Salesforce: Lead"]);
+  });
+});
+
+describe("shouldRefresh", () => {
+  it("refreshes after the first and last calls at once, the others at most every interval", () => {
+    expect(shouldRefresh(true, false, 0, 1000)).toBe(true);
+    expect(shouldRefresh(false, true, 0, 1000)).toBe(true);
+    expect(shouldRefresh(false, false, 300, 1000)).toBe(false);
+    expect(shouldRefresh(false, false, 1000, 1000)).toBe(true);
   });
 });

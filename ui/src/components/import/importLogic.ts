@@ -1,5 +1,5 @@
-// Pure helpers behind the manual import: the status order ("New users first"), what one row's
-// import did (from the core's ImportResult), and the sum of several results.
+// Pure helpers behind the manual import: what one row's import did (from the core's
+// ImportResult), the sum of several results, and when a table being read is refreshed.
 import type { ImportResult, ImportStatus, RemoteRow } from "../../bindings";
 
 /** Fewer than this many rows: one import per row, each row's result shown as it lands. */
@@ -119,9 +119,12 @@ export function resultText(r: ImportResult): string {
 export type ShowFilter = "all" | "new-first" | "new" | "matches" | "imported";
 export type ActiveFilter = "" | "active" | "inactive";
 
-/** The text the search box looks in. */
-export function searchText(r: RemoteRow): string {
-  return [r.username, r.name, r.email, r.profile ?? "", r.title, r.department].join(" ");
+/**
+ * Whether to ask for the rows in view again while a listing is read: after the first call and
+ * the last at once, and in between at most every `everyMs`.
+ */
+export function shouldRefresh(first: boolean, last: boolean, sinceLastMs: number, everyMs: number): boolean {
+  return first || last || sinceLastMs >= everyMs;
 }
 
 /** "directory: X → Salesforce: Y" for each attribute a Matches row differs in. */
