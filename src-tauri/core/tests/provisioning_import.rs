@@ -70,10 +70,8 @@ async fn import_more_than_two_thousand_users_then_sync_changes_nothing() {
         .import_users(
             "practice",
             ImportRequest {
-                usernames: None,
-                skip_inactive: false,
-                take_values: Vec::new(),
                 group: Some("Imported from Salesforce".into()),
+                ..Default::default()
             },
             None,
             Cancel::default(),

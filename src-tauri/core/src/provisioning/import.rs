@@ -8,6 +8,7 @@ use super::client::ScimClient;
 use super::connection::Capabilities;
 use super::links::{self, UserLink};
 use super::mapping::{self, AttributeChange, Managed, RemoteUser};
+use super::packed::{Field, PackedUser};
 use super::remote::{self, Cursor};
 use super::run::Cancel;
 use super::ProvisioningError;
@@ -280,7 +281,7 @@ struct Context<'a> {
 pub async fn import(
     conn: &mut SqliteConnection,
     app: &crate::apps::Application,
-    chosen: &[&RemoteUser],
+    chosen: &[&PackedUser],
     req: &ImportRequest,
     now: DateTime<Utc>,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -290,16 +291,16 @@ pub async fn import(
     let app_id = app.id.as_str();
     let mut result = ImportResult::default();
     let linked = links::remote_ids(&mut *conn, app_id).await?;
-    let candidates: Vec<&RemoteUser> = {
+    let candidates: Vec<&PackedUser> = {
         let linked_remote: HashSet<&str> = linked.values().map(String::as_str).collect();
         chosen
             .iter()
             .copied()
-            .filter(|r| {
-                if linked_remote.contains(r.id.as_str()) {
+            .filter(|p| {
+                if linked_remote.contains(p.field(Field::Id)) {
                     result.already_imported += 1;
                     false
-                } else if req.skip_inactive && !r.managed.active {
+                } else if req.skip_inactive && !p.active() {
                     result.skipped_inactive += 1;
                     false
                 } else {
@@ -357,7 +358,10 @@ pub async fn import(
         if cancel.is_cancelled() {
             return Ok(None);
         }
-        import_part(&mut *conn, &mut cx, part, done, &mut result).await?;
+        // Unpacked a part at a time: the whole selection is never held unpacked.
+        let users: Vec<RemoteUser> = part.iter().map(|p| p.unpack()).collect();
+        let users: Vec<&RemoteUser> = users.iter().collect();
+        import_part(&mut *conn, &mut cx, &users, done, &mut result).await?;
         done += part.len();
         progress(done, candidates.len());
     }

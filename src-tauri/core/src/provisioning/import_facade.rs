@@ -8,7 +8,8 @@ use super::import::{
 };
 use super::import_view::{ImportIds, ImportQuery, ImportView};
 use super::listing::{self, Lister, Page};
-use super::mapping::{self, RemoteUser};
+use super::mapping;
+use super::packed::{Field, PackedUser};
 use super::remote::{self, Cursor};
 use super::run::{Cancel, Progress, ProgressFn};
 use super::ProvisioningError;
@@ -194,7 +195,7 @@ impl Core {
             .await?;
         let caps = c.capabilities();
         // Users looked up or listed here; or the listing the table just made, shared with it.
-        let mut owned: Vec<RemoteUser> = Vec::new();
+        let mut owned: Vec<PackedUser> = Vec::new();
         let mut listed = None;
         let mut keep: Option<HashSet<String>> = None;
         let mut not_found = Vec::new();
@@ -222,7 +223,7 @@ impl Core {
                         .await
                         .map_err(|e| api(e.into()))?
                     {
-                        Some(r) => owned.push(mapping::remote_user(&r)),
+                        Some(r) => owned.push(PackedUser::pack(&mapping::remote_user(&r))),
                         None => not_found.push(n.clone()),
                     }
                 }
@@ -242,7 +243,11 @@ impl Core {
                         let (list, next) =
                             import::users_page(&client, caps, &cur).await.map_err(api)?;
                         // Only the wanted users are kept (a few out of a large target, say).
-                        owned.extend(list.into_iter().filter(|r| wanted_by(keep.as_ref(), r)));
+                        owned.extend(
+                            list.iter()
+                                .map(PackedUser::pack)
+                                .filter(|p| wanted_by(keep.as_ref(), p)),
+                        );
                         cursor = next;
                     }
                 }
@@ -251,10 +256,10 @@ impl Core {
         let source = listed.as_deref().map_or(owned.as_slice(), Vec::as_slice);
         let mut seen = HashSet::new();
         // Each user once: a server that promises no order may answer a user on two pages.
-        let chosen: Vec<&RemoteUser> = source
+        let chosen: Vec<&PackedUser> = source
             .iter()
-            .filter(|r| {
-                wanted_by(keep.as_ref(), r) && seen.insert(r.managed.user_name.to_lowercase())
+            .filter(|p| {
+                wanted_by(keep.as_ref(), p) && seen.insert(p.field(Field::UserName).to_lowercase())
             })
             .collect();
         if let Some(k) = keep {
@@ -311,6 +316,6 @@ impl Core {
 }
 
 /// Whether `r` is among the usernames `keep` holds, lower-cased (None: every user is).
-fn wanted_by(keep: Option<&HashSet<String>>, r: &RemoteUser) -> bool {
-    keep.is_none_or(|k| k.contains(&r.managed.user_name.to_lowercase()))
+fn wanted_by(keep: Option<&HashSet<String>>, p: &PackedUser) -> bool {
+    keep.is_none_or(|k| k.contains(&p.field(Field::UserName).to_lowercase()))
 }

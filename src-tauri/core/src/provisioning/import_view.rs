@@ -3,8 +3,9 @@
 //! slice the window has in view. The users stay in the core; the window asks for the rows it
 //! shows (200 at a time) and, for "select all" and shift-ranges, for the ids a query matches.
 
-use super::import::{display_name, table_row, ImportStatus, RemoteRow};
-use super::mapping::{AttributeChange, RemoteUser};
+use super::import::{table_row, ImportStatus, RemoteRow};
+use super::mapping::AttributeChange;
+use super::packed::{Field, PackedUser};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -114,7 +115,7 @@ pub struct ImportIds {
 /// The listed users with their statuses (one per user) and the differences of the Matches
 /// (by index).
 pub struct Listed<'a> {
-    pub users: &'a [RemoteUser],
+    pub users: &'a [PackedUser],
     pub statuses: &'a [ImportStatus],
     pub differences: &'a HashMap<usize, Vec<AttributeChange>>,
 }
@@ -131,7 +132,7 @@ impl Listed<'_> {
                 ImportStatus::Matches => c.matches += 1,
                 ImportStatus::Imported => c.imported += 1,
             }
-            if !u.managed.active {
+            if !u.active() {
                 c.inactive += 1;
             }
         }
@@ -149,7 +150,7 @@ impl Listed<'_> {
             .filter(|&i| {
                 let u = &self.users[i];
                 q.status.is_none_or(|s| self.statuses[i] == s)
-                    && q.active.is_none_or(|a| u.managed.active == a)
+                    && q.active.is_none_or(|a| u.active() == a)
                     && (terms.is_empty() || {
                         searchable(u, &mut text);
                         terms.iter().all(|t| text.contains(t.as_str()))
@@ -178,19 +179,16 @@ impl Listed<'_> {
 
     fn compare(&self, by: ImportSortKey, a: usize, b: usize) -> Ordering {
         let (x, y) = (&self.users[a], &self.users[b]);
-        let (m, n) = (&x.managed, &y.managed);
+        let text = |f: Field| cmp_ci(x.field(f).chars(), y.field(f).chars());
         match by {
-            ImportSortKey::Username => cmp_ci(&m.user_name, &n.user_name),
-            ImportSortKey::Name => cmp_ci(&display_name(m), &display_name(n)),
-            ImportSortKey::Email => cmp_ci(&m.email, &n.email),
+            ImportSortKey::Username => text(Field::UserName),
+            ImportSortKey::Name => cmp_ci(name_chars(x), name_chars(y)),
+            ImportSortKey::Email => text(Field::Email),
             // Active first, as the window's "Yes" before "No".
-            ImportSortKey::Active => n.active.cmp(&m.active),
-            ImportSortKey::Profile => cmp_ci(
-                x.profile.as_deref().unwrap_or_default(),
-                y.profile.as_deref().unwrap_or_default(),
-            ),
-            ImportSortKey::Title => cmp_ci(&m.title, &n.title),
-            ImportSortKey::Department => cmp_ci(&m.department, &n.department),
+            ImportSortKey::Active => y.active().cmp(&x.active()),
+            ImportSortKey::Profile => text(Field::Profile),
+            ImportSortKey::Title => text(Field::Title),
+            ImportSortKey::Department => text(Field::Department),
             ImportSortKey::Status => rank(self.statuses[a]).cmp(&rank(self.statuses[b])),
         }
     }
@@ -198,7 +196,7 @@ impl Listed<'_> {
     /// The table row of the user at `i`.
     pub fn row(&self, i: usize) -> RemoteRow {
         let differences = self.differences.get(&i).cloned().unwrap_or_default();
-        table_row(&self.users[i], self.statuses[i], differences)
+        table_row(&self.users[i].unpack(), self.statuses[i], differences)
     }
 
     /// The slice `q` asks for, with the total it matches; `order` as [`Self::order`] made it.
@@ -237,9 +235,9 @@ impl Listed<'_> {
         };
         for &i in order {
             let u = &self.users[i];
-            out.ids.push(u.id.clone());
-            out.usernames.push(u.managed.user_name.clone());
-            out.active.push(u.managed.active);
+            out.ids.push(u.field(Field::Id).to_owned());
+            out.usernames.push(u.field(Field::UserName).to_owned());
+            out.active.push(u.active());
         }
         out
     }
@@ -268,20 +266,20 @@ fn terms(search: &str) -> Vec<String> {
         .collect()
 }
 
-/// The text a search looks in, lower-cased into `out` (reused from user to user).
-fn searchable(u: &RemoteUser, out: &mut String) {
+/// The text a search looks in (username, names, email, profile, title, department: the packed
+/// fields after the id), lower-cased into `out` (reused from user to user).
+fn searchable(u: &PackedUser, out: &mut String) {
     out.clear();
-    let m = &u.managed;
-    let fields = [
-        m.user_name.as_str(),
-        m.given_name.as_str(),
-        m.family_name.as_str(),
-        m.email.as_str(),
-        u.profile.as_deref().unwrap_or_default(),
-        m.title.as_str(),
-        m.department.as_str(),
-    ];
-    for f in fields {
+    for f in [
+        Field::UserName,
+        Field::GivenName,
+        Field::FamilyName,
+        Field::Email,
+        Field::Profile,
+        Field::Title,
+        Field::Department,
+    ] {
+        let f = u.field(f);
         if f.is_ascii() {
             let at = out.len();
             out.push_str(f);
@@ -293,20 +291,26 @@ fn searchable(u: &RemoteUser, out: &mut String) {
     }
 }
 
+/// The name the table shows (given and family names, the empty ones left out), as characters.
+fn name_chars(u: &PackedUser) -> impl Iterator<Item = char> + '_ {
+    let (given, family) = (u.field(Field::GivenName), u.field(Field::FamilyName));
+    let gap = (!given.is_empty() && !family.is_empty()).then_some(' ');
+    given.chars().chain(gap).chain(family.chars())
+}
+
 /// Compares without regard to case (and without allocating).
-fn cmp_ci(a: &str, b: &str) -> Ordering {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
+fn cmp_ci(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> Ordering {
+    a.flat_map(char::to_lowercase)
+        .cmp(b.flat_map(char::to_lowercase))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::mapping::Managed;
+    use super::super::mapping::{Managed, RemoteUser};
     use super::*;
 
-    fn user(id: &str, name: &str, given: &str, active: bool, dept: &str) -> RemoteUser {
-        RemoteUser {
+    fn user(id: &str, name: &str, given: &str, active: bool, dept: &str) -> PackedUser {
+        PackedUser::pack(&RemoteUser {
             id: id.into(),
             managed: Managed {
                 user_name: name.into(),
@@ -318,11 +322,11 @@ mod tests {
                 ..Default::default()
             },
             profile: Some("Standard User".into()),
-        }
+        })
     }
 
     fn fixture() -> (
-        Vec<RemoteUser>,
+        Vec<PackedUser>,
         Vec<ImportStatus>,
         HashMap<usize, Vec<AttributeChange>>,
     ) {

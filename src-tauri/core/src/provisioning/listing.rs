@@ -11,6 +11,7 @@ use super::connection::{Capabilities, Connection};
 use super::import::{ImportStatus, Known};
 use super::import_view::{ImportIds, ImportQuery, ImportView, Listed};
 use super::mapping::{AttributeChange, RemoteUser};
+use super::packed::PackedUser;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -45,7 +46,7 @@ struct Listing {
     /// Where the next page starts; None: the last page is in.
     next: Option<String>,
     /// Shared with an import that runs from it (the table stays usable meanwhile).
-    users: Arc<Vec<RemoteUser>>,
+    users: Arc<Vec<PackedUser>>,
     /// One per user.
     statuses: Vec<ImportStatus>,
     /// The differences of each Matches, by index.
@@ -77,7 +78,7 @@ impl Listing {
             if !differences.is_empty() {
                 self.differences.insert(list.len(), differences);
             }
-            list.push(u);
+            list.push(PackedUser::pack(&u));
             self.statuses.push(status);
         }
     }
@@ -199,7 +200,7 @@ impl Listings {
         app_id: &str,
         target: &str,
         now: DateTime<Utc>,
-    ) -> Option<Arc<Vec<RemoteUser>>> {
+    ) -> Option<Arc<Vec<PackedUser>>> {
         self.lock(now)
             .get(app_id)
             .filter(|l| l.next.is_none() && l.stands(target, now))
@@ -228,6 +229,7 @@ impl Listings {
 mod tests {
     use super::super::auth::Auth;
     use super::super::mapping::Managed;
+    use super::super::packed::Field;
     use super::*;
     use crate::secrets::Sensitive;
 
@@ -280,8 +282,12 @@ mod tests {
         }
     }
 
-    fn names(list: Option<Arc<Vec<RemoteUser>>>) -> Option<Vec<String>> {
-        list.map(|l| l.iter().map(|u| u.managed.user_name.clone()).collect())
+    fn names(list: Option<Arc<Vec<PackedUser>>>) -> Option<Vec<String>> {
+        list.map(|l| {
+            l.iter()
+                .map(|u| u.field(Field::UserName).to_owned())
+                .collect()
+        })
     }
 
     #[test]

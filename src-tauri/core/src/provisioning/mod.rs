@@ -12,7 +12,7 @@
 //! - [`run`]: concurrency, retries, events, progress, cancel.
 //! - [`import`]: the target's existing users into the directory (the manual import).
 //! - [`listing`] / [`import_view`]: the import table's listing, held in the core (the table asks
-//!   for the rows in view), and reused by the import that follows.
+//!   for the rows in view), its users [`packed`], and reused by the import that follows.
 //! - [`sync`] / [`facade`]: the orchestration and the [`crate::Core`] methods.
 
 pub mod auth;
@@ -30,6 +30,7 @@ pub mod mapping;
 pub mod mapping_table;
 pub mod oauth;
 pub mod outbox;
+pub mod packed;
 pub mod plan;
 pub mod remote;
 pub mod run;

@@ -5,7 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { commands, type Application, type ConnectionView, type ImportCounts, type ImportQuery, type ImportSortKey, type ImportStatus, type ImportView, type RemoteRow } from "../../bindings";
+import { commands, type Application, type ConnectionView, type ImportCounts, type ImportIds, type ImportQuery, type ImportSortKey, type ImportStatus, type ImportView, type RemoteRow } from "../../bindings";
 import { PHASE_LABEL } from "../../lib/connectionState";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { appsQuery, keys, scimStatusQuery } from "../../lib/queries";
@@ -17,7 +17,7 @@ import { EmptyState } from "../EmptyState";
 import { GroupPicker } from "./GroupPicker";
 import { ImportJobView } from "./ImportJobView";
 import { ImportRowContext, importColumns, type RowContext } from "./importColumns";
-import { ROW_BY_ROW_BELOW, differenceLines, key, type ActiveFilter, type ShowFilter } from "./importLogic";
+import { ROW_BY_ROW_BELOW, differenceLines, key, selectionFacts, type ActiveFilter, type RowFacts, type ShowFilter } from "./importLogic";
 import { startImport, useImportJob } from "./importStore";
 import { useRemoteListing, type RemoteListing } from "./useRemoteListing";
 
@@ -89,9 +89,6 @@ const SHOW_LABEL: Record<ShowFilter, string> = {
 
 type ImportFilter = Omit<ImportQuery, "offset" | "limit">;
 
-/** What the window keeps of a row it has shown or selected: enough to import it. */
-type RowFacts = { username: string; active: boolean };
-
 const rowId = (r: RemoteRow) => r.remote_id;
 const NO_COUNTS: ImportCounts = { listed: 0, new: 0, matches: 0, imported: 0, inactive: 0 };
 
@@ -118,15 +115,17 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     enabled: list.read > 0,
     fetch: (offset, limit) => unwrap(commands.importRows(app.name, { ...filter, offset, limit })),
   });
-  // The username and activity of every row shown or selected (the import needs the usernames,
-  // the hint counts the inactive ones), without keeping the rows themselves.
+  // The username and activity of every row shown, and the last "select all" answer (every id the
+  // query matched, with its username and activity by position): what an import of the selection
+  // needs, without keeping the rows themselves or an object per selected row.
   const facts = useRef(new Map<string, RowFacts>());
   useMemo(() => {
     for (const r of pages.rows) if (r) facts.current.set(r.remote_id, { username: r.username, active: r.active });
   }, [pages.rows]);
+  const everyId = useRef<ImportIds | null>(null);
   const selectAll = useCallback(async () => {
     const all = await unwrap(commands.importIds(app.name, { ...filter, offset: 0, limit: 0 }));
-    all.ids.forEach((id, i) => facts.current.set(id, { username: all.usernames[i] ?? "", active: all.active[i] ?? true }));
+    everyId.current = all;
     return all.ids;
   }, [app.name, filter]);
   const dt = useDataTable<RemoteRow>({ data: pages.rows, manual: true, total: pages.total ?? 0, selectAll, columns, getRowId: rowId });
@@ -172,13 +171,11 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
 
   const counts = pages.page?.counts ?? NO_COUNTS;
   const selectedIds = dt.selectedIds;
-  const selected = useMemo(
-    () => selectedIds.map((id) => facts.current.get(id)).filter((f): f is RowFacts => f !== undefined),
-    [selectedIds],
-  );
-  const inactiveSelected = useMemo(() => selected.filter((f) => !f.active).length, [selected]);
-  const toImport = skipInactive ? selected.length - inactiveSelected : selected.length;
-  const background = selected.length >= ROW_BY_ROW_BELOW;
+  const selected = useMemo(() => selectionFacts(selectedIds, facts.current, everyId.current), [selectedIds]);
+  const selectedCount = selected.usernames.length;
+  const inactiveSelected = selected.inactive;
+  const toImport = skipInactive ? selectedCount - inactiveSelected : selectedCount;
+  const background = selectedCount >= ROW_BY_ROW_BELOW;
 
   const ctx: RowContext = useMemo(
     () => ({ outcomes: job?.outcomes ?? {}, takeValues, toggleTake, openDiff: diffRow?.remote_id ?? null, setOpenDiff: setDiffRow, targetName: targetShort }),
@@ -186,10 +183,10 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   );
 
   const start = () => {
-    const usernames = selected.map((f) => f.username);
-    const all = list.complete && selected.length === counts.listed && background;
-    // Only a Matches row shows the "take" box, so what it holds are Matches.
-    const chosen = new Set(usernames.map(key));
+    const usernames = selected.usernames;
+    const all = list.complete && selectedCount === counts.listed && background;
+    // Only a Matches row shows the "take" box, so what it holds are Matches (few: looked up).
+    const chosen = takeValues.size > 0 ? new Set(usernames.map(key)) : new Set<string>();
     const take = [...takeValues].filter((k) => chosen.has(k));
     startImport({
       app: app.name,
@@ -247,8 +244,8 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
         <span data-testid="import-shown">{(pages.total ?? 0).toLocaleString()} shown</span>
       </p>
       <div className="bulk import-bar" role="group" aria-label="Import the selection">
-        <strong data-testid="import-selected">{selected.length.toLocaleString()} selected</strong>
-        {selected.length > 0 && (
+        <strong data-testid="import-selected">{selectedCount.toLocaleString()} selected</strong>
+        {selectedCount > 0 && (
           <button type="button" className="small" onClick={dt.clearSelection} data-testid="import-clear">
             Clear
           </button>
@@ -264,13 +261,13 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
         </button>
       </div>
       <p className="muted import-hint" data-testid="import-hint">
-        {selected.length === 0
+        {selectedCount === 0
           ? "Select users: click a row, shift-click another for the range between, or tick the header box for every user shown."
           : background
-            ? `${selected.length.toLocaleString()} users: the import runs in the background with a progress bar; you can keep working elsewhere.`
+            ? `${selectedCount.toLocaleString()} users: the import runs in the background with a progress bar; you can keep working elsewhere.`
             : "Each user is imported in turn and its result shown as it lands."}
         {inactiveSelected > 0 && (skipInactive ? ` ${inactiveSelected} inactive will be skipped.` : ` ${inactiveSelected} inactive will be imported as suspended.`)}
-        {group === null && selected.length > 0 && (
+        {group === null && selectedCount > 0 && (
           <span className="warn-text" data-testid="import-scope-hint">
             {" "}
             Imported users are managed for {app.label} only as members of a group bound to it: choose one above, or add

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addResults, differenceLines, emptyResult, outcomeOfOne, outcomesOfMany, resultText, shouldRefresh } from "./importLogic";
+import { addResults, differenceLines, emptyResult, outcomeOfOne, outcomesOfMany, resultText, selectionFacts, shouldRefresh } from "./importLogic";
 import type { RemoteRow } from "../../bindings";
 
 describe("import outcomes", () => {
@@ -36,5 +36,19 @@ describe("shouldRefresh", () => {
     expect(shouldRefresh(false, true, 0, 1000)).toBe(true);
     expect(shouldRefresh(false, false, 300, 1000)).toBe(false);
     expect(shouldRefresh(false, false, 1000, 1000)).toBe(true);
+  });
+});
+
+describe("selectionFacts", () => {
+  const every = { ids: ["a", "b", "c", "d"], usernames: ["a@x", "b@x", "c@x", "d@x"], active: [true, false, true, false] };
+  it("takes a selection of every id as the answer gives it", () => {
+    const r = selectionFacts(["a", "b", "c", "d"], new Map(), every);
+    expect(r.usernames).toBe(every.usernames);
+    expect(r.inactive).toBe(2);
+  });
+  it("looks each id up among the rows shown, then in the answer; unknown ids are left out", () => {
+    const shown = new Map([["z", { username: "z@x", active: false }]]);
+    expect(selectionFacts(["z", "c", "d", "q"], shown, every)).toEqual({ usernames: ["z@x", "c@x", "d@x"], inactive: 2 });
+    expect(selectionFacts(["z"], shown, null)).toEqual({ usernames: ["z@x"], inactive: 1 });
   });
 });

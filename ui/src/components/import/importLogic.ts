@@ -1,6 +1,7 @@
 // Pure helpers behind the manual import: what one row's import did (from the core's
-// ImportResult), the sum of several results, and when a table being read is refreshed.
-import type { ImportResult, ImportStatus, RemoteRow } from "../../bindings";
+// ImportResult), the sum of several results, what a selection imports, and when a table being
+// read is refreshed.
+import type { ImportIds, ImportResult, ImportStatus, RemoteRow } from "../../bindings";
 
 /** Fewer than this many rows: one import per row, each row's result shown as it lands. */
 export const ROW_BY_ROW_BELOW = 100;
@@ -131,3 +132,30 @@ export function shouldRefresh(first: boolean, last: boolean, sinceLastMs: number
 export function differenceLines(r: RemoteRow, target = "Salesforce"): string[] {
   return r.differences.map((d) => `${d.attribute}: directory: ${d.before || "(empty)"} → ${target}: ${d.after || "(empty)"}`);
 }
+
+/** What the window keeps of a row it has shown: enough to import it. */
+export type RowFacts = { username: string; active: boolean };
+
+/**
+ * The usernames of the selected rows (in selection order) and how many are inactive: read from
+ * the last "select all" answer when the selection is all of it (no lookup per row), else row by
+ * row from the rows shown and that answer.
+ */
+export function selectionFacts(ids: readonly string[], shown: ReadonlyMap<string, RowFacts>, every: ImportIds | null): { usernames: string[]; inactive: number } {
+  if (every && ids.length === every.ids.length && ids.every((id, i) => id === every.ids[i])) {
+    return { usernames: every.usernames, inactive: every.active.reduce((n, a) => (a ? n : n + 1), 0) };
+  }
+  const at = every && ids.some((id) => !shown.has(id)) ? new Map(every.ids.map((id, i) => [id, i])) : null;
+  const usernames: string[] = [];
+  let inactive = 0;
+  for (const id of ids) {
+    const f = shown.get(id);
+    const i = f ? undefined : at?.get(id);
+    const username = f?.username ?? (i === undefined ? undefined : every?.usernames[i]);
+    if (username === undefined) continue;
+    usernames.push(username);
+    if (!(f?.active ?? (i === undefined ? true : every?.active[i]))) inactive += 1;
+  }
+  return { usernames, inactive };
+}
+
