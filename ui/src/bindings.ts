@@ -599,13 +599,15 @@ export type ImportCounts = {
 };
 
 /**
- *  Every user a query matches, in its order: ids, with each one's username and whether it is
- *  active (what the window needs to import a selection it has not scrolled through).
+ *  Every user a query matches, in its order, by position in the listing (a selection of 50,000
+ *  positions is a few hundred KB in the window; their ids and usernames would be megabytes),
+ *  and which of them are inactive.
  */
 export type ImportIds = {
-	ids: string[],
-	usernames: string[],
-	active: boolean[],
+	/**  The listing the positions are in ([`ImportView::listing`]). */
+	listing: number,
+	positions: number[],
+	inactive: number[],
 };
 
 /**  What an import would do; nothing has been written. Field names are stable (`--json`). */
@@ -652,6 +654,11 @@ export type ImportQuery = {
 export type ImportRequest = {
 	/**  The usernames to import; None: every remote user. */
 	usernames: string[] | null,
+	/**
+	 *  Instead of `usernames`: the users at these positions of the listing the import table
+	 *  shows (its selection; see [`super::import_view::ImportIds`]).
+	 */
+	listed?: ListedUsers | null,
 	/**  Leave inactive remote users out (else they are imported as suspended). */
 	skip_inactive: boolean,
 	/**  Matches whose directory user takes the target's values (else it is only linked). */
@@ -705,6 +712,8 @@ export type ImportSummary = {
 
 /**  One slice of the table. */
 export type ImportView = {
+	/**  Which listing this is (each reading of the target is another): a selection names it. */
+	listing: number,
 	/**  Users the query matches. */
 	total: number,
 	counts: ImportCounts,
@@ -712,6 +721,8 @@ export type ImportView = {
 	complete: boolean,
 	offset: number,
 	rows: RemoteRow[],
+	/**  Each row's position in the listing (what a selection names, see [`ImportIds`]). */
+	positions: number[],
 };
 
 /**  Any JSON value. */
@@ -738,6 +749,13 @@ export type KeyRequest = {
 export type KeyringStatus = {
 	available: boolean,
 	message: string,
+};
+
+/**  Users of the import table's listing, by position. */
+export type ListedUsers = {
+	/**  The listing the positions are in ([`super::import_view::ImportView::listing`]). */
+	listing: number,
+	positions: number[],
 };
 
 /**  One row of the mapping: the SCIM attribute, where its value comes from, and when it is sent. */

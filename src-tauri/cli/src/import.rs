@@ -91,6 +91,7 @@ pub async fn run(core: &Core, a: ImportArgs) -> Result<(), ApiError> {
     }
     let req = ImportRequest {
         usernames: (!a.all).then(|| a.user.clone()),
+        listed: None,
         skip_inactive: a.skip_inactive,
         take_values: a.take_values.clone(),
         group: a.group.clone(),

@@ -197,7 +197,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          select all ({} ids): {ids_ms:.1} ms",
         sorted.total,
         found.total,
-        all.ids.len()
+        all.positions.len()
     );
     println!(
         "import {} users (created {}, refused {}): {:.2} s",

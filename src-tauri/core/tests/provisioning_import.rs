@@ -8,7 +8,7 @@ mod common;
 use lanyard_core::clock::SystemClock;
 use lanyard_core::directory::users::UserInput;
 use lanyard_core::events::{EventFilter, EventName};
-use lanyard_core::provisioning::import::{ImportRequest, ImportStatus};
+use lanyard_core::provisioning::import::{ImportRequest, ImportStatus, ListedUsers};
 use lanyard_core::provisioning::import_view::{ImportQuery, ImportSort, ImportSortKey};
 use lanyard_core::provisioning::run::Cancel;
 use lanyard_core::provisioning::SyncOptions;
@@ -284,8 +284,9 @@ async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again()
     );
     assert_eq!(view.counts.listed, 450);
     let ids = rig.core.import_ids("practice", &q).await.unwrap();
-    assert_eq!(ids.ids.len(), 450);
-    assert_eq!(ids.ids[440], view.rows[0].remote_id, "the same order");
+    assert_eq!(ids.positions.len(), 450);
+    assert_eq!(ids.positions[440], view.positions[0], "the same order");
+    let new = view.counts.new;
     assert_eq!(listed, 450);
     let before = requests();
     let wanted: Vec<String> = rig
@@ -319,7 +320,80 @@ async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again()
     assert_eq!(r.created, 30, "usernames compare without regard to case");
     assert_eq!(r.not_found, vec!["nobody@practice.example.com".to_owned()]);
 
-    // The listing stays for the table (and a next import within minutes).
+    // The table's statuses follow the import without reading the target again: the 30 are in
+    // the directory, not linked (no group bound to the application): Matches.
+    let counts = |v: &lanyard_core::provisioning::import_view::ImportView| {
+        (v.counts.new, v.counts.matches, v.counts.imported)
+    };
+    let all = ImportQuery::default();
+    let v = rig.core.import_view("practice", &all).await.unwrap();
+    assert_eq!(
+        counts(&v),
+        (new - 30, view.counts.matches + 30, view.counts.imported)
+    );
+
+    // The table's selection by position (two New users), into a group bound to the
+    // application: linked, so Imported.
+    let two = rig
+        .core
+        .import_view(
+            "practice",
+            &ImportQuery {
+                status: Some(ImportStatus::New),
+                limit: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let r = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                listed: Some(ListedUsers {
+                    listing: two.listing,
+                    positions: two.positions.clone(),
+                }),
+                group: Some("Imported by position".into()),
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.created, r.not_in_scope), (2, 0), "{r:?}");
+    let v = rig.core.import_view("practice", &all).await.unwrap();
+    assert_eq!(
+        counts(&v),
+        (new - 32, view.counts.matches + 30, view.counts.imported + 2)
+    );
+    let past = rig
+        .core
+        .import_users(
+            "practice",
+            ImportRequest {
+                listed: Some(ListedUsers {
+                    listing: two.listing,
+                    positions: vec![450],
+                }),
+                ..Default::default()
+            },
+            None,
+            Cancel::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        past.message.contains("select them again"),
+        "{}",
+        past.message
+    );
+
+    // The listing stays for the table (and a next import within minutes; the two above were
+    // looked up one by one, as any few usernames are).
+    let before = requests();
     let r = rig
         .core
         .import_users(
@@ -331,7 +405,7 @@ async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again()
         .await
         .unwrap();
     assert_eq!(requests(), before, "not listed again");
-    assert_eq!(r.created, 420, "{r:?}");
+    assert_eq!(r.created, 418, "{r:?}");
     // Closed, the table's listing is gone: the next import lists the target itself.
     rig.core.import_close("practice").await.unwrap();
     let e = rig.core.import_view("practice", &q).await.unwrap_err();

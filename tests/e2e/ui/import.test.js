@@ -142,6 +142,7 @@ it("selects one row, a shift-click range, and every row the filters show", async
 it("holds only the rows in view: the core answers pages of them, and a shift-range over rows never shown imports them by username", async () => {
   await openImport({ remoteUsers: 3000 });
   await waitAllRead();
+  await waitText("import-shown", /^3,000 shown/); // the table's total follows the last page
   await row(2).click();
   const body = page.getByTestId("import-table-body");
   await body.evaluate((el) => {
@@ -156,8 +157,13 @@ it("holds only the rows in view: the core answers pages of them, and a shift-ran
   await page.getByTestId("import-start").click();
   await page.getByTestId("import-summary").waitFor();
   const [sent] = await imports();
-  assert.equal(sent.usernames.length, 2998);
-  assert.ok(sent.usernames.includes("user1500@acme.com") && !sent.usernames.includes("user0001@acme.com"));
+  // Sent as positions in the core's listing (user N is at N - 1), not 2,998 usernames.
+  assert.equal(sent.usernames, null);
+  assert.equal(sent.listed.positions.length, 2998);
+  assert.ok(sent.listed.positions.includes(1499) && !sent.listed.positions.includes(0));
+  // The statuses follow in place (the list is not read again): they are imported now.
+  await page.getByTestId("status-005R2999").waitFor();
+  assert.match(await page.getByTestId("status-005R2999").innerText(), /Imported|Matches/);
 });
 
 it("shows a Matches row's differences and imports it with Salesforce's values; a small import shows each row's result", async () => {
@@ -186,7 +192,7 @@ it("shows a Matches row's differences and imports it with Salesforce's values; a
   assert.match(await page.getByTestId("import-summary").innerText(), /7 imported · 6 created, 1 updated, 0 linked, 1 refused/);
   const sent = await imports();
   assert.equal(sent.length, 8, "one import per row");
-  assert.deepEqual(sent[6], { usernames: ["user0007@acme.com"], skip_inactive: false, take_values: ["user0007@acme.com"], group: null, notify: false }, "a row-by-row import raises no desktop notification");
+  assert.deepEqual(sent[6], { usernames: ["user0007@acme.com"], listed: null, skip_inactive: false, take_values: ["user0007@acme.com"], group: null, notify: false }, "a row-by-row import raises no desktop notification");
   await page.getByTestId("toast-import").waitFor();
 });
 
@@ -244,7 +250,7 @@ it("imports 100 or more in the background with progress while the admin works el
   assert.equal(await page.getByTestId("import-activity").count(), 0);
   const sent = await imports();
   assert.equal(sent.length, 1, "one import for the whole selection");
-  assert.equal(sent[0].usernames.length, 356);
+  assert.equal(sent[0].listed.positions.length, 356);
   assert.equal(sent[0].notify, true, "a background import asks the shell for a desktop notification");
   // Back on the page: the result, and the refused row.
   await page.getByTestId("import-activity-open-acme").count();

@@ -472,7 +472,7 @@
   // directory user by username, every 13th already imported); importRefuse: usernames the
   // directory refuses; importPageMs / importStepMs / importSteps: timing; importPageError: the
   // page (0-based) that fails; importBatchError: the page that fails once after the rows before it.
-  const remote = { users: [], links: new Set(), running: new Set(), cancelled: new Set(), listings: {} };
+  const remote = { users: [], links: new Set(), running: new Set(), cancelled: new Set(), listings: {}, serial: 0 };
   window.__LANYARD_REMOTE__ = remote;
   {
     const depts = ["Sales", "Support", "Engineering", "Finance"];
@@ -498,18 +498,17 @@
     const differences = status === "matches" && u.job_title !== r.title ? [{ attribute: "title", before: u.job_title, after: r.title }] : [];
     return { ...r, status, differences };
   };
-  // The rows of a listing a query shows, in its order (mirrors provisioning/import_view.rs).
+  // The positions of the rows a query shows, in its order (mirrors provisioning/import_view.rs).
   const STATUS_RANK = { new: 0, matches: 1, imported: 2 };
   const importOrder = (rows, q) => {
     const terms = (q.search || "").toLowerCase().split(/\s+/).filter(Boolean);
     const text = (r) => [r.username, r.name, r.email, r.profile ?? "", r.title, r.department].join("\n").toLowerCase();
-    const out = rows.filter(
-      (r) => (q.status === null || r.status === q.status) && (q.active === null || r.active === q.active) && terms.every((t) => text(r).includes(t)),
-    );
+    const out = rows
+      .map((r, i) => [r, i])
+      .filter(([r]) => (q.status === null || r.status === q.status) && (q.active === null || r.active === q.active) && terms.every((t) => text(r).includes(t)));
     const keyOf = { status: (r) => STATUS_RANK[r.status], active: (r) => (r.active ? 0 : 1), profile: (r) => (r.profile ?? "").toLowerCase() };
     const sort = (q.sort || []).slice(0, 3);
     return out
-      .map((r, i) => [r, i])
       .sort(([a, i], [b, j]) => {
         for (const s of sort) {
           const k = keyOf[s.by] ?? ((r) => String(r[s.by]).toLowerCase());
@@ -519,7 +518,7 @@
         }
         return i - j;
       })
-      .map(([r]) => r);
+      .map(([, i]) => i);
   };
   const waitMs = (ms) => new Promise((res) => setTimeout(res, ms));
   Object.assign(handlers, {
@@ -532,37 +531,43 @@
       }
       // One page of 200 per call (the app's command reads up to five per continuing call), kept in
       // the listing the table asks for rows (statuses as they are when read).
-      if (at === 0) remote.listings[app] = { rows: [], next: null };
+      if (at === 0) remote.listings[app] = { serial: ++remote.serial, users: [], next: null };
       const listing = remote.listings[app];
       if (!listing) return fail("internal", "a page out of order");
-      listing.rows.push(...remote.users.slice(at, at + 200).map(remoteRow));
+      listing.users.push(...remote.users.slice(at, at + 200));
       const next = at + 200 < remote.users.length ? String(at + 200) : null;
       listing.next = next;
       // importBatchError: the page (0-based) that fails once inside a call: the call answers the
       // pages before it with the target's error, as the command does; asked again, it is read.
       if (scenario.importBatchError !== undefined && next !== null && Number(next) / 200 === scenario.importBatchError && !remote.batchFailed) {
         remote.batchFailed = true;
-        return { listed: listing.rows.length, next, error: { code: "remote", message: "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment." } };
+        return { listed: listing.users.length, next, error: { code: "remote", message: "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment." } };
       }
-      return { listed: listing.rows.length, next, error: null };
+      return { listed: listing.users.length, next, error: null };
     },
     import_rows: ({ app, query }) => {
       const listing = remote.listings[app];
       if (!listing) return fail("not_found", `The list of ${app}'s users is no longer held: read it again.`);
-      const order = importOrder(listing.rows, query);
-      const counts = { listed: listing.rows.length, new: 0, matches: 0, imported: 0, inactive: 0 };
-      for (const r of listing.rows) {
+      // Statuses as the directory has them now (the core settles its listing after an import).
+      const rows = listing.users.map(remoteRow);
+      const order = importOrder(rows, query);
+      const counts = { listed: rows.length, new: 0, matches: 0, imported: 0, inactive: 0 };
+      for (const r of rows) {
         counts[r.status]++;
         if (!r.active) counts.inactive++;
       }
-      const rows = order.slice(query.offset, query.offset + Math.min(query.limit, 500));
-      return { total: order.length, counts, complete: listing.next === null, offset: query.offset, rows };
+      const slice = order.slice(query.offset, query.offset + Math.min(query.limit, 500));
+      return {
+        listing: listing.serial, total: order.length, counts, complete: listing.next === null, offset: query.offset,
+        rows: slice.map((i) => rows[i]), positions: slice,
+      };
     },
     import_ids: ({ app, query }) => {
       const listing = remote.listings[app];
       if (!listing) return fail("not_found", `The list of ${app}'s users is no longer held: read it again.`);
-      const order = importOrder(listing.rows, query);
-      return { ids: order.map((r) => r.remote_id), usernames: order.map((r) => r.username), active: order.map((r) => r.active) };
+      const rows = listing.users.map(remoteRow);
+      const order = importOrder(rows, query);
+      return { listing: listing.serial, positions: order, inactive: order.filter((i) => !rows[i].active) };
     },
     import_close: ({ app }) => {
       delete remote.listings[app];
@@ -576,6 +581,14 @@
     import_users: async ({ app, request, notify, onProgress }) => {
       if (!apps.some((a) => a.name === app)) return fail("not_found", `There is no application named "${app}".`);
       window.__LANYARD_IMPORTS__ = [...(window.__LANYARD_IMPORTS__ || []), { ...request, notify }];
+      if (request.listed) {
+        // The table's selection by position: the usernames there, in the listing it names.
+        const listing = remote.listings[app];
+        if (!listing || listing.serial !== request.listed.listing || request.listed.positions.some((p) => !listing.users[p])) {
+          return fail("conflict", `The list of ${app}'s users was read again or closed since these users were selected: select them again, then import.`);
+        }
+        request = { ...request, usernames: request.listed.positions.map((p) => listing.users[p].username), listed: null };
+      }
       remote.running.add(app);
       try {
         return await importUsers(app, request, onProgress);

@@ -10,6 +10,8 @@ type Props<T> = {
   label: string;
   testId: string;
   getRowId: (row: T) => string;
+  /** The row's data-testid suffix (defaults to its id). */
+  testIdOf?: (row: T) => string;
   onOpen?: (row: T) => void;
   /** Shown when filters hide every row. */
   noMatch?: ReactNode;
@@ -25,7 +27,7 @@ type Props<T> = {
 
 const DEFAULT_WIDTH = "minmax(110px, 1fr)";
 
-export function DataTable<T>({ dt, label, testId, getRowId, onOpen, noMatch, rowHeight = 36, height = "60vh", onRange, scrollKey, loading = false }: Props<T>) {
+export function DataTable<T>({ dt, label, testId, getRowId, testIdOf, onOpen, noMatch, rowHeight = 36, height = "60vh", onRange, scrollKey, loading = false }: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const firstRendered = useRef(false);
   const { table, rows } = dt;
@@ -154,7 +156,7 @@ export function DataTable<T>({ dt, label, testId, getRowId, onOpen, noMatch, row
                     dt.clickRow(id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
                   }}
                   onDoubleClick={() => onOpen?.(original)}
-                  data-testid={`row-${id}`}
+                  data-testid={`row-${testIdOf ? testIdOf(original) : id}`}
                 >
                   <div role="gridcell" className="dt-check">
                     <input

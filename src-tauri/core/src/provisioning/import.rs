@@ -68,12 +68,25 @@ pub struct ListingRead {
     pub next: Option<String>,
 }
 
+/// Users of the import table's listing, by position.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ListedUsers {
+    /// The listing the positions are in ([`super::import_view::ImportView::listing`]).
+    pub listing: u32,
+    pub positions: Vec<u32>,
+}
+
 /// What to import.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportRequest {
     /// The usernames to import; None: every remote user.
     pub usernames: Option<Vec<String>>,
+    /// Instead of `usernames`: the users at these positions of the listing the import table
+    /// shows (its selection; see [`super::import_view::ImportIds`]).
+    #[serde(default)]
+    pub listed: Option<ListedUsers>,
     /// Leave inactive remote users out (else they are imported as suspended).
     pub skip_inactive: bool,
     /// Matches whose directory user takes the target's values (else it is only linked).

@@ -17,7 +17,7 @@ use crate::apps::Application;
 use crate::error::{ApiError, HasCode};
 use crate::events::{EventName, NewEvent, Outcome};
 use crate::Core;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -189,6 +189,23 @@ impl Core {
         cancel: Cancel,
     ) -> Result<ImportResult, ApiError> {
         let app = self.get_app(app).await?;
+        let mut req = req;
+        if let Some(listed) = req.listed.take() {
+            // The table's selection: the usernames at those positions of its listing.
+            let names = self
+                .listings
+                .usernames_at(&app.id, listed.listing, &listed.positions, self.now())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        crate::ErrorCode::Conflict,
+                        format!(
+                            "The list of {}'s users was read again or closed since these users were selected: select them again, then import.",
+                            app.label
+                        ),
+                    )
+                })?;
+            req.usernames = Some(names);
+        }
         let c = self.connection_of(&app).await?;
         let client = self
             .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
@@ -285,15 +302,17 @@ impl Core {
         )
         .await
         .map_err(api)?;
-        drop(chosen);
-        drop(listed);
-        drop(owned);
         let Some(mut result) = written.filter(|_| !cancel.is_cancelled()) else {
             // Not committed: every row is rolled back.
             tx.rollback().await.map_err(|e| api(e.into()))?;
             return Err(cancelled());
         };
         tx.commit().await.map_err(|e| api(e.into()))?;
+        self.settle_listing(&app, &c, &chosen, &req, &result)
+            .await?;
+        drop(chosen);
+        drop(listed);
+        drop(owned);
         result.not_found = not_found;
         let outcome = if result.errors.is_empty() && result.not_found.is_empty() {
             Outcome::Ok
@@ -312,6 +331,55 @@ impl Core {
         )
         .await;
         Ok(result)
+    }
+}
+
+impl Core {
+    /// The table's listing after an import from it: each user written is Imported (linked) or
+    /// Matches (in the directory, not linked: outside the application's groups); the refused
+    /// and the skipped stay as they were.
+    async fn settle_listing(
+        &self,
+        app: &Application,
+        c: &Connection,
+        chosen: &[&PackedUser],
+        req: &ImportRequest,
+        result: &ImportResult,
+    ) -> Result<(), ApiError> {
+        let mut conn = self.conn().await?;
+        let linked: HashSet<String> = super::links::remote_ids(&mut conn, &app.id)
+            .await
+            .map_err(api)?
+            .into_values()
+            .collect();
+        let refused: HashSet<String> = result
+            .errors
+            .iter()
+            .map(|e| e.email.to_lowercase())
+            .collect();
+        let take: HashSet<String> = req.take_values.iter().map(|t| t.to_lowercase()).collect();
+        let written: HashMap<&str, (ImportStatus, bool)> = chosen
+            .iter()
+            .filter_map(|u| {
+                let name = u.field(Field::UserName).to_lowercase();
+                let id = u.field(Field::Id);
+                if linked.contains(id) {
+                    Some((id, (ImportStatus::Imported, false)))
+                } else if refused.contains(&name) || (req.skip_inactive && !u.active()) {
+                    None
+                } else {
+                    Some((id, (ImportStatus::Matches, !take.contains(&name))))
+                }
+            })
+            .collect();
+        let target = listing::target_of(c);
+        self.listings.settle(
+            &app.id,
+            &target,
+            |u| written.get(u.field(Field::Id)).copied(),
+            self.now(),
+        );
+        Ok(())
     }
 }
 

@@ -93,6 +93,8 @@ pub struct ImportCounts {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportView {
+    /// Which listing this is (each reading of the target is another): a selection names it.
+    pub listing: u32,
     /// Users the query matches.
     pub total: u32,
     pub counts: ImportCounts,
@@ -100,16 +102,20 @@ pub struct ImportView {
     pub complete: bool,
     pub offset: u32,
     pub rows: Vec<RemoteRow>,
+    /// Each row's position in the listing (what a selection names, see [`ImportIds`]).
+    pub positions: Vec<u32>,
 }
 
-/// Every user a query matches, in its order: ids, with each one's username and whether it is
-/// active (what the window needs to import a selection it has not scrolled through).
+/// Every user a query matches, in its order, by position in the listing (a selection of 50,000
+/// positions is a few hundred KB in the window; their ids and usernames would be megabytes),
+/// and which of them are inactive.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportIds {
-    pub ids: Vec<String>,
-    pub usernames: Vec<String>,
-    pub active: Vec<bool>,
+    /// The listing the positions are in ([`ImportView::listing`]).
+    pub listing: u32,
+    pub positions: Vec<u32>,
+    pub inactive: Vec<u32>,
 }
 
 /// The listed users with their statuses (one per user) and the differences of the Matches
@@ -200,26 +206,32 @@ impl Listed<'_> {
     }
 
     /// The slice `q` asks for, with the total it matches; `order` as [`Self::order`] made it.
-    pub fn view(&self, q: &ImportQuery, order: Option<&[usize]>, complete: bool) -> ImportView {
+    pub fn view(
+        &self,
+        q: &ImportQuery,
+        order: Option<&[usize]>,
+        listing: u32,
+        complete: bool,
+    ) -> ImportView {
         let total = order.map_or(self.users.len(), <[usize]>::len);
         let start = (q.offset as usize).min(total);
         let end = start
             .saturating_add(q.limit.min(MAX_ROWS) as usize)
             .min(total);
-        let rows = (start..end)
-            .map(|k| self.row(order.map_or(k, |o| o[k])))
-            .collect();
+        let at: Vec<usize> = (start..end).map(|k| order.map_or(k, |o| o[k])).collect();
         ImportView {
+            listing,
             total: count(total),
             counts: self.counts(),
             complete,
             offset: q.offset,
-            rows,
+            rows: at.iter().map(|&i| self.row(i)).collect(),
+            positions: at.into_iter().map(count).collect(),
         }
     }
 
     /// Every user `order` holds (None: all, in the target's order).
-    pub fn ids(&self, order: Option<&[usize]>) -> ImportIds {
+    pub fn ids(&self, order: Option<&[usize]>, listing: u32) -> ImportIds {
         let all: Vec<usize>;
         let order = match order {
             Some(o) => o,
@@ -228,18 +240,27 @@ impl Listed<'_> {
                 &all
             }
         };
-        let mut out = ImportIds {
-            ids: Vec::with_capacity(order.len()),
-            usernames: Vec::with_capacity(order.len()),
-            active: Vec::with_capacity(order.len()),
-        };
-        for &i in order {
-            let u = &self.users[i];
-            out.ids.push(u.field(Field::Id).to_owned());
-            out.usernames.push(u.field(Field::UserName).to_owned());
-            out.active.push(u.active());
+        ImportIds {
+            listing,
+            positions: order.iter().map(|&i| count(i)).collect(),
+            inactive: order
+                .iter()
+                .filter(|&&i| !self.users[i].active())
+                .map(|&i| count(i))
+                .collect(),
         }
-        out
+    }
+
+    /// The usernames at `positions` (None when one is past the listing).
+    pub fn usernames_at(&self, positions: &[u32]) -> Option<Vec<String>> {
+        positions
+            .iter()
+            .map(|&p| {
+                self.users
+                    .get(p as usize)
+                    .map(|u| u.field(Field::UserName).to_owned())
+            })
+            .collect()
     }
 }
 
@@ -353,8 +374,13 @@ mod tests {
         (users, statuses, differences)
     }
 
+    /// The ids of the users `q` matches, in its order.
     fn ids_of(l: &Listed<'_>, q: &ImportQuery) -> Vec<String> {
-        l.ids(l.order(q).as_deref()).ids
+        l.ids(l.order(q).as_deref(), 1)
+            .positions
+            .iter()
+            .map(|&p| l.users[p as usize].field(Field::Id).to_owned())
+            .collect()
     }
 
     #[test]
@@ -426,7 +452,7 @@ mod tests {
             ..Default::default()
         };
         let order = l.order(&q);
-        let v = l.view(&q, order.as_deref(), false);
+        let v = l.view(&q, order.as_deref(), 1, false);
         assert_eq!(v.total, 4);
         let rows: Vec<_> = v
             .rows
@@ -434,6 +460,7 @@ mod tests {
             .map(|r| (r.remote_id.as_str(), r.name.as_str()))
             .collect();
         assert_eq!(rows, [("4", "Dee Lee"), ("3", "Bo Lee")]);
+        assert_eq!(v.positions, [3, 2]);
         assert_eq!(v.rows[1].differences.len(), 1);
         assert_eq!(
             v.counts,
@@ -452,11 +479,16 @@ mod tests {
                 ..q.clone()
             },
             order.as_deref(),
+            1,
             true,
         );
         assert!(past.rows.is_empty() && past.total == 4 && past.complete);
-        let ids = l.ids(None);
-        assert_eq!(ids.usernames[1], "ann@x.io");
-        assert_eq!(ids.active, [true, false, true, true]);
+        let ids = l.ids(None, 1);
+        assert_eq!((ids.positions, ids.inactive), (vec![0, 1, 2, 3], vec![1]));
+        assert_eq!(
+            l.usernames_at(&[3, 1]),
+            Some(vec!["dee@x.io".to_owned(), "ann@x.io".to_owned()])
+        );
+        assert_eq!(l.usernames_at(&[4]), None, "past the listing");
     }
 }

@@ -14,6 +14,7 @@ use super::mapping::{AttributeChange, RemoteUser};
 use super::packed::PackedUser;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How long a complete listing stands for an import (older, an import lists again).
@@ -39,6 +40,8 @@ pub fn target_of(c: &Connection) -> String {
 }
 
 struct Listing {
+    /// This listing among all (a selection names it: its positions mean nothing in another).
+    serial: u32,
     target: String,
     /// The client and the directory's view, while pages are still to come (dropped with the last).
     lister: Option<Arc<Lister>>,
@@ -103,7 +106,7 @@ impl Listing {
 
 /// The listings in progress or complete, by application id.
 #[derive(Default)]
-pub struct Listings(Mutex<HashMap<String, Listing>>);
+pub struct Listings(Mutex<HashMap<String, Listing>>, AtomicU32);
 
 /// One page of a listing: where it started (None: the first page) and where the next starts,
 /// its users with their statuses (one each).
@@ -151,6 +154,7 @@ impl Listings {
         let l = match page.cursor {
             None => {
                 let fresh = Listing {
+                    serial: self.1.fetch_add(1, Ordering::Relaxed) + 1,
                     target: target.to_owned(),
                     seen: (!lister.caps.id_paging).then(HashSet::new),
                     lister: Some(lister),
@@ -211,17 +215,62 @@ impl Listings {
     pub fn view(&self, app_id: &str, q: &ImportQuery, now: DateTime<Utc>) -> Option<ImportView> {
         let mut all = self.lock(now);
         let l = all.get_mut(app_id)?;
-        let complete = l.next.is_none();
+        let (complete, serial) = (l.next.is_none(), l.serial);
         let (listed, order) = l.ordered(q);
-        Some(listed.view(q, order, complete))
+        Some(listed.view(q, order, serial, complete))
     }
 
     /// Every user of the listing of `app_id` that `q` matches, in its order.
     pub fn ids(&self, app_id: &str, q: &ImportQuery, now: DateTime<Utc>) -> Option<ImportIds> {
         let mut all = self.lock(now);
         let l = all.get_mut(app_id)?;
+        let serial = l.serial;
         let (listed, order) = l.ordered(q);
-        Some(listed.ids(order))
+        Some(listed.ids(order, serial))
+    }
+
+    /// The usernames at `positions` of listing `serial` of `app_id` (None: that listing is not
+    /// held, another reading replaced it, or a position is past it).
+    pub fn usernames_at(
+        &self,
+        app_id: &str,
+        serial: u32,
+        positions: &[u32],
+        now: DateTime<Utc>,
+    ) -> Option<Vec<String>> {
+        let mut all = self.lock(now);
+        let l = all.get_mut(app_id).filter(|l| l.serial == serial)?;
+        let (listed, _) = l.ordered(&ImportQuery::default());
+        listed.usernames_at(positions)
+    }
+
+    /// After an import: the new status of each listed user it wrote (`written` answers for
+    /// those, with whether the user keeps its differences: a Matches the import only linked).
+    /// The table then shows the statuses as the directory has them, without reading the target
+    /// again, and its positions stay valid.
+    pub fn settle(
+        &self,
+        app_id: &str,
+        target: &str,
+        written: impl Fn(&PackedUser) -> Option<(ImportStatus, bool)>,
+        now: DateTime<Utc>,
+    ) {
+        let mut all = self.lock(now);
+        let Some(l) = all.get_mut(app_id).filter(|l| l.target == target) else {
+            return;
+        };
+        for (i, u) in l.users.iter().enumerate() {
+            let Some((status, keep)) = written(u) else {
+                continue;
+            };
+            if let Some(s) = l.statuses.get_mut(i) {
+                *s = status;
+            }
+            if !keep {
+                l.differences.remove(&i);
+            }
+        }
+        l.order = None;
     }
 }
 
@@ -405,11 +454,43 @@ mod tests {
                 "a",
                 &ImportQuery {
                     search: "Z".into(),
-                    ..q
+                    ..q.clone()
                 },
                 t0,
             )
             .expect("held");
-        assert_eq!(ids.ids, ["id-z"]);
+        assert_eq!(ids.positions, [2]);
+        assert_eq!(
+            l.usernames_at("a", ids.listing, &[2, 0], t0),
+            Some(vec!["z".to_owned(), "x".to_owned()])
+        );
+        let imported = |u: &PackedUser| {
+            (u.field(Field::Id) == "id-z").then_some((ImportStatus::Imported, false))
+        };
+        l.settle("a", "T", imported, t0);
+        let v = l.view("a", &q, t0).expect("held");
+        assert_eq!(
+            (v.counts.new, v.counts.imported),
+            (2, 1),
+            "settled in place"
+        );
+        l.record(
+            "a",
+            "T",
+            startindex(),
+            page(None, None, &["z", "y", "x"]),
+            t0,
+        );
+        assert_eq!(
+            l.usernames_at("a", ids.listing, &[2], t0),
+            None,
+            "read again since: the positions name other users"
+        );
+        l.settle("a", "other", |_| Some((ImportStatus::Imported, false)), t0);
+        assert_eq!(
+            l.view("a", &q, t0).map(|v| v.counts.imported),
+            Some(0),
+            "an import from another target changes nothing"
+        );
     }
 }

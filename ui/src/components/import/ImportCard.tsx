@@ -16,7 +16,7 @@ export function ImportCard({ app, view }: { app: Application; view: ConnectionVi
       </p>
       {job?.state === "running" && (
         <p role="status" data-testid="import-card-running">
-          An import of {job.all ? "every user" : `${job.usernames.length} user(s)`} is running.
+          An import of {job.selection.kind === "all" ? "every user" : `${job.count} user(s)`} is running.
         </p>
       )}
       {connected ? (

@@ -11,7 +11,7 @@ import { cancelJob, dismissJob, startImport, stopJob, type Job } from "./importS
 export function ImportJobView({ job, targetName }: { job: Job; targetName: string }) {
   const running = job.state === "running";
   const r = job.result;
-  const count = job.all ? "every" : job.usernames.length.toLocaleString();
+  const count = job.selection.kind === "all" ? "every" : job.count.toLocaleString();
   return (
     <section className="card import-job" aria-label="Import" data-testid="import-job" data-state={job.state} data-mode={job.mode}>
       <h3>
@@ -41,9 +41,9 @@ export function ImportJobView({ job, targetName }: { job: Job; targetName: strin
       )}
       {running && job.mode === "rows" && (
         <div className="sync-progress" role="status" aria-live="polite" data-testid="import-progress">
-          <progress max={job.usernames.length} value={job.progress?.done ?? 0} aria-label="Import progress" />
+          <progress max={job.count} value={job.progress?.done ?? 0} aria-label="Import progress" />
           <span data-testid="import-progress-text">
-            {(job.progress?.done ?? 0).toLocaleString()} / {job.usernames.length.toLocaleString()} · one user at a time
+            {(job.progress?.done ?? 0).toLocaleString()} / {job.count.toLocaleString()} · one user at a time
           </span>
           <button type="button" onClick={() => stopJob(job.app)} disabled={job.stopping} data-testid="import-stop">
             {job.stopping ? "Stopping after this user…" : "Stop after this user"}
@@ -112,7 +112,7 @@ function RowOutcomes({ job }: { job: Job }) {
         </tr>
       </thead>
       <tbody>
-        {job.usernames.map((u) => {
+        {(job.selection.kind === "rows" ? job.selection.usernames : []).map((u) => {
           const o = job.outcomes[key(u)] ?? { kind: "waiting" as const };
           const notTried = job.state !== "running" && o.kind === "waiting";
           return (
@@ -147,7 +147,7 @@ function ScopeOffer({ job, notInScope }: { job: Job; notInScope: number }) {
           type="button"
           className="primary"
           disabled={name === ""}
-          onClick={() => startImport({ app: job.app, appLabel: job.appLabel, usernames: job.usernames, all: job.all, options: { ...job.options, group: name } })}
+          onClick={() => startImport({ app: job.app, appLabel: job.appLabel, selection: job.selection, count: job.count, options: { ...job.options, group: name } })}
           data-testid="scope-add"
         >
           Add them to {name === "" ? "the group" : name}

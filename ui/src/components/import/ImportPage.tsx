@@ -5,7 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { commands, type Application, type ConnectionView, type ImportCounts, type ImportIds, type ImportQuery, type ImportSortKey, type ImportStatus, type ImportView, type RemoteRow } from "../../bindings";
+import { commands, type Application, type ConnectionView, type ImportCounts, type ImportQuery, type ImportSortKey, type ImportStatus, type ImportView, type RemoteRow } from "../../bindings";
 import { PHASE_LABEL } from "../../lib/connectionState";
 import { messageOf, unwrap } from "../../lib/ipc";
 import { appsQuery, keys, scimStatusQuery } from "../../lib/queries";
@@ -16,8 +16,8 @@ import { DataTable } from "../DataTable";
 import { EmptyState } from "../EmptyState";
 import { GroupPicker } from "./GroupPicker";
 import { ImportJobView } from "./ImportJobView";
-import { ImportRowContext, importColumns, type RowContext } from "./importColumns";
-import { ROW_BY_ROW_BELOW, differenceLines, key, selectionFacts, type ActiveFilter, type RowFacts, type ShowFilter } from "./importLogic";
+import { ImportRowContext, importColumns, type ListedRow, type RowContext } from "./importColumns";
+import { ROW_BY_ROW_BELOW, differenceLines, importSelection, key, type ActiveFilter, type ShowFilter } from "./importLogic";
 import { startImport, useImportJob } from "./importStore";
 import { useRemoteListing, type RemoteListing } from "./useRemoteListing";
 
@@ -89,7 +89,10 @@ const SHOW_LABEL: Record<ShowFilter, string> = {
 
 type ImportFilter = Omit<ImportQuery, "offset" | "limit">;
 
-const rowId = (r: RemoteRow) => r.remote_id;
+type ListedView = Omit<ImportView, "rows"> & { rows: ListedRow[] };
+
+const rowId = (r: ListedRow) => String(r.position);
+const testIdOf = (r: ListedRow) => r.remote_id;
 const NO_COUNTS: ImportCounts = { listed: 0, new: 0, matches: 0, imported: 0, inactive: 0 };
 
 function ImportTable({ app, view }: { app: Application; view: ConnectionView }) {
@@ -98,37 +101,44 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const list = useRemoteListing(app.name);
   const job = useImportJob(app.name);
   const running = job?.state === "running";
-  // When an import of this application ends, the statuses (New → Imported…) are read again.
-  const wasRunning = useRef(running);
-  const { reload } = list;
-  useEffect(() => {
-    if (wasRunning.current && !running) reload();
-    wasRunning.current = running;
-  }, [running, reload]);
   const columns = useMemo(() => importColumns(), []);
   // The table state (sorting, filters, search) lives in useDataTable; the query follows it.
   const [filter, setFilter] = useState<ImportFilter>({ search: "", status: null, active: null, sort: [] });
-  const pages = usePagedRows<RemoteRow, ImportView>({
+  const pages = usePagedRows<ListedRow, ListedView>({
     base: keys.importRows(app.name),
     filter,
     // The core holds a listing once its first page is in.
     enabled: list.read > 0,
-    fetch: (offset, limit) => unwrap(commands.importRows(app.name, { ...filter, offset, limit })),
+    fetch: async (offset, limit) => {
+      const v = await unwrap(commands.importRows(app.name, { ...filter, offset, limit }));
+      return { ...v, rows: v.rows.map((r, i) => ({ ...r, position: v.positions[i] ?? -1 })) };
+    },
   });
-  // The username and activity of every row shown, and the last "select all" answer (every id the
-  // query matched, with its username and activity by position): what an import of the selection
-  // needs, without keeping the rows themselves or an object per selected row.
-  const facts = useRef(new Map<string, RowFacts>());
+  const listing = pages.page?.listing ?? 0;
+  // The username of each row shown (a few selected rows are imported one by one, by username),
+  // and which positions are inactive (from the rows shown and "select all" answers).
+  const usernameAt = useRef(new Map<number, string>());
+  const inactiveAt = useRef(new Set<number>());
   useMemo(() => {
-    for (const r of pages.rows) if (r) facts.current.set(r.remote_id, { username: r.username, active: r.active });
+    for (const r of pages.rows) {
+      if (!r) continue;
+      usernameAt.current.set(r.position, r.username);
+      if (!r.active) inactiveAt.current.add(r.position);
+    }
   }, [pages.rows]);
-  const everyId = useRef<ImportIds | null>(null);
   const selectAll = useCallback(async () => {
     const all = await unwrap(commands.importIds(app.name, { ...filter, offset: 0, limit: 0 }));
-    everyId.current = all;
-    return all.ids;
+    for (const p of all.inactive) inactiveAt.current.add(p);
+    return all.positions.map(String);
   }, [app.name, filter]);
-  const dt = useDataTable<RemoteRow>({ data: pages.rows, manual: true, total: pages.total ?? 0, selectAll, columns, getRowId: rowId });
+  const dt = useDataTable<ListedRow>({ data: pages.rows, manual: true, total: pages.total ?? 0, selectAll, columns, getRowId: rowId });
+  // Another reading of the target is another listing: positions name other users there.
+  const { clearSelection } = dt;
+  useEffect(() => {
+    clearSelection();
+    usernameAt.current = new Map();
+    inactiveAt.current = new Set();
+  }, [listing, clearSelection]);
   const search = useDebounced(dt.globalFilter.trim(), SEARCH_DEBOUNCE_MS);
   const statusFilter = String(dt.columnFilter("status") ?? "");
   const activeFilter = String(dt.columnFilter("active") ?? "");
@@ -146,9 +156,10 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const [show, setShowState] = useState<ShowFilter>("all");
   const [active, setActiveState] = useState<ActiveFilter>("");
   const [skipInactive, setSkipInactive] = useState(false);
-  const [takeValues, setTakeValues] = useState<ReadonlySet<string>>(new Set());
+  // Matches rows whose directory user takes the target's values: username (lower-case) → position.
+  const [takeValues, setTakeValues] = useState<ReadonlyMap<string, number>>(new Map());
   const [group, setGroup] = useState<string | null>(null);
-  const [diffRow, setDiffRow] = useState<RemoteRow | null>(null);
+  const [diffRow, setDiffRow] = useState<ListedRow | null>(null);
 
   const setShow = (v: ShowFilter) => {
     setShowState(v);
@@ -159,21 +170,21 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
     setActiveState(v);
     dt.setColumnFilter("active", v === "" ? undefined : v);
   };
-  const toggleTake = useCallback((username: string) => {
+  const toggleTake = useCallback((row: ListedRow) => {
     setTakeValues((prev) => {
-      const next = new Set(prev);
-      const k = key(username);
+      const next = new Map(prev);
+      const k = key(row.username);
       if (next.has(k)) next.delete(k);
-      else next.add(k);
+      else next.set(k, row.position);
       return next;
     });
   }, []);
 
   const counts = pages.page?.counts ?? NO_COUNTS;
   const selectedIds = dt.selectedIds;
-  const selected = useMemo(() => selectionFacts(selectedIds, facts.current, everyId.current), [selectedIds]);
-  const selectedCount = selected.usernames.length;
-  const inactiveSelected = selected.inactive;
+  const positions = useMemo(() => selectedIds.map(Number), [selectedIds]);
+  const selectedCount = positions.length;
+  const inactiveSelected = useMemo(() => positions.filter((p) => inactiveAt.current.has(p)).length, [positions]);
   const toImport = skipInactive ? selectedCount - inactiveSelected : selectedCount;
   const background = selectedCount >= ROW_BY_ROW_BELOW;
 
@@ -183,16 +194,16 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   );
 
   const start = () => {
-    const usernames = selected.usernames;
-    const all = list.complete && selectedCount === counts.listed && background;
-    // Only a Matches row shows the "take" box, so what it holds are Matches (few: looked up).
-    const chosen = takeValues.size > 0 ? new Set(usernames.map(key)) : new Set<string>();
-    const take = [...takeValues].filter((k) => chosen.has(k));
+    const whole = list.complete && selectedCount === counts.listed;
+    const selection = importSelection(positions, usernameAt.current, listing, whole);
+    // Only a Matches row shows the "take" box: those ticked among the rows selected.
+    const chosen = takeValues.size > 0 ? new Set(positions) : new Set<number>();
+    const take = [...takeValues].filter(([, p]) => chosen.has(p)).map(([k]) => k);
     startImport({
       app: app.name,
       appLabel: app.label,
-      usernames,
-      all,
+      selection,
+      count: selectedCount,
       options: { skip_inactive: skipInactive, take_values: take, group: group?.trim() || null },
     });
   };
@@ -280,6 +291,7 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
         label={`Users in ${targetName}`}
         testId="import-table"
         getRowId={rowId}
+        testIdOf={testIdOf}
         height="max(240px, calc(100vh - 470px))"
         loading={list.loading || pages.loading}
         onRange={pages.showRange}
@@ -307,7 +319,7 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
             <input
               type="checkbox"
               checked={takeValues.has(key(diffRow.username))}
-              onChange={() => toggleTake(diffRow.username)}
+              onChange={() => toggleTake(diffRow)}
               data-testid="import-diff-take"
             />
             Take {targetName}'s values for this user (else it is only linked, the directory's values kept)

@@ -7,25 +7,29 @@ import { createContext, useContext } from "react";
 import type { RemoteRow } from "../../bindings";
 import { STATUS_LABEL, STATUS_RANK, differenceLines, key, outcomeLabel, outcomeToken, type Outcome } from "./importLogic";
 
+/** A row and its position in the core's listing (what the selection holds: 50,000 small numbers). */
+export type ListedRow = RemoteRow & { position: number };
+
 export type RowContext = {
   outcomes: Record<string, Outcome>;
-  takeValues: ReadonlySet<string>;
-  toggleTake: (username: string) => void;
+  /** By lower-cased username (the row's position as the value). */
+  takeValues: ReadonlyMap<string, number>;
+  toggleTake: (row: ListedRow) => void;
   openDiff: string | null;
-  setOpenDiff: (row: RemoteRow | null) => void;
+  setOpenDiff: (row: ListedRow | null) => void;
   targetName: string;
 };
 
 export const ImportRowContext = createContext<RowContext>({
   outcomes: {},
-  takeValues: new Set(),
+  takeValues: new Map(),
   toggleTake: () => undefined,
   openDiff: null,
   setOpenDiff: () => undefined,
   targetName: "Salesforce",
 });
 
-const col = createColumnHelper<RemoteRow>();
+const col = createColumnHelper<ListedRow>();
 const lower = (s: string) => s.toLowerCase();
 
 export const OUTCOME_TONE: Record<Outcome["kind"], string> = {
@@ -33,7 +37,7 @@ export const OUTCOME_TONE: Record<Outcome["kind"], string> = {
   skipped: "idle", not_found: "suspended", refused: "suspended", failed: "suspended",
 };
 
-function StatusCell({ row }: { row: RemoteRow }) {
+function StatusCell({ row }: { row: ListedRow }) {
   const ctx = useContext(ImportRowContext);
   const outcome = ctx.outcomes[key(row.username)];
   if (outcome && outcome.kind !== "waiting") {
@@ -67,7 +71,7 @@ function StatusCell({ row }: { row: RemoteRow }) {
         <input
           type="checkbox"
           checked={take}
-          onChange={() => ctx.toggleTake(row.username)}
+          onChange={() => ctx.toggleTake(row)}
           aria-label={`Take ${ctx.targetName}'s values for ${row.username}`}
           data-testid={`take-${row.remote_id}`}
         />

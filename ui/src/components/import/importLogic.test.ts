@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addResults, differenceLines, emptyResult, outcomeOfOne, outcomesOfMany, resultText, selectionFacts, shouldRefresh } from "./importLogic";
+import { addResults, differenceLines, emptyResult, outcomeOfOne, outcomesOf, resultText, importSelection, shouldRefresh } from "./importLogic";
 import type { RemoteRow } from "../../bindings";
 
 describe("import outcomes", () => {
@@ -13,7 +13,7 @@ describe("import outcomes", () => {
 
   it("names only the refused and missing rows of a large import, whatever their case", () => {
     const r = { ...emptyResult(), created: 1, not_found: ["b@x.com"], errors: [{ line: 0, email: "C@x.com", message: "no" }] };
-    expect(outcomesOfMany(["A@x.com", "b@x.com", "c@x.com"], r)).toEqual({
+    expect(outcomesOf(r)).toEqual({
       "b@x.com": { kind: "not_found" },
       "c@x.com": { kind: "refused", message: "no" },
     });
@@ -39,16 +39,15 @@ describe("shouldRefresh", () => {
   });
 });
 
-describe("selectionFacts", () => {
-  const every = { ids: ["a", "b", "c", "d"], usernames: ["a@x", "b@x", "c@x", "d@x"], active: [true, false, true, false] };
-  it("takes a selection of every id as the answer gives it", () => {
-    const r = selectionFacts(["a", "b", "c", "d"], new Map(), every);
-    expect(r.usernames).toBe(every.usernames);
-    expect(r.inactive).toBe(2);
-  });
-  it("looks each id up among the rows shown, then in the answer; unknown ids are left out", () => {
-    const shown = new Map([["z", { username: "z@x", active: false }]]);
-    expect(selectionFacts(["z", "c", "d", "q"], shown, every)).toEqual({ usernames: ["z@x", "c@x", "d@x"], inactive: 2 });
-    expect(selectionFacts(["z"], shown, null)).toEqual({ usernames: ["z@x"], inactive: 1 });
+describe("importSelection", () => {
+  const names = new Map([[3, "c@x"], [9, "i@x"]]);
+  it("sends every user for the whole listing, a few shown rows by username, else the positions", () => {
+    const many = Array.from({ length: 150 }, (_, i) => i);
+    expect(importSelection(many, names, 7, true)).toEqual({ kind: "all" });
+    expect(importSelection(many, names, 7, false)).toEqual({ kind: "listed", listed: { listing: 7, positions: many } });
+    expect(importSelection([9, 3], names, 7, false)).toEqual({ kind: "rows", usernames: ["i@x", "c@x"] });
+    expect(importSelection([9, 4], names, 7, false)).toEqual({ kind: "listed", listed: { listing: 7, positions: [9, 4] } });
+    // A small whole listing: row by row.
+    expect(importSelection([3], names, 7, true)).toEqual({ kind: "rows", usernames: ["c@x"] });
   });
 });

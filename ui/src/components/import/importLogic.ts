@@ -1,7 +1,7 @@
 // Pure helpers behind the manual import: what one row's import did (from the core's
 // ImportResult), the sum of several results, what a selection imports, and when a table being
 // read is refreshed.
-import type { ImportIds, ImportResult, ImportStatus, RemoteRow } from "../../bindings";
+import type { ImportResult, ImportStatus, ListedUsers, RemoteRow } from "../../bindings";
 
 /** Fewer than this many rows: one import per row, each row's result shown as it lands. */
 export const ROW_BY_ROW_BELOW = 100;
@@ -78,16 +78,10 @@ export function outcomeOfOne(r: ImportResult): Outcome {
  * Per-row outcomes after one import of many rows: the result names only the refused and the
  * missing rows, so every other row is counted, not labelled one by one.
  */
-export function outcomesOfMany(usernames: readonly string[], r: ImportResult): Record<string, Outcome> {
+export function outcomesOf(r: ImportResult): Record<string, Outcome> {
   const out: Record<string, Outcome> = {};
-  const missing = new Set(r.not_found.map(key));
-  const refused = new Map(r.errors.map((e) => [key(e.email), e.message]));
-  for (const u of usernames) {
-    const k = key(u);
-    const message = refused.get(k);
-    if (message !== undefined) out[k] = { kind: "refused", message };
-    else if (missing.has(k)) out[k] = { kind: "not_found" };
-  }
+  for (const n of r.not_found) out[key(n)] = { kind: "not_found" };
+  for (const e of r.errors) out[key(e.email)] = { kind: "refused", message: e.message };
   return out;
 }
 
@@ -133,29 +127,29 @@ export function differenceLines(r: RemoteRow, target = "Salesforce"): string[] {
   return r.differences.map((d) => `${d.attribute}: directory: ${d.before || "(empty)"} → ${target}: ${d.after || "(empty)"}`);
 }
 
-/** What the window keeps of a row it has shown: enough to import it. */
-export type RowFacts = { username: string; active: boolean };
+/**
+ * Which users an import takes: every listed one, a few by username (imported one at a time,
+ * each result shown as it lands), or the table's selection by position in its listing.
+ */
+export type ImportSelection =
+  | { kind: "all" }
+  | { kind: "rows"; usernames: string[] }
+  | { kind: "listed"; listed: ListedUsers };
 
 /**
- * The usernames of the selected rows (in selection order) and how many are inactive: read from
- * the last "select all" answer when the selection is all of it (no lookup per row), else row by
- * row from the rows shown and that answer.
+ * What an import of the selected `positions` sends: every user when the selection is the whole
+ * listing (and large), the usernames of a few rows the table has shown, else the positions.
  */
-export function selectionFacts(ids: readonly string[], shown: ReadonlyMap<string, RowFacts>, every: ImportIds | null): { usernames: string[]; inactive: number } {
-  if (every && ids.length === every.ids.length && ids.every((id, i) => id === every.ids[i])) {
-    return { usernames: every.usernames, inactive: every.active.reduce((n, a) => (a ? n : n + 1), 0) };
+export function importSelection(
+  positions: readonly number[],
+  usernameAt: ReadonlyMap<number, string>,
+  listing: number,
+  wholeListing: boolean,
+): ImportSelection {
+  if (wholeListing && positions.length >= ROW_BY_ROW_BELOW) return { kind: "all" };
+  if (positions.length < ROW_BY_ROW_BELOW) {
+    const usernames = positions.map((p) => usernameAt.get(p));
+    if (usernames.every((u): u is string => u !== undefined)) return { kind: "rows", usernames };
   }
-  const at = every && ids.some((id) => !shown.has(id)) ? new Map(every.ids.map((id, i) => [id, i])) : null;
-  const usernames: string[] = [];
-  let inactive = 0;
-  for (const id of ids) {
-    const f = shown.get(id);
-    const i = f ? undefined : at?.get(id);
-    const username = f?.username ?? (i === undefined ? undefined : every?.usernames[i]);
-    if (username === undefined) continue;
-    usernames.push(username);
-    if (!(f?.active ?? (i === undefined ? true : every?.active[i]))) inactive += 1;
-  }
-  return { usernames, inactive };
+  return { kind: "listed", listed: { listing, positions: [...positions] } };
 }
-

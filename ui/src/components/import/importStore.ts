@@ -9,7 +9,7 @@ import { messageOf, unwrap } from "../../lib/ipc";
 import { notify } from "../../lib/notify";
 import { keys } from "../../lib/queries";
 import { queryClient } from "../../lib/queryClient";
-import { ROW_BY_ROW_BELOW, addResults, emptyResult, key, outcomeOfOne, outcomesOfMany, resultText, type Outcome } from "./importLogic";
+import { addResults, emptyResult, key, outcomeOfOne, outcomesOf, resultText, type ImportSelection, type Outcome } from "./importLogic";
 
 export type JobOptions = { skip_inactive: boolean; take_values: string[]; group: string | null };
 
@@ -17,10 +17,10 @@ export type Job = {
   id: number;
   app: string;
   appLabel: string;
-  /** The usernames asked for, in table order. */
-  usernames: string[];
-  /** Sent as "every remote user" (usernames: null). */
-  all: boolean;
+  /** Which users: every one, a few by username (rows mode), or the table's selection. */
+  selection: ImportSelection;
+  /** How many users were selected. */
+  count: number;
   /** rows: one import per row, each outcome shown as it lands; background: one import with a progress bar. */
   mode: "rows" | "background";
   options: JobOptions;
@@ -85,14 +85,14 @@ export function cancelJob(app: string) {
   void commands.importCancel(app);
 }
 
-type Start = { app: string; appLabel: string; usernames: string[]; all: boolean; options: JobOptions };
+type Start = { app: string; appLabel: string; selection: ImportSelection; count: number; options: JobOptions };
 
 /** Starts an import (refused while one runs for the app); returns false when one already runs. */
-export function startImport({ app, appLabel, usernames, all, options }: Start): boolean {
+export function startImport({ app, appLabel, selection, count, options }: Start): boolean {
   if (isRunning(app)) return false;
-  const mode = usernames.length < ROW_BY_ROW_BELOW && !all ? "rows" : "background";
+  const mode = selection.kind === "rows" ? "rows" : "background";
   const job: Job = {
-    id: nextId++, app, appLabel, usernames, all, mode, options, state: "running", stopping: false, progress: null,
+    id: nextId++, app, appLabel, selection, count, mode, options, state: "running", stopping: false, progress: null,
     // A row without an outcome is waiting (not one object per row: 50,000 on a large import).
     outcomes: {},
     result: null, error: null, startedAt: Date.now(), finishedAt: null,
@@ -105,18 +105,20 @@ export function startImport({ app, appLabel, usernames, all, options }: Start): 
 
 async function runRows(job: Job) {
   const { app, options } = job;
+  const usernames = job.selection.kind === "rows" ? job.selection.usernames : [];
   let total = emptyResult();
   let error: string | null = null;
-  for (const [i, username] of job.usernames.entries()) {
+  for (const [i, username] of usernames.entries()) {
     if (jobs[app]?.stopping) break;
     const k = key(username);
-    set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, [k]: { kind: "running" } }, progress: { done: i, total: j.usernames.length, rate_per_sec: null, eta_secs: null } }));
+    set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, [k]: { kind: "running" } }, progress: { done: i, total: usernames.length, rate_per_sec: null, eta_secs: null } }));
     try {
       const r = await unwrap(
         commands.importUsers(
           app,
           {
             usernames: [username],
+            listed: null,
             skip_inactive: options.skip_inactive,
             take_values: options.take_values.filter((t) => key(t) === k),
             group: options.group,
@@ -142,8 +144,9 @@ async function runBackground(job: Job) {
   const channel = new Channel<Progress>();
   channel.onmessage = (p) => set(app, (j) => ({ ...j, progress: p }));
   try {
-    const r = await unwrap(commands.importUsers(app, { usernames: job.all ? null : job.usernames, ...options }, true, channel));
-    set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, ...outcomesOfMany(j.usernames, r) } }));
+    const listed = job.selection.kind === "listed" ? job.selection.listed : null;
+    const r = await unwrap(commands.importUsers(app, { usernames: null, listed, ...options }, true, channel));
+    set(app, (j) => ({ ...j, outcomes: { ...j.outcomes, ...outcomesOf(r) } }));
     finish(app, r, null);
   } catch (e) {
     finish(app, null, messageOf(e));
@@ -159,6 +162,8 @@ function finish(app: string, result: ImportResult | null, error: string | null) 
   void queryClient.invalidateQueries({ queryKey: keys.directory });
   void queryClient.invalidateQueries({ queryKey: keys.scim });
   void queryClient.invalidateQueries({ queryKey: keys.events });
+  // The core's listing has the statuses the import left (New → Imported…): the rows in view again.
+  void queryClient.invalidateQueries({ queryKey: keys.importRows(app) });
   if (cancelled) {
     notify.info(`The import into ${job.appLabel} was cancelled: nothing was written.`, "toast-import-cancelled");
   } else if (error) {
