@@ -139,7 +139,7 @@ it("selects one row, a shift-click range, and every row the filters show", async
   assert.equal(await page.getByTestId("import-start").isDisabled(), true);
 });
 
-it("holds only the rows in view: the core answers pages of them, and a shift-range over rows never shown imports them by username", async () => {
+it("holds only the rows in view: the core answers pages of them, and a shift-range over rows never shown imports them by position", async () => {
   await openImport({ remoteUsers: 3000 });
   await waitAllRead();
   await waitText("import-shown", /^3,000 shown/); // the table's total follows the last page

@@ -583,11 +583,20 @@
       window.__LANYARD_IMPORTS__ = [...(window.__LANYARD_IMPORTS__ || []), { ...request, notify }];
       if (request.listed) {
         // The table's selection by position: the usernames there, in the listing it names.
-        const listing = remote.listings[app];
-        if (!listing || listing.serial !== request.listed.listing || request.listed.positions.some((p) => !listing.users[p])) {
+        // The listing the table shows, or the one this same selection was last imported from.
+        const live = remote.listings[app];
+        const last = remote.lastSelection?.[app];
+        const same = (l) => l && l.serial === request.listed.listing;
+        const users = same(live)
+          ? live.users
+          : same(last) && JSON.stringify(last.positions) === JSON.stringify(request.listed.positions)
+            ? last.users
+            : null;
+        if (!users || request.listed.positions.some((p) => !users[p])) {
           return fail("conflict", `The list of ${app}'s users was read again or closed since these users were selected: select them again, then import.`);
         }
-        request = { ...request, usernames: request.listed.positions.map((p) => listing.users[p].username), listed: null };
+        remote.lastSelection = { ...remote.lastSelection, [app]: { serial: request.listed.listing, positions: request.listed.positions, users } };
+        request = { ...request, usernames: request.listed.positions.map((p) => users[p].username), listed: null };
       }
       remote.running.add(app);
       try {

@@ -264,6 +264,17 @@ pub async fn users_page(
     Ok((list.iter().map(mapping::remote_user).collect(), next))
 }
 
+/// What an import did to one chosen user, for the import table's statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Not written: refused, or skipped as inactive.
+    Untouched,
+    /// Linked to its remote user (before the import, or by it).
+    Linked,
+    /// In the directory, not linked (outside the application's groups, or linked elsewhere).
+    InDirectory,
+}
+
 /// An import writes this many users at a time (all in the caller's one transaction): each part
 /// is read back, checked, written and linked, and dropped before the next, so a large import
 /// holds one part's worth of users rather than several copies of the whole selection, and its
@@ -285,10 +296,12 @@ struct Context<'a> {
     group: Option<(String, HashSet<String>)>,
     /// Users already linked to another remote user: listed after the rows the directory refused.
     link_errors: Vec<RowError>,
+    /// What became of each candidate.
+    written: Vec<Written>,
 }
 
 /// Imports the chosen remote users on `conn`, inside the caller's transaction (the caller
-/// commits). `progress` is told how many users are written after each part, out of those to
+/// commits), and answers what became of each of them (in `chosen`'s order). `progress` is told how many users are written after each part, out of those to
 /// write (not already imported, not skipped as inactive); when `cancel` is set
 /// the import stops between parts and answers None (the caller rolls back).
 pub async fn import(
@@ -299,19 +312,23 @@ pub async fn import(
     now: DateTime<Utc>,
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: &Cancel,
-) -> Result<Option<ImportResult>, ProvisioningError> {
+) -> Result<Option<(ImportResult, Vec<Written>)>, ProvisioningError> {
     let internal = |e: &dyn std::fmt::Display| ProvisioningError::Internal(e.to_string());
     let app_id = app.id.as_str();
     let mut result = ImportResult::default();
     let linked = links::remote_ids(&mut *conn, app_id).await?;
-    let candidates: Vec<&PackedUser> = {
+    let mut written = vec![Written::Untouched; chosen.len()];
+    // (index in `chosen`, user)
+    let candidates: Vec<(usize, &PackedUser)> = {
         let linked_remote: HashSet<&str> = linked.values().map(String::as_str).collect();
         chosen
             .iter()
             .copied()
-            .filter(|p| {
+            .enumerate()
+            .filter(|(i, p)| {
                 if linked_remote.contains(p.field(Field::Id)) {
                     result.already_imported += 1;
+                    written[*i] = Written::Linked;
                     false
                 } else if req.skip_inactive && !p.active() {
                     result.skipped_inactive += 1;
@@ -365,6 +382,7 @@ pub async fn import(
         in_scope,
         group,
         link_errors: Vec::new(),
+        written: vec![Written::InDirectory; candidates.len()],
     };
     let mut done = 0usize;
     for part in candidates.chunks(PART) {
@@ -372,7 +390,7 @@ pub async fn import(
             return Ok(None);
         }
         // Unpacked a part at a time: the whole selection is never held unpacked.
-        let users: Vec<RemoteUser> = part.iter().map(|p| p.unpack()).collect();
+        let users: Vec<RemoteUser> = part.iter().map(|(_, p)| p.unpack()).collect();
         let users: Vec<&RemoteUser> = users.iter().collect();
         import_part(&mut *conn, &mut cx, &users, done, &mut result).await?;
         done += part.len();
@@ -382,10 +400,13 @@ pub async fn import(
         return Ok(None);
     }
     result.errors.append(&mut cx.link_errors);
+    for (k, (i, _)) in candidates.iter().enumerate() {
+        written[*i] = cx.written[k];
+    }
     changes::attribute_since(&mut *conn, mark, ChangeSource::SalesforceImport)
         .await
         .map_err(|e| internal(&e))?;
-    Ok(Some(result))
+    Ok(Some((result, written)))
 }
 
 /// One part of an import: read back, checked and written through the directory's pipeline,
@@ -488,11 +509,13 @@ async fn import_part(
     // first finds them in scope (it matches by userName), so nobody is created twice. Scope is
     // who was authorized before the import, and everyone the import put in its bound group.
     let mut new_links = Vec::new();
-    for (key, remote_id, r, status) in &selected {
+    for (i, (key, remote_id, r, status)) in selected.iter().enumerate() {
         if bad.contains(key) {
+            cx.written[before + i] = Written::Untouched;
             continue;
         }
         let Some((uid, input)) = after(key) else {
+            cx.written[before + i] = Written::Untouched;
             continue;
         };
         if cx.group.is_none() && !cx.in_scope.contains(uid) {
@@ -520,6 +543,7 @@ async fn import_part(
         let mut link = UserLink::new(uid, remote_id, pushed);
         link.user_name = key.clone();
         new_links.push(link);
+        cx.written[before + i] = Written::Linked;
     }
     links::upsert_user_links(&mut *conn, cx.app_id, &new_links, cx.now).await?;
     Ok(())

@@ -4,7 +4,7 @@
 
 use super::connection::{Connection, ConnectionState};
 use super::import::{
-    self, ImportRequest, ImportResult, ImportStatus, ListingRead, RemotePage, RemoteRow,
+    self, ImportRequest, ImportResult, ImportStatus, ListingRead, RemotePage, RemoteRow, Written,
 };
 use super::import_view::{ImportIds, ImportQuery, ImportView};
 use super::listing::{self, Lister, Page};
@@ -14,10 +14,11 @@ use super::remote::{self, Cursor};
 use super::run::{Cancel, Progress, ProgressFn};
 use super::ProvisioningError;
 use crate::apps::Application;
+use crate::directory::email_key;
 use crate::error::{ApiError, HasCode};
 use crate::events::{EventName, NewEvent, Outcome};
 use crate::Core;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -44,6 +45,17 @@ fn not_listed(app: &Application) -> ApiError {
     )
 }
 
+/// A page asked of a listing that was read again, closed or broken since.
+fn replaced(app: &Application) -> ApiError {
+    ApiError::new(
+        crate::ErrorCode::Conflict,
+        format!(
+            "This reading of {}'s users was replaced by another (or closed): its pages are not kept. Read the list again.",
+            app.label
+        ),
+    )
+}
+
 /// Usernames up to this many are looked up one by one; more, and the target is listed.
 const LOOKUP_AT_MOST: usize = 25;
 
@@ -62,7 +74,9 @@ impl Core {
     }
 
     /// One page of a listing, kept in the listing (with each user's status); `rows`: also
-    /// answer the page's table rows. Answers how many users the listing holds now.
+    /// answer the page's table rows. Answers how many users the listing holds now. The cursors
+    /// it answers name the listing (`<serial>/<cursor>`): a page of a reading replaced since is
+    /// not kept, and does not disturb the one that replaced it.
     async fn listed_page(
         &self,
         app: &Application,
@@ -71,6 +85,14 @@ impl Core {
         rows: bool,
     ) -> Result<(RemotePage, usize), ApiError> {
         let target = listing::target_of(c);
+        let cursor = match cursor {
+            None => None,
+            Some(text) => Some(
+                text.split_once('/')
+                    .and_then(|(s, rest)| Some((s.parse::<u32>().ok()?, rest)))
+                    .ok_or_else(|| replaced(app))?,
+            ),
+        };
         let continuing = cursor
             .filter(|_| c.state == ConnectionState::Connected)
             .and_then(|cur| self.listings.continuing(&app.id, &target, cur, self.now()));
@@ -78,7 +100,7 @@ impl Core {
             Some(l) => l,
             None => Arc::new(self.import_lister(app, c).await?),
         };
-        let at = import::parse_cursor(cursor, lister.caps);
+        let at = import::parse_cursor(cursor.map(|(_, c)| c), lister.caps);
         let (users, next) = import::users_page(&lister.client, lister.caps, &at)
             .await
             .map_err(api)?;
@@ -102,21 +124,12 @@ impl Core {
             users,
             statuses,
         };
-        let listed = self
+        let (serial, listed) = self
             .listings
-            .record(&app.id, &target, lister, page, self.now());
+            .record(&app.id, &target, lister, page, self.now())
+            .ok_or_else(|| replaced(app))?;
+        let next = next.map(|n| format!("{serial}/{n}"));
         Ok((RemotePage { rows, next }, listed))
-    }
-
-    /// One page (200) of the target's users with their import status; pass `next` back for more.
-    pub async fn import_page(
-        &self,
-        app: &str,
-        cursor: Option<&str>,
-    ) -> Result<RemotePage, ApiError> {
-        let app = self.get_app(app).await?;
-        let c = self.connection_of(&app).await?;
-        Ok(self.listed_page(&app, &c, cursor, true).await?.0)
     }
 
     /// Reads one page (200) of the target's users into the listing the table shows (see
@@ -154,7 +167,7 @@ impl Core {
     /// Lets the listing of `app` go (the table closed); an import running from it keeps it.
     pub async fn import_close(&self, app: &str) -> Result<(), ApiError> {
         let app = self.get_app(app).await?;
-        self.listings.forget(&app.id);
+        self.listings.close(&app.id);
         Ok(())
     }
 
@@ -190,30 +203,16 @@ impl Core {
     ) -> Result<ImportResult, ApiError> {
         let app = self.get_app(app).await?;
         let mut req = req;
-        if let Some(listed) = req.listed.take() {
-            // The table's selection: the usernames at those positions of its listing.
-            let names = self
-                .listings
-                .usernames_at(&app.id, listed.listing, &listed.positions, self.now())
-                .ok_or_else(|| {
-                    ApiError::new(
-                        crate::ErrorCode::Conflict,
-                        format!(
-                            "The list of {}'s users was read again or closed since these users were selected: select them again, then import.",
-                            app.label
-                        ),
-                    )
-                })?;
-            req.usernames = Some(names);
-        }
         let c = self.connection_of(&app).await?;
         let client = self
             .scim_client(&app, &c, true, super::facade::REQUEST_TIMEOUT)
             .await?;
         let caps = c.capabilities();
-        // Users looked up or listed here; or the listing the table just made, shared with it.
+        // Users looked up or listed here; or a listing of the table's, shared with it.
         let mut owned: Vec<PackedUser> = Vec::new();
-        let mut listed = None;
+        let mut listed: Option<Arc<Vec<PackedUser>>> = None;
+        // The indexes in the source of the users asked for (None: every one).
+        let mut at: Option<Vec<usize>> = None;
         let mut keep: Option<HashSet<String>> = None;
         let mut not_found = Vec::new();
         // Progress counts the users written, out of those to write (not already imported or
@@ -230,42 +229,61 @@ impl Core {
                 });
             }
         };
-        match &req.usernames {
-            Some(names) if names.len() <= LOOKUP_AT_MOST => {
-                for n in names {
-                    if cancel.is_cancelled() {
-                        return Err(cancelled());
-                    }
-                    match remote::user_by_name(&client, n)
-                        .await
-                        .map_err(|e| api(e.into()))?
-                    {
-                        Some(r) => owned.push(PackedUser::pack(&mapping::remote_user(&r))),
-                        None => not_found.push(n.clone()),
-                    }
-                }
-            }
-            wanted => {
-                keep = wanted
-                    .as_ref()
-                    .map(|l| l.iter().map(|n| n.to_lowercase()).collect());
-                let target = listing::target_of(&c);
-                listed = self.listings.complete(&app.id, &target, self.now());
-                if listed.is_none() {
-                    let mut cursor = Some(Cursor::first(caps));
-                    while let Some(cur) = cursor {
+        if let Some(sel) = req.listed.take() {
+            // The table's selection: the users at those positions of its listing, as the admin
+            // saw them (not looked up again).
+            let users = self
+                .listings
+                .selection(&app.id, sel.listing, &sel.positions, self.now())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        crate::ErrorCode::Conflict,
+                        format!(
+                            "The list of {}'s users was read again or closed since these users were selected: select them again, then import.",
+                            app.label
+                        ),
+                    )
+                })?;
+            at = Some(sel.positions.iter().map(|&p| p as usize).collect());
+            listed = Some(users);
+        } else {
+            match &req.usernames {
+                Some(names) if names.len() <= LOOKUP_AT_MOST => {
+                    for n in names {
                         if cancel.is_cancelled() {
                             return Err(cancelled());
                         }
-                        let (list, next) =
-                            import::users_page(&client, caps, &cur).await.map_err(api)?;
-                        // Only the wanted users are kept (a few out of a large target, say).
-                        owned.extend(
-                            list.iter()
-                                .map(PackedUser::pack)
-                                .filter(|p| wanted_by(keep.as_ref(), p)),
-                        );
-                        cursor = next;
+                        match remote::user_by_name(&client, n)
+                            .await
+                            .map_err(|e| api(e.into()))?
+                        {
+                            Some(r) => owned.push(PackedUser::pack(&mapping::remote_user(&r))),
+                            None => not_found.push(n.clone()),
+                        }
+                    }
+                }
+                wanted => {
+                    keep = wanted
+                        .as_ref()
+                        .map(|l| l.iter().map(|n| email_key(n)).collect());
+                    let target = listing::target_of(&c);
+                    listed = self.listings.complete(&app.id, &target, self.now());
+                    if listed.is_none() {
+                        let mut cursor = Some(Cursor::first(caps));
+                        while let Some(cur) = cursor {
+                            if cancel.is_cancelled() {
+                                return Err(cancelled());
+                            }
+                            let (list, next) =
+                                import::users_page(&client, caps, &cur).await.map_err(api)?;
+                            // Only the wanted users are kept (a few out of a large target, say).
+                            owned.extend(
+                                list.iter()
+                                    .map(PackedUser::pack)
+                                    .filter(|p| wanted_by(keep.as_ref(), p)),
+                            );
+                            cursor = next;
+                        }
                     }
                 }
             }
@@ -273,12 +291,15 @@ impl Core {
         let source = listed.as_deref().map_or(owned.as_slice(), Vec::as_slice);
         let mut seen = HashSet::new();
         // Each user once: a server that promises no order may answer a user on two pages.
-        let chosen: Vec<&PackedUser> = source
-            .iter()
-            .filter(|p| {
-                wanted_by(keep.as_ref(), p) && seen.insert(p.field(Field::UserName).to_lowercase())
-            })
-            .collect();
+        let mut once = |i: &usize| {
+            let p = &source[*i];
+            wanted_by(keep.as_ref(), p) && seen.insert(email_key(p.field(Field::UserName)))
+        };
+        let picked: Vec<usize> = match at.take() {
+            Some(at) => at.into_iter().filter(|i| once(i)).collect(),
+            None => (0..source.len()).filter(|i| once(i)).collect(),
+        };
+        let chosen: Vec<&PackedUser> = picked.iter().map(|&i| &source[i]).collect();
         if let Some(k) = keep {
             not_found = k.into_iter().filter(|n| !seen.contains(n)).collect();
             not_found.sort();
@@ -302,14 +323,37 @@ impl Core {
         )
         .await
         .map_err(api)?;
-        let Some(mut result) = written.filter(|_| !cancel.is_cancelled()) else {
+        let Some((mut result, written)) = written.filter(|_| !cancel.is_cancelled()) else {
             // Not committed: every row is rolled back.
             tx.rollback().await.map_err(|e| api(e.into()))?;
             return Err(cancelled());
         };
         tx.commit().await.map_err(|e| api(e.into()))?;
-        self.settle_listing(&app, &c, &chosen, &req, &result)
-            .await?;
+        // The table's statuses follow (New → Imported…), by index in the listing it shows.
+        let take: HashSet<String> = req.take_values.iter().map(|t| email_key(t)).collect();
+        let took = |u: &PackedUser| take.contains(&email_key(u.field(Field::UserName)));
+        let target = listing::target_of(&c);
+        match &listed {
+            Some(users) => {
+                let settled: Vec<(usize, Written)> = picked.iter().copied().zip(written).collect();
+                self.listings
+                    .settle(&app.id, users, &settled, took, self.now());
+            }
+            None => {
+                let ids: HashSet<&str> = chosen.iter().map(|u| u.field(Field::Id)).collect();
+                if let Some((users, index)) =
+                    self.listings.indexes_of(&app.id, &target, &ids, self.now())
+                {
+                    let settled: Vec<(usize, Written)> = chosen
+                        .iter()
+                        .zip(written)
+                        .filter_map(|(u, w)| index.get(u.field(Field::Id)).map(|&i| (i, w)))
+                        .collect();
+                    self.listings
+                        .settle(&app.id, &users, &settled, took, self.now());
+                }
+            }
+        }
         drop(chosen);
         drop(listed);
         drop(owned);
@@ -334,56 +378,7 @@ impl Core {
     }
 }
 
-impl Core {
-    /// The table's listing after an import from it: each user written is Imported (linked) or
-    /// Matches (in the directory, not linked: outside the application's groups); the refused
-    /// and the skipped stay as they were.
-    async fn settle_listing(
-        &self,
-        app: &Application,
-        c: &Connection,
-        chosen: &[&PackedUser],
-        req: &ImportRequest,
-        result: &ImportResult,
-    ) -> Result<(), ApiError> {
-        let mut conn = self.conn().await?;
-        let linked: HashSet<String> = super::links::remote_ids(&mut conn, &app.id)
-            .await
-            .map_err(api)?
-            .into_values()
-            .collect();
-        let refused: HashSet<String> = result
-            .errors
-            .iter()
-            .map(|e| e.email.to_lowercase())
-            .collect();
-        let take: HashSet<String> = req.take_values.iter().map(|t| t.to_lowercase()).collect();
-        let written: HashMap<&str, (ImportStatus, bool)> = chosen
-            .iter()
-            .filter_map(|u| {
-                let name = u.field(Field::UserName).to_lowercase();
-                let id = u.field(Field::Id);
-                if linked.contains(id) {
-                    Some((id, (ImportStatus::Imported, false)))
-                } else if refused.contains(&name) || (req.skip_inactive && !u.active()) {
-                    None
-                } else {
-                    Some((id, (ImportStatus::Matches, !take.contains(&name))))
-                }
-            })
-            .collect();
-        let target = listing::target_of(c);
-        self.listings.settle(
-            &app.id,
-            &target,
-            |u| written.get(u.field(Field::Id)).copied(),
-            self.now(),
-        );
-        Ok(())
-    }
-}
-
 /// Whether `r` is among the usernames `keep` holds, lower-cased (None: every user is).
 fn wanted_by(keep: Option<&HashSet<String>>, p: &PackedUser) -> bool {
-    keep.is_none_or(|k| k.contains(&p.field(Field::UserName).to_lowercase()))
+    keep.is_none_or(|k| k.contains(&email_key(p.field(Field::UserName))))
 }

@@ -8,10 +8,10 @@
 
 use super::client::ScimClient;
 use super::connection::{Capabilities, Connection};
-use super::import::{ImportStatus, Known};
+use super::import::{ImportStatus, Known, Written};
 use super::import_view::{ImportIds, ImportQuery, ImportView, Listed};
 use super::mapping::{AttributeChange, RemoteUser};
-use super::packed::PackedUser;
+use super::packed::{Field, PackedUser};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -106,12 +106,32 @@ impl Listing {
 
 /// The listings in progress or complete, by application id.
 #[derive(Default)]
-pub struct Listings(Mutex<HashMap<String, Listing>>, AtomicU32);
+pub struct Listings {
+    all: Mutex<HashMap<String, Listing>>,
+    /// The last import of a selection of each application's listing: the same selection stays
+    /// importable once the table has read the target again (the offer to add those users to a
+    /// group re-runs it).
+    last: Mutex<HashMap<String, LastSelection>>,
+    serials: AtomicU32,
+}
 
-/// One page of a listing: where it started (None: the first page) and where the next starts,
-/// its users with their statuses (one each).
+struct LastSelection {
+    serial: u32,
+    started: DateTime<Utc>,
+    positions: Vec<u32>,
+    users: Arc<Vec<PackedUser>>,
+}
+
+/// A listing's users, and the index in them of each remote id asked.
+pub type Found = (Arc<Vec<PackedUser>>, HashMap<String, usize>);
+
+/// What became of each user an import wrote, by its index in a listing's users.
+pub type Settled<'a> = &'a [(usize, Written)];
+
+/// One page of a listing: where it started (None: the first page; else the listing's serial
+/// and the cursor) and where the next starts, its users with their statuses (one each).
 pub struct Page<'a> {
-    pub cursor: Option<&'a str>,
+    pub cursor: Option<(u32, &'a str)>,
     pub next: Option<String>,
     pub users: Vec<RemoteUser>,
     pub statuses: Vec<(ImportStatus, Vec<AttributeChange>)>,
@@ -120,28 +140,32 @@ pub struct Page<'a> {
 impl Listings {
     /// The listings, those too old to show dropped (with their users and client).
     fn lock(&self, now: DateTime<Utc>) -> std::sync::MutexGuard<'_, HashMap<String, Listing>> {
-        let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut all = self.all.lock().unwrap_or_else(|p| p.into_inner());
         all.retain(|_, l| now - l.started < SHOWN_FOR);
         all
     }
 
-    /// The lister of the listing that continues at `cursor`, if one does.
+    /// The lister of listing `serial` when it continues at `cursor`.
     pub fn continuing(
         &self,
         app_id: &str,
         target: &str,
-        cursor: &str,
+        (serial, cursor): (u32, &str),
         now: DateTime<Utc>,
     ) -> Option<Arc<Lister>> {
         self.lock(now)
             .get(app_id)
-            .filter(|l| l.target == target && l.next.as_deref() == Some(cursor))
+            .filter(|l| {
+                l.serial == serial && l.target == target && l.next.as_deref() == Some(cursor)
+            })
             .and_then(|l| l.lister.clone())
     }
 
     /// Keeps a page: a first page starts a new listing, the page the last one pointed to extends
-    /// it, and any other page (resumed elsewhere, or from a listing replaced since) leaves a hole,
-    /// so the listing is dropped. Answers how many users the listing holds now (0: dropped).
+    /// it, and another page of it (resumed elsewhere) leaves a hole, so the listing is dropped;
+    /// a page of a listing replaced since is not kept (a reading the window left, still
+    /// answering). Answers the listing's serial and how many users it holds now (None: not
+    /// kept).
     pub fn record(
         &self,
         app_id: &str,
@@ -149,12 +173,12 @@ impl Listings {
         lister: Arc<Lister>,
         page: Page<'_>,
         now: DateTime<Utc>,
-    ) -> usize {
+    ) -> Option<(u32, usize)> {
         let mut all = self.lock(now);
         let l = match page.cursor {
             None => {
                 let fresh = Listing {
-                    serial: self.1.fetch_add(1, Ordering::Relaxed) + 1,
+                    serial: self.serials.fetch_add(1, Ordering::Relaxed) + 1,
                     target: target.to_owned(),
                     seen: (!lister.caps.id_paging).then(HashSet::new),
                     lister: Some(lister),
@@ -168,7 +192,8 @@ impl Listings {
                 all.insert(app_id.to_owned(), fresh);
                 all.get_mut(app_id)
             }
-            Some(cursor) => match all.get_mut(app_id) {
+            Some((serial, cursor)) => match all.get_mut(app_id) {
+                Some(l) if l.serial != serial => None,
                 Some(l) if l.target == target && l.next.as_deref() == Some(cursor) => Some(l),
                 _ => {
                     all.remove(app_id);
@@ -176,7 +201,7 @@ impl Listings {
                 }
             },
         };
-        let Some(l) = l else { return 0 };
+        let l = l?;
         l.append(page.users, page.statuses);
         l.next = page.next;
         if l.next.is_none() {
@@ -186,12 +211,21 @@ impl Listings {
             Arc::make_mut(&mut l.users).shrink_to_fit();
             l.statuses.shrink_to_fit();
         }
-        l.users.len()
+        Some((l.serial, l.users.len()))
     }
 
-    /// Drops the listing of `app_id` (its connection changed, or the table closed).
+    /// Drops the listing of `app_id` (the table closed).
+    pub fn close(&self, app_id: &str) {
+        self.all
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(app_id);
+    }
+
+    /// Drops everything of `app_id` (its connection changed: another target or credentials).
     pub fn forget(&self, app_id: &str) {
-        self.0
+        self.close(app_id);
+        self.last
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(app_id);
@@ -229,48 +263,103 @@ impl Listings {
         Some(listed.ids(order, serial))
     }
 
-    /// The usernames at `positions` of listing `serial` of `app_id` (None: that listing is not
-    /// held, another reading replaced it, or a position is past it).
-    pub fn usernames_at(
+    /// The users of listing `serial` of `app_id` for a selection of `positions`: the listing
+    /// the table shows, or the one the same selection was last imported from (None: neither,
+    /// or a position past it). The selection is remembered for a next import of it.
+    pub fn selection(
         &self,
         app_id: &str,
         serial: u32,
         positions: &[u32],
         now: DateTime<Utc>,
-    ) -> Option<Vec<String>> {
-        let mut all = self.lock(now);
-        let l = all.get_mut(app_id).filter(|l| l.serial == serial)?;
-        let (listed, _) = l.ordered(&ImportQuery::default());
-        listed.usernames_at(positions)
+    ) -> Option<Arc<Vec<PackedUser>>> {
+        let live = self
+            .lock(now)
+            .get(app_id)
+            .filter(|l| l.serial == serial)
+            .map(|l| (l.users.clone(), l.started));
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        last.retain(|_, s| now - s.started < SHOWN_FOR);
+        let (users, started) = match live {
+            Some(found) => found,
+            None => last
+                .get(app_id)
+                .filter(|s| s.serial == serial && s.positions == positions)
+                .map(|s| (s.users.clone(), s.started))?,
+        };
+        if positions.iter().any(|&p| p as usize >= users.len()) {
+            return None;
+        }
+        last.insert(
+            app_id.to_owned(),
+            LastSelection {
+                serial,
+                started,
+                positions: positions.to_vec(),
+                users: users.clone(),
+            },
+        );
+        Some(users)
     }
 
-    /// After an import: the new status of each listed user it wrote (`written` answers for
-    /// those, with whether the user keeps its differences: a Matches the import only linked).
-    /// The table then shows the statuses as the directory has them, without reading the target
-    /// again, and its positions stay valid.
+    /// After an import from `users`: the statuses of the users it wrote (`settled`, by index in
+    /// `users`), when `users` is still the listing the table shows. Linked users are Imported;
+    /// users now in the directory but not linked are Matches (keeping their differences when
+    /// they were Matches whose values the import did not take, see `took`). The table then
+    /// shows the statuses as the directory has them, without reading the target again, and
+    /// its positions stay valid.
     pub fn settle(
         &self,
         app_id: &str,
-        target: &str,
-        written: impl Fn(&PackedUser) -> Option<(ImportStatus, bool)>,
+        users: &Arc<Vec<PackedUser>>,
+        settled: Settled<'_>,
+        took: impl Fn(&PackedUser) -> bool,
         now: DateTime<Utc>,
     ) {
         let mut all = self.lock(now);
-        let Some(l) = all.get_mut(app_id).filter(|l| l.target == target) else {
+        let Some(l) = all.get_mut(app_id).filter(|l| Arc::ptr_eq(&l.users, users)) else {
             return;
         };
-        for (i, u) in l.users.iter().enumerate() {
-            let Some((status, keep)) = written(u) else {
+        for &(i, w) in settled {
+            let (Some(status), Some(u)) = (l.statuses.get_mut(i), l.users.get(i)) else {
                 continue;
             };
-            if let Some(s) = l.statuses.get_mut(i) {
-                *s = status;
-            }
-            if !keep {
-                l.differences.remove(&i);
+            match w {
+                Written::Untouched => {}
+                Written::Linked => {
+                    *status = ImportStatus::Imported;
+                    l.differences.remove(&i);
+                }
+                Written::InDirectory => {
+                    if *status != ImportStatus::Matches || took(u) {
+                        l.differences.remove(&i);
+                    }
+                    *status = ImportStatus::Matches;
+                }
             }
         }
         l.order = None;
+    }
+
+    /// The index in the table's listing of `app_id` of each remote id asked (those listed), and
+    /// that listing's users (None: no listing from `target` is held).
+    pub fn indexes_of(
+        &self,
+        app_id: &str,
+        target: &str,
+        ids: &HashSet<&str>,
+        now: DateTime<Utc>,
+    ) -> Option<Found> {
+        let all = self.lock(now);
+        let l = all.get(app_id).filter(|l| l.target == target)?;
+        let found = l
+            .users
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| ids.contains(u.field(Field::Id)))
+            .map(|(i, u)| (u.field(Field::Id).to_owned(), i))
+            .collect();
+        Some((l.users.clone(), found))
     }
 }
 
@@ -278,7 +367,6 @@ impl Listings {
 mod tests {
     use super::super::auth::Auth;
     use super::super::mapping::Managed;
-    use super::super::packed::Field;
     use super::*;
     use crate::secrets::Sensitive;
 
@@ -318,7 +406,7 @@ mod tests {
             .collect()
     }
 
-    fn page<'a>(cursor: Option<&'a str>, next: Option<&str>, names: &[&str]) -> Page<'a> {
+    fn page<'a>(cursor: Option<(u32, &'a str)>, next: Option<&str>, names: &[&str]) -> Page<'a> {
         let users = users(names);
         Page {
             cursor,
@@ -339,25 +427,42 @@ mod tests {
         })
     }
 
+    fn limit(n: u32) -> ImportQuery {
+        ImportQuery {
+            limit: n,
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn a_complete_listing_serves_imports_while_recent_and_the_table_longer() {
         let l = Listings::default();
         let t0 = Utc::now();
-        l.record(
-            "a",
-            "T",
-            lister(),
-            page(None, Some("after:2"), &["x", "y"]),
-            t0,
-        );
+        let (s, n) = l
+            .record(
+                "a",
+                "T",
+                lister(),
+                page(None, Some("after:2"), &["x", "y"]),
+                t0,
+            )
+            .expect("kept");
+        assert_eq!(n, 2);
         assert!(
             l.complete("a", "T", t0).is_none(),
             "pages still to come: not complete"
         );
-        assert!(l.continuing("a", "T", "after:2", t0).is_some());
-        assert!(l.continuing("a", "T", "after:9", t0).is_none());
-        assert!(l.continuing("a", "other", "after:2", t0).is_none());
-        l.record("a", "T", lister(), page(Some("after:2"), None, &["z"]), t0);
+        assert!(l.continuing("a", "T", (s, "after:2"), t0).is_some());
+        assert!(l.continuing("a", "T", (s, "after:9"), t0).is_none());
+        assert!(l.continuing("a", "T", (s + 1, "after:2"), t0).is_none());
+        assert!(l.continuing("a", "other", (s, "after:2"), t0).is_none());
+        l.record(
+            "a",
+            "T",
+            lister(),
+            page(Some((s, "after:2")), None, &["z"]),
+            t0,
+        );
         assert!(
             l.complete("a", "other", t0).is_none(),
             "another target or account is another listing"
@@ -375,37 +480,71 @@ mod tests {
             l.complete("a", "T", t0 + KEPT_FOR).is_none(),
             "too old for an import: listed again"
         );
-        let q = ImportQuery {
-            limit: 10,
-            ..Default::default()
-        };
         assert_eq!(
-            l.view("a", &q, t0 + KEPT_FOR).map(|v| v.total),
+            l.view("a", &limit(10), t0 + KEPT_FOR).map(|v| v.total),
             Some(1),
             "the table still shows it"
         );
-        assert!(l.view("a", &q, t0 + SHOWN_FOR).is_none(), "dropped at last");
+        assert!(
+            l.view("a", &limit(10), t0 + SHOWN_FOR).is_none(),
+            "dropped at last"
+        );
         l.record("a", "T", lister(), page(None, None, &["x"]), t0);
-        l.forget("a");
-        assert!(l.view("a", &q, t0).is_none(), "closed");
+        l.close("a");
+        assert!(l.view("a", &limit(10), t0).is_none(), "closed");
     }
 
     #[test]
-    fn a_page_out_of_order_drops_the_listing() {
+    fn a_page_out_of_order_drops_the_listing_and_a_replaced_readings_page_is_not_kept() {
         let l = Listings::default();
         let t0 = Utc::now();
-        l.record("a", "T", lister(), page(None, Some("after:2"), &["x"]), t0);
-        l.record("a", "T", lister(), page(Some("after:7"), None, &["q"]), t0);
+        let (s, _) = l
+            .record("a", "T", lister(), page(None, Some("after:2"), &["x"]), t0)
+            .expect("kept");
+        assert!(l
+            .record(
+                "a",
+                "T",
+                lister(),
+                page(Some((s, "after:7")), None, &["q"]),
+                t0
+            )
+            .is_none());
         assert!(
             l.view("a", &ImportQuery::default(), t0).is_none(),
             "a hole in the listing: dropped"
         );
-        l.record("a", "T", lister(), page(None, Some("after:2"), &["x"]), t0);
-        l.record("a", "T", lister(), page(None, None, &["y"]), t0);
+        let (old, _) = l
+            .record("a", "T", lister(), page(None, Some("after:2"), &["x"]), t0)
+            .expect("kept");
+        let (new, _) = l
+            .record("a", "T", lister(), page(None, Some("after:2"), &["y"]), t0)
+            .expect("kept");
+        assert!(
+            l.record(
+                "a",
+                "T",
+                lister(),
+                page(Some((old, "after:2")), None, &["q"]),
+                t0
+            )
+            .is_none(),
+            "the reading the window left is not kept"
+        );
+        assert_eq!(
+            l.record(
+                "a",
+                "T",
+                lister(),
+                page(Some((new, "after:2")), None, &["z"]),
+                t0
+            ),
+            Some((new, 2)),
+            "and the one that replaced it goes on"
+        );
         assert_eq!(
             names(l.complete("a", "T", t0)),
-            Some(vec!["y".into()]),
-            "a first page starts the listing over"
+            Some(vec!["y".into(), "z".into()])
         );
     }
 
@@ -418,20 +557,17 @@ mod tests {
             x.caps.id_paging = false;
             Arc::new(x)
         };
-        let q = ImportQuery {
-            limit: 10,
-            ..Default::default()
-        };
-        assert_eq!(
-            l.record(
+        let q = limit(10);
+        let (s, n) = l
+            .record(
                 "a",
                 "T",
                 startindex(),
                 page(None, Some("start:3"), &["x", "y"]),
-                t0
-            ),
-            2
-        );
+                t0,
+            )
+            .expect("kept");
+        assert_eq!(n, 2);
         assert_eq!(
             l.view("a", &q, t0).map(|v| (v.total, v.complete)),
             Some((2, false))
@@ -441,10 +577,10 @@ mod tests {
                 "a",
                 "T",
                 startindex(),
-                page(Some("start:3"), None, &["y", "z"]),
+                page(Some((s, "start:3")), None, &["y", "z"]),
                 t0
             ),
-            3,
+            Some((s, 3)),
             "y was on the first page"
         );
         let v = l.view("a", &q, t0).expect("held");
@@ -459,38 +595,52 @@ mod tests {
                 t0,
             )
             .expect("held");
-        assert_eq!(ids.positions, [2]);
-        assert_eq!(
-            l.usernames_at("a", ids.listing, &[2, 0], t0),
-            Some(vec!["z".to_owned(), "x".to_owned()])
+        assert_eq!((ids.listing, ids.positions), (s, vec![2]));
+    }
+
+    #[test]
+    fn a_selection_is_taken_from_its_listing_or_its_last_import_and_an_import_settles_statuses() {
+        let l = Listings::default();
+        let t0 = Utc::now();
+        let (s, _) = l
+            .record("a", "T", lister(), page(None, None, &["x", "y", "z"]), t0)
+            .expect("kept");
+        let users = l.selection("a", s, &[2, 0], t0).expect("held");
+        assert_eq!(users[2].field(Field::UserName), "z");
+        assert!(l.selection("a", s, &[3], t0).is_none(), "past the listing");
+        assert!(
+            l.selection("a", s + 1, &[0], t0).is_none(),
+            "another listing"
         );
-        let imported = |u: &PackedUser| {
-            (u.field(Field::Id) == "id-z").then_some((ImportStatus::Imported, false))
-        };
-        l.settle("a", "T", imported, t0);
-        let v = l.view("a", &q, t0).expect("held");
+        let settled = [
+            (2, Written::Linked),
+            (0, Written::InDirectory),
+            (1, Written::Untouched),
+        ];
+        l.settle("a", &users, &settled, |_| false, t0);
+        let v = l.view("a", &limit(10), t0).expect("held");
         assert_eq!(
-            (v.counts.new, v.counts.imported),
-            (2, 1),
+            (v.counts.new, v.counts.matches, v.counts.imported),
+            (1, 1, 1),
             "settled in place"
         );
-        l.record(
-            "a",
-            "T",
-            startindex(),
-            page(None, None, &["z", "y", "x"]),
-            t0,
+        // Read again: the positions of the last import stay importable, no others.
+        l.record("a", "T", lister(), page(None, None, &["q"]), t0);
+        assert!(
+            l.selection("a", s, &[2, 0], t0).is_some(),
+            "the last import's selection"
         );
+        assert!(l.selection("a", s, &[1], t0).is_none());
+        l.settle("a", &users, &[(0, Written::Linked)], |_| false, t0);
         assert_eq!(
-            l.usernames_at("a", ids.listing, &[2], t0),
-            None,
-            "read again since: the positions name other users"
-        );
-        l.settle("a", "other", |_| Some((ImportStatus::Imported, false)), t0);
-        assert_eq!(
-            l.view("a", &q, t0).map(|v| v.counts.imported),
+            l.view("a", &limit(10), t0).map(|v| v.counts.imported),
             Some(0),
-            "an import from another target changes nothing"
+            "an import from a listing replaced since changes nothing"
+        );
+        l.forget("a");
+        assert!(
+            l.selection("a", s, &[2, 0], t0).is_none(),
+            "the connection changed"
         );
     }
 }

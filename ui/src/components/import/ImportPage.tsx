@@ -117,28 +117,24 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const listing = pages.page?.listing ?? 0;
   // The username of each row shown (a few selected rows are imported one by one, by username),
   // and which positions are inactive (from the rows shown and "select all" answers).
-  const usernameAt = useRef(new Map<number, string>());
-  const inactiveAt = useRef(new Set<number>());
+  // Both belong to one listing: another reading starts them over.
+  const known = useRef({ listing: 0, usernameAt: new Map<number, string>(), inactiveAt: new Set<number>() });
   useMemo(() => {
+    if (known.current.listing !== listing) known.current = { listing, usernameAt: new Map(), inactiveAt: new Set() };
     for (const r of pages.rows) {
       if (!r) continue;
-      usernameAt.current.set(r.position, r.username);
-      if (!r.active) inactiveAt.current.add(r.position);
+      known.current.usernameAt.set(r.position, r.username);
+      if (!r.active) known.current.inactiveAt.add(r.position);
     }
-  }, [pages.rows]);
+  }, [pages.rows, listing]);
   const selectAll = useCallback(async () => {
     const all = await unwrap(commands.importIds(app.name, { ...filter, offset: 0, limit: 0 }));
-    for (const p of all.inactive) inactiveAt.current.add(p);
+    // An answer about another listing (read again meanwhile) selects nothing.
+    if (all.listing !== known.current.listing) return [];
+    for (const p of all.inactive) known.current.inactiveAt.add(p);
     return all.positions.map(String);
   }, [app.name, filter]);
   const dt = useDataTable<ListedRow>({ data: pages.rows, manual: true, total: pages.total ?? 0, selectAll, columns, getRowId: rowId });
-  // Another reading of the target is another listing: positions name other users there.
-  const { clearSelection } = dt;
-  useEffect(() => {
-    clearSelection();
-    usernameAt.current = new Map();
-    inactiveAt.current = new Set();
-  }, [listing, clearSelection]);
   const search = useDebounced(dt.globalFilter.trim(), SEARCH_DEBOUNCE_MS);
   const statusFilter = String(dt.columnFilter("status") ?? "");
   const activeFilter = String(dt.columnFilter("active") ?? "");
@@ -160,6 +156,14 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const [takeValues, setTakeValues] = useState<ReadonlyMap<string, number>>(new Map());
   const [group, setGroup] = useState<string | null>(null);
   const [diffRow, setDiffRow] = useState<ListedRow | null>(null);
+  // Another reading of the target is another listing: its positions name other users, so what
+  // was chosen by position goes.
+  const { clearSelection } = dt;
+  useEffect(() => {
+    clearSelection();
+    setTakeValues(new Map());
+    setDiffRow(null);
+  }, [listing, clearSelection]);
 
   const setShow = (v: ShowFilter) => {
     setShowState(v);
@@ -184,7 +188,7 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const selectedIds = dt.selectedIds;
   const positions = useMemo(() => selectedIds.map(Number), [selectedIds]);
   const selectedCount = positions.length;
-  const inactiveSelected = useMemo(() => positions.filter((p) => inactiveAt.current.has(p)).length, [positions]);
+  const inactiveSelected = useMemo(() => positions.filter((p) => known.current.inactiveAt.has(p)).length, [positions]);
   const toImport = skipInactive ? selectedCount - inactiveSelected : selectedCount;
   const background = selectedCount >= ROW_BY_ROW_BELOW;
 
@@ -195,7 +199,7 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
 
   const start = () => {
     const whole = list.complete && selectedCount === counts.listed;
-    const selection = importSelection(positions, usernameAt.current, listing, whole);
+    const selection = importSelection(positions, known.current.usernameAt, listing, whole);
     // Only a Matches row shows the "take" box: those ticked among the rows selected.
     const chosen = takeValues.size > 0 ? new Set(positions) : new Set<number>();
     const take = [...takeValues].filter(([, p]) => chosen.has(p)).map(([k]) => k);

@@ -52,7 +52,12 @@ export function useRemoteListing(app: string): RemoteListing {
       setStopped(false);
       setError(null);
       const rows = keys.importRows(app);
-      const refresh = () => void client.invalidateQueries({ queryKey: rows });
+      const refresh = () => {
+        // Pages out of view would come back from before this page (with a sort, a row can
+        // move between them): only the pages in view are kept, and asked for again.
+        client.removeQueries({ queryKey: rows, type: "inactive" });
+        void client.invalidateQueries({ queryKey: rows });
+      };
       if (fresh) {
         // A new listing: the rows of the last one go with it.
         client.removeQueries({ queryKey: rows });
