@@ -163,7 +163,7 @@ export const commands = {
 	setupFillPracticeSso: (app: string) => typedError<PracticeSsoFilled, ApiError>(__TAURI_INVOKE("setup_fill_practice_sso", { app })),
 	/**
 	 *  Reads the target's users into the listing the table shows: the first page (200) at once,
-	 *  then up to 1,000 per call; pass `next` back for more. A first page that fails is the call's
+	 *  then up to 2,000 per call; pass `next` back for more. A first page that fails is the call's
 	 *  error.
 	 */
 	importPage: (app: string, cursor: string | null) => typedError<ImportBatch, ApiError>(__TAURI_INVOKE("import_page", { app, cursor })),

@@ -529,7 +529,7 @@
       if (scenario.importPageError !== undefined && at / 200 === scenario.importPageError) {
         return fail("remote", "Salesforce answered HTTP 503 (Service Unavailable): try again in a moment.");
       }
-      // One page of 200 per call (the app's command reads up to five per continuing call), kept in
+      // One page of 200 per call (the app's command reads up to ten per continuing call), kept in
       // the listing the table asks for rows (statuses as they are when read).
       if (at === 0) remote.listings[app] = { serial: ++remote.serial, users: [], next: null };
       const listing = remote.listings[app];

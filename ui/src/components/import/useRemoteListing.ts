@@ -1,5 +1,5 @@
 // Reads the target's users into the listing the core holds for the import table: the first page
-// (200) at once, then up to 1,000 a call (each answer says where the next starts) until the last,
+// (200) at once, then up to 2,000 a call (each answer says where the next starts) until the last,
 // or until the admin stops (the call in flight still lands); Continue resumes from where it
 // stopped. The table asks the core for the rows in view (see ImportPage): while pages keep coming
 // its pages are refreshed after the first call, the last, and at most every REFRESH_MS between.
@@ -71,11 +71,13 @@ export function useRemoteListing(app: string): RemoteListing {
         for (;;) {
           const batch = await unwrap(commands.importPage(app, at));
           if (mine !== token.current) return;
-          setRead(batch.listed);
           next.current = batch.next;
           const last = batch.next === null || batch.error !== null || stopAsked.current;
+          // The count and the rows in view follow together (each showing re-renders the page,
+          // which competes with the reading for the CPU).
           if (shouldRefresh(first, last, Date.now() - refreshedAt, REFRESH_MS)) {
             refreshedAt = Date.now();
+            setRead(batch.listed);
             refresh();
           }
           if (batch.error) {
