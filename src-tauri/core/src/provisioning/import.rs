@@ -200,12 +200,6 @@ pub async fn known(conn: &mut SqliteConnection, app_id: &str) -> Result<Known, P
     })
 }
 
-/// The table row of a remote user.
-pub fn row(r: &RemoteUser, known: &Known) -> RemoteRow {
-    let (status, differences) = status_of(r, known);
-    table_row(r, status, differences)
-}
-
 /// A remote user's import status against what the directory knows, with the differences of a
 /// Matches (directory value → the target's value).
 pub fn status_of(r: &RemoteUser, known: &Known) -> (ImportStatus, Vec<AttributeChange>) {

@@ -250,18 +250,6 @@ impl Listed<'_> {
                 .collect(),
         }
     }
-
-    /// The usernames at `positions` (None when one is past the listing).
-    pub fn usernames_at(&self, positions: &[u32]) -> Option<Vec<String>> {
-        positions
-            .iter()
-            .map(|&p| {
-                self.users
-                    .get(p as usize)
-                    .map(|u| u.field(Field::UserName).to_owned())
-            })
-            .collect()
-    }
 }
 
 fn count(n: usize) -> u32 {
@@ -485,10 +473,5 @@ mod tests {
         assert!(past.rows.is_empty() && past.total == 4 && past.complete);
         let ids = l.ids(None, 1);
         assert_eq!((ids.positions, ids.inactive), (vec![0, 1, 2, 3], vec![1]));
-        assert_eq!(
-            l.usernames_at(&[3, 1]),
-            Some(vec!["dee@x.io".to_owned(), "ann@x.io".to_owned()])
-        );
-        assert_eq!(l.usernames_at(&[4]), None, "past the listing");
     }
 }
