@@ -89,3 +89,26 @@ export function mappings(app, name, top = 8) {
   }
   return out.join("\n");
 }
+
+/** CPU seconds (user + system) each of the app's processes has used so far, by name. */
+export function appCpuSeconds(app) {
+  const tick = 100; // USER_HZ on Linux
+  const by = new Map();
+  for (const pid of appTree(app)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const secs = (Number(fields[11]) + Number(fields[12])) / tick;
+      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      by.set(name, (by.get(name) ?? 0) + secs);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return by;
+}
+
+/** The CPU seconds each process used since `before` (an appCpuSeconds answer), as a line. */
+export function cpuSince(app, before) {
+  return [...appCpuSeconds(app)].map(([n, s]) => `${n} ${(s - (before.get(n) ?? 0)).toFixed(1)}`).join(", ");
+}

@@ -10,14 +10,16 @@
 //   - the whole list read (every page of 200, `id gt` paging);
 //   - select all → Import → the summary shown (the import, in the background);
 //   - list + import end to end;
-//   - peak memory of the app and its WebKit children while it ran (sampled every 250 ms).
+//   - peak memory of the app and its WebKit children while it ran (sampled every 250 ms);
+//   - the CPU seconds each of the app's processes used while listing and while importing (the
+//     practice org runs apart; on 2 cores they compete).
 // Not a test: it prints figures. Goals (issue 10): list + import 50,000 < 10 s, first page on
 // screen < 1 s, peak memory < 400 MB.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appMemory, appMemoryKiB, mappings } from "./app-memory.js";
+import { appCpuSeconds, appMemory, appMemoryKiB, cpuSince, mappings } from "./app-memory.js";
 import { startDriver } from "./driver.js";
 import { connectByCli, startSim } from "./practice-sim.js";
 
@@ -63,6 +65,7 @@ try {
   maps("idle");
 
   const t0 = Date.now();
+  let cpu = appCpuSeconds(APP);
   await (await byTestId("import-open")).click();
   await (await browser.$('[data-testid="import-table-body"] [role="row"]')).waitForDisplayed({ timeout: 30000 });
   const firstRow = Date.now() - t0;
@@ -70,6 +73,7 @@ try {
   await (await byTestId("import-complete")).waitForDisplayed({ timeout: 300000 });
   const listed = Date.now() - t0;
   console.log(`whole list read: ${listed} ms; ${await (await byTestId("import-counts")).getText()}`);
+  console.log(`  CPU seconds while listing: ${cpuSince(APP, cpu)}`);
   console.log(`  memory with the list on screen: ${appMemory(APP)}`);
   maps("list on screen");
 
@@ -84,11 +88,13 @@ try {
   maps("every row selected");
   await (await byTestId("import-group-select")).selectByVisibleText("Imported");
   const t1 = Date.now();
+  cpu = appCpuSeconds(APP);
   await (await byTestId("import-start")).click();
   const summary = await byTestId("import-summary");
   await summary.waitForDisplayed({ timeout: 600000 });
   const imported = Date.now() - t1;
   console.log(`Import (select all, background) → summary shown: ${imported} ms; ${await summary.getText()}`);
+  console.log(`  CPU seconds while importing: ${cpuSince(APP, cpu)}`);
   console.log(`list + import end to end: ${((listed + imported) / 1000).toFixed(2)} s (goal < 10 s; the clicks between them not counted)`);
   clearInterval(sampler);
   console.log(`peak memory of the app's processes during it: ${mib(peak.pss)} PSS, ${mib(peak.rss)} RSS summed (goal < 400 MB); now ${appMemory(APP)}`);
