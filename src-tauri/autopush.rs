@@ -41,10 +41,9 @@ pub fn state_event(app: &str) -> String {
     format!("provisioning://{app}/state")
 }
 
-/// Whether a change should be pushed: not one the provisioning made itself.
-fn triggers(source: ChangeSource) -> bool {
-    !matches!(source, ChangeSource::SalesforceImport | ChangeSource::Sync)
-}
+/// The changes not pushed: those the provisioning made itself (every other change triggers a
+/// push).
+const QUIET: [ChangeSource; 2] = [ChangeSource::SalesforceImport, ChangeSource::Sync];
 
 pub fn start(handle: AppHandle, core: Core) {
     tauri::async_runtime::spawn(async move {
@@ -73,18 +72,13 @@ pub fn start(handle: AppHandle, core: Core) {
 
 /// Reads the change feed past `last`; answers (anything new, anything that triggers a push).
 async fn read_changes(core: &Core, last: &mut i64) -> (bool, bool) {
-    let mut moved = false;
-    let mut relevant = false;
-    loop {
-        let Ok(batch) = core.directory_changes_since(*last, 1000).await else {
-            return (moved, relevant);
-        };
-        let Some(newest) = batch.last().map(|c| c.id) else {
-            return (moved, relevant);
-        };
-        moved = true;
-        relevant |= batch.iter().any(|c| triggers(c.source));
-        *last = newest;
+    match core.directory_newest_since(*last, &QUIET).await {
+        Ok((Some(newest), relevant)) => {
+            *last = newest;
+            (true, relevant)
+        }
+        // Nothing new, or a read that failed (tried again on the next tick).
+        _ => (false, false),
     }
 }
 
@@ -179,6 +173,7 @@ mod tests {
 
     #[test]
     fn only_changes_made_outside_provisioning_trigger_a_push() {
+        let triggers = |s| !QUIET.contains(&s);
         assert!(triggers(ChangeSource::Admin));
         assert!(triggers(ChangeSource::CsvImport));
         assert!(

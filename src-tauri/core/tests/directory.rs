@@ -3,7 +3,7 @@
 
 use lanyard_core::apps::NewApplication;
 use lanyard_core::clock::FixedClock;
-use lanyard_core::directory::{ChangeKind, GroupInput, UserInput};
+use lanyard_core::directory::{ChangeKind, ChangeSource, GroupInput, UserInput};
 use lanyard_core::secrets::MemoryStore;
 use lanyard_core::{Core, ErrorCode};
 use std::path::Path;
@@ -415,12 +415,27 @@ async fn every_change_lands_in_the_feed_in_order() {
         ],
         "deleting a group records the memberships and bindings it took along"
     );
-    let last = core
-        .directory_changes_since(0, 100)
-        .await
-        .unwrap()
-        .pop()
-        .unwrap();
+    let all = core.directory_changes_since(0, 100).await.unwrap();
+    let newest = all.last().map(|c| c.id);
+    assert_eq!(
+        core.directory_newest_since(0, &[]).await.unwrap(),
+        (newest, true)
+    );
+    assert_eq!(
+        core.directory_newest_since(0, &[ChangeSource::Admin])
+            .await
+            .unwrap(),
+        (newest, false),
+        "every change here is the admin's"
+    );
+    assert_eq!(
+        core.directory_newest_since(newest.unwrap_or(0), &[])
+            .await
+            .unwrap(),
+        (None, false),
+        "nothing past the newest"
+    );
+    let last = all.last().cloned().unwrap();
     assert_eq!(last.user_id.as_deref(), Some(u.id.as_str()));
     assert_eq!(
         last.detail, "a@example.com",

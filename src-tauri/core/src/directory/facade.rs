@@ -341,6 +341,18 @@ impl Core {
         changes::latest_id(self.store().pool()).await.map_err(api)
     }
 
+    /// Past `after_id`: the newest change's id, and whether one was made by a source not in
+    /// `quiet` (see [`changes::newest_since`]).
+    pub async fn directory_newest_since(
+        &self,
+        after_id: i64,
+        quiet: &[changes::ChangeSource],
+    ) -> Result<(Option<i64>, bool), ApiError> {
+        changes::newest_since(self.store().pool(), after_id, quiet)
+            .await
+            .map_err(api)
+    }
+
     /// Change-feed entries after `after_id`, oldest first.
     pub async fn directory_changes_since(
         &self,
