@@ -93,6 +93,12 @@ impl Core {
                     .ok_or_else(|| replaced(app))?,
             ),
         };
+        if let Some((serial, _)) = cursor {
+            // A page of a reading replaced since: not read (it would not be kept).
+            if !self.listings.holds(&app.id, serial, self.now()) {
+                return Err(replaced(app));
+            }
+        }
         let continuing = cursor
             .filter(|_| c.state == ConnectionState::Connected)
             .and_then(|cur| self.listings.continuing(&app.id, &target, cur, self.now()));
@@ -211,6 +217,8 @@ impl Core {
         // Users looked up or listed here; or a listing of the table's, shared with it.
         let mut owned: Vec<PackedUser> = Vec::new();
         let mut listed: Option<Arc<Vec<PackedUser>>> = None;
+        // The serial of the listing `listed` is (its indexes are that listing's).
+        let mut from: Option<u32> = None;
         // The indexes in the source of the users asked for (None: every one).
         let mut at: Option<Vec<usize>> = None;
         let mut keep: Option<HashSet<String>> = None;
@@ -246,6 +254,7 @@ impl Core {
                 })?;
             at = Some(sel.positions.iter().map(|&p| p as usize).collect());
             listed = Some(users);
+            from = Some(sel.listing);
         } else {
             match &req.usernames {
                 Some(names) if names.len() <= LOOKUP_AT_MOST => {
@@ -267,7 +276,12 @@ impl Core {
                         .as_ref()
                         .map(|l| l.iter().map(|n| email_key(n)).collect());
                     let target = listing::target_of(&c);
-                    listed = self.listings.complete(&app.id, &target, self.now());
+                    if let Some((serial, users)) =
+                        self.listings.complete(&app.id, &target, self.now())
+                    {
+                        listed = Some(users);
+                        from = Some(serial);
+                    }
                     if listed.is_none() {
                         let mut cursor = Some(Cursor::first(caps));
                         while let Some(cur) = cursor {
@@ -333,25 +347,29 @@ impl Core {
         let take: HashSet<String> = req.take_values.iter().map(|t| email_key(t)).collect();
         let took = |u: &PackedUser| take.contains(&email_key(u.field(Field::UserName)));
         let target = listing::target_of(&c);
-        match &listed {
-            Some(users) => {
-                let settled: Vec<(usize, Written)> = picked.iter().copied().zip(written).collect();
+        let settled_by_index = from.is_some_and(|serial| {
+            let settled: Vec<(usize, Written)> = picked
+                .iter()
+                .copied()
+                .zip(written.iter().copied())
+                .collect();
+            self.listings
+                .settle(&app.id, serial, &settled, took, self.now())
+        });
+        if !settled_by_index {
+            // Users looked up, listed apart, or from a listing the table has read again since:
+            // found in the one it shows by remote id.
+            let ids: HashSet<&str> = chosen.iter().map(|u| u.field(Field::Id)).collect();
+            if let Some((serial, index)) =
+                self.listings.indexes_of(&app.id, &target, &ids, self.now())
+            {
+                let settled: Vec<(usize, Written)> = chosen
+                    .iter()
+                    .zip(written)
+                    .filter_map(|(u, w)| index.get(u.field(Field::Id)).map(|&i| (i, w)))
+                    .collect();
                 self.listings
-                    .settle(&app.id, users, &settled, took, self.now());
-            }
-            None => {
-                let ids: HashSet<&str> = chosen.iter().map(|u| u.field(Field::Id)).collect();
-                if let Some((users, index)) =
-                    self.listings.indexes_of(&app.id, &target, &ids, self.now())
-                {
-                    let settled: Vec<(usize, Written)> = chosen
-                        .iter()
-                        .zip(written)
-                        .filter_map(|(u, w)| index.get(u.field(Field::Id)).map(|&i| (i, w)))
-                        .collect();
-                    self.listings
-                        .settle(&app.id, &users, &settled, took, self.now());
-                }
+                    .settle(&app.id, serial, &settled, took, self.now());
             }
         }
         drop(chosen);

@@ -122,8 +122,8 @@ struct LastSelection {
     users: Arc<Vec<PackedUser>>,
 }
 
-/// A listing's users, and the index in them of each remote id asked.
-pub type Found = (Arc<Vec<PackedUser>>, HashMap<String, usize>);
+/// A listing's serial, and the index in its users of each remote id asked.
+pub type Found = (u32, HashMap<String, usize>);
 
 /// What became of each user an import wrote, by its index in a listing's users.
 pub type Settled<'a> = &'a [(usize, Written)];
@@ -238,11 +238,18 @@ impl Listings {
         app_id: &str,
         target: &str,
         now: DateTime<Utc>,
-    ) -> Option<Arc<Vec<PackedUser>>> {
+    ) -> Option<(u32, Arc<Vec<PackedUser>>)> {
         self.lock(now)
             .get(app_id)
             .filter(|l| l.next.is_none() && l.stands(target, now))
-            .map(|l| l.users.clone())
+            .map(|l| (l.serial, l.users.clone()))
+    }
+
+    /// Whether listing `serial` of `app_id` is the one held (a page of another is not kept).
+    pub fn holds(&self, app_id: &str, serial: u32, now: DateTime<Utc>) -> bool {
+        self.lock(now)
+            .get(app_id)
+            .is_some_and(|l| l.serial == serial)
     }
 
     /// The slice of the listing of `app_id` that `q` asks for (None: no listing is held).
@@ -302,8 +309,8 @@ impl Listings {
         Some(users)
     }
 
-    /// After an import from `users`: the statuses of the users it wrote (`settled`, by index in
-    /// `users`), when `users` is still the listing the table shows. Linked users are Imported;
+    /// After an import: the statuses of the users it wrote (`settled`, by index in listing
+    /// `serial`), when that is still the listing the table shows (false: it is not). Linked users are Imported;
     /// users now in the directory but not linked are Matches (keeping their differences when
     /// they were Matches whose values the import did not take, see `took`). The table then
     /// shows the statuses as the directory has them, without reading the target again, and
@@ -311,14 +318,16 @@ impl Listings {
     pub fn settle(
         &self,
         app_id: &str,
-        users: &Arc<Vec<PackedUser>>,
+        serial: u32,
         settled: Settled<'_>,
         took: impl Fn(&PackedUser) -> bool,
         now: DateTime<Utc>,
-    ) {
+    ) -> bool {
         let mut all = self.lock(now);
-        let Some(l) = all.get_mut(app_id).filter(|l| Arc::ptr_eq(&l.users, users)) else {
-            return;
+        // Positions never move within a listing (pages are only added after), so the serial
+        // says the indexes are its own.
+        let Some(l) = all.get_mut(app_id).filter(|l| l.serial == serial) else {
+            return false;
         };
         for &(i, w) in settled {
             let (Some(status), Some(u)) = (l.statuses.get_mut(i), l.users.get(i)) else {
@@ -339,10 +348,11 @@ impl Listings {
             }
         }
         l.order = None;
+        true
     }
 
     /// The index in the table's listing of `app_id` of each remote id asked (those listed), and
-    /// that listing's users (None: no listing from `target` is held).
+    /// that listing's serial (None: no listing from `target` is held).
     pub fn indexes_of(
         &self,
         app_id: &str,
@@ -359,7 +369,7 @@ impl Listings {
             .filter(|(_, u)| ids.contains(u.field(Field::Id)))
             .map(|(i, u)| (u.field(Field::Id).to_owned(), i))
             .collect();
-        Some((l.users.clone(), found))
+        Some((l.serial, found))
     }
 }
 
@@ -419,8 +429,8 @@ mod tests {
         }
     }
 
-    fn names(list: Option<Arc<Vec<PackedUser>>>) -> Option<Vec<String>> {
-        list.map(|l| {
+    fn names(list: Option<(u32, Arc<Vec<PackedUser>>)>) -> Option<Vec<String>> {
+        list.map(|(_, l)| {
             l.iter()
                 .map(|u| u.field(Field::UserName).to_owned())
                 .collect()
@@ -617,7 +627,7 @@ mod tests {
             (0, Written::InDirectory),
             (1, Written::Untouched),
         ];
-        l.settle("a", &users, &settled, |_| false, t0);
+        assert!(l.settle("a", s, &settled, |_| false, t0));
         let v = l.view("a", &limit(10), t0).expect("held");
         assert_eq!(
             (v.counts.new, v.counts.matches, v.counts.imported),
@@ -631,7 +641,7 @@ mod tests {
             "the last import's selection"
         );
         assert!(l.selection("a", s, &[1], t0).is_none());
-        l.settle("a", &users, &[(0, Written::Linked)], |_| false, t0);
+        assert!(!l.settle("a", s, &[(0, Written::Linked)], |_| false, t0));
         assert_eq!(
             l.view("a", &limit(10), t0).map(|v| v.counts.imported),
             Some(0),

@@ -114,7 +114,11 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
       return { ...v, rows: v.rows.map((r, i) => ({ ...r, position: v.positions[i] ?? -1 })) };
     },
   });
-  const listing = pages.page?.listing ?? 0;
+  // The listing the rows are from; kept while a new query's first page is on its way (no page
+  // is shown then), so a change of search or sort does not look like another listing.
+  const lastListing = useRef(0);
+  if (pages.page) lastListing.current = pages.page.listing;
+  const listing = lastListing.current;
   // The username of each row shown (a few selected rows are imported one by one, by username),
   // and which positions are inactive (from the rows shown and "select all" answers).
   // Both belong to one listing: another reading starts them over.
@@ -188,7 +192,12 @@ function ImportTable({ app, view }: { app: Application; view: ConnectionView }) 
   const selectedIds = dt.selectedIds;
   const positions = useMemo(() => selectedIds.map(Number), [selectedIds]);
   const selectedCount = positions.length;
-  const inactiveSelected = useMemo(() => positions.filter((p) => known.current.inactiveAt.has(p)).length, [positions]);
+  // known.current grows as rows load and starts over with another listing: both re-count.
+  const inactiveSelected = useMemo(
+    () => positions.filter((p) => known.current.inactiveAt.has(p)).length,
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [positions, pages.rows, listing],
+  );
   const toImport = skipInactive ? selectedCount - inactiveSelected : selectedCount;
   const background = selectedCount >= ROW_BY_ROW_BELOW;
 
