@@ -14,6 +14,16 @@ use lanyard_core::provisioning::run::Cancel;
 use lanyard_core::provisioning::SyncOptions;
 use std::sync::Arc;
 
+/// Imports into the practice application, without progress or cancel.
+async fn import(
+    rig: &common::Rig,
+    req: ImportRequest,
+) -> Result<lanyard_core::provisioning::import::ImportResult, lanyard_core::ApiError> {
+    rig.core
+        .import_users("practice", req, None, Cancel::default())
+        .await
+}
+
 #[tokio::test]
 async fn import_more_than_two_thousand_users_then_sync_changes_nothing() {
     let rig = common::rig_with(
@@ -65,19 +75,15 @@ async fn import_more_than_two_thousand_users_then_sync_changes_nothing() {
     let new_only = rig.core.import_list("practice", true).await.unwrap();
     assert_eq!(new_only.len(), remote_total - 1);
 
-    let result = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                group: Some("Imported from Salesforce".into()),
-                ..Default::default()
-            },
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    let result = import(
+        &rig,
+        ImportRequest {
+            group: Some("Imported from Salesforce".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         result.errors,
         vec![],
@@ -156,19 +162,15 @@ async fn users_imported_without_a_group_are_not_deactivated_by_the_next_sync() {
         .take(2)
         .map(|u| u["userName"].as_str().unwrap().to_owned())
         .collect();
-    let r = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                usernames: Some(names.clone()),
-                ..Default::default()
-            },
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    let r = import(
+        &rig,
+        ImportRequest {
+            usernames: Some(names.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (r.created, r.not_in_scope),
         (2, 2),
@@ -231,16 +233,7 @@ async fn a_cancelled_import_writes_nothing() {
         "nor the group"
     );
     // Started again, it imports everything.
-    let r = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest::default(),
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    let r = import(&rig, ImportRequest::default()).await.unwrap();
     assert_eq!(r.created, 60);
 }
 
@@ -299,19 +292,15 @@ async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again()
         .map(|u| u["userName"].as_str().unwrap().to_uppercase())
         .chain(["nobody@practice.example.com".to_owned()])
         .collect();
-    let r = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                usernames: Some(wanted),
-                ..Default::default()
-            },
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    let r = import(
+        &rig,
+        ImportRequest {
+            usernames: Some(wanted),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         requests(),
         before,
@@ -346,45 +335,37 @@ async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again()
         )
         .await
         .unwrap();
-    let r = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                listed: Some(ListedUsers {
-                    listing: two.listing,
-                    positions: two.positions.clone(),
-                }),
-                group: Some("Imported by position".into()),
-                ..Default::default()
-            },
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    let r = import(
+        &rig,
+        ImportRequest {
+            listed: Some(ListedUsers {
+                listing: two.listing,
+                positions: two.positions.clone(),
+            }),
+            group: Some("Imported by position".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!((r.created, r.not_in_scope), (2, 0), "{r:?}");
     let v = rig.core.import_view("practice", &all).await.unwrap();
     assert_eq!(
         counts(&v),
         (new - 32, view.counts.matches + 30, view.counts.imported + 2)
     );
-    let past = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest {
-                listed: Some(ListedUsers {
-                    listing: two.listing,
-                    positions: vec![450],
-                }),
-                ..Default::default()
-            },
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap_err();
+    let past = import(
+        &rig,
+        ImportRequest {
+            listed: Some(ListedUsers {
+                listing: two.listing,
+                positions: vec![450],
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
     assert!(
         past.message.contains("select them again"),
         "{}",
@@ -394,31 +375,14 @@ async fn an_import_after_the_tables_listing_shares_it_instead_of_listing_again()
     // The listing stays for the table (and a next import within minutes; the two above were
     // looked up one by one, as any few usernames are).
     let before = requests();
-    let r = rig
-        .core
-        .import_users(
-            "practice",
-            ImportRequest::default(),
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    let r = import(&rig, ImportRequest::default()).await.unwrap();
     assert_eq!(requests(), before, "not listed again");
     assert_eq!(r.created, 418, "{r:?}");
     // Closed, the table's listing is gone: the next import lists the target itself.
     rig.core.import_close("practice").await.unwrap();
     let e = rig.core.import_view("practice", &q).await.unwrap_err();
     assert!(e.message.contains("read it again"), "{}", e.message);
-    rig.core
-        .import_users(
-            "practice",
-            ImportRequest::default(),
-            None,
-            Cancel::default(),
-        )
-        .await
-        .unwrap();
+    import(&rig, ImportRequest::default()).await.unwrap();
     assert!(requests() > before, "listed again");
 }
 

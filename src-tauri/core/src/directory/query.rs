@@ -15,11 +15,22 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 /// The most rows one page may hold.
 pub const MAX_PAGE: u32 = 500;
-/// The most search terms and sort columns honoured (the rest are ignored).
+/// The most search terms and sort columns honoured (the rest are ignored); the import table's
+/// query keeps the same bounds.
 const MAX_TERMS: usize = 8;
-const MAX_SORTS: usize = 3;
+pub(crate) const MAX_SORTS: usize = 3;
 /// Longest search text considered, in characters.
 const MAX_SEARCH_CHARS: usize = 200;
+
+/// The words of a search box's text, bounded: the first [`MAX_TERMS`] words of its first
+/// [`MAX_SEARCH_CHARS`] characters.
+pub(crate) fn search_words(search: &str) -> impl Iterator<Item = &str> {
+    let end = search
+        .char_indices()
+        .nth(MAX_SEARCH_CHARS)
+        .map_or(search.len(), |(i, _)| i);
+    search[..end].split_whitespace().take(MAX_TERMS)
+}
 
 /// The columns the users table can sort by (the ids are the UI's column ids).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,10 +143,7 @@ const BROAD_SHARE: i64 = 5;
 
 /// The search terms, bounded (their index use is decided by [`plan_search`]).
 fn terms(search: &str) -> Vec<Term> {
-    let search: String = search.chars().take(MAX_SEARCH_CHARS).collect();
-    search
-        .split_whitespace()
-        .take(MAX_TERMS)
+    search_words(search)
         .map(|t| {
             let mut p = String::with_capacity(t.len() + 2);
             let mut escaped = false;
@@ -406,4 +414,26 @@ pub async fn departments(conn: &mut SqliteConnection) -> Result<Vec<String>, Dir
     )
     .fetch_all(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_are_bounded_in_characters_and_in_number() {
+        let many = (0..20)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(search_words(&many).count(), MAX_TERMS);
+        let long = format!("{} tail", "é".repeat(MAX_SEARCH_CHARS));
+        let words: Vec<&str> = search_words(&long).collect();
+        assert_eq!(
+            words,
+            ["é".repeat(MAX_SEARCH_CHARS)],
+            "cut at a character, past which nothing counts"
+        );
+        assert_eq!(search_words("  a\tb ").collect::<Vec<_>>(), ["a", "b"]);
+    }
 }

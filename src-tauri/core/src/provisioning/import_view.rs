@@ -6,17 +6,13 @@
 use super::import::{table_row, ImportStatus, RemoteRow};
 use super::mapping::AttributeChange;
 use super::packed::{Field, PackedUser};
+use crate::directory::query::{search_words, MAX_SORTS};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-/// The most rows one answer holds.
-pub const MAX_ROWS: u32 = 500;
-/// The most search terms and sort columns honoured (the rest are ignored).
-const MAX_TERMS: usize = 8;
-const MAX_SORTS: usize = 3;
-/// Longest search text considered, in characters.
-const MAX_SEARCH_CHARS: usize = 200;
+/// The most rows one answer holds (as a page of the users table).
+pub const MAX_ROWS: u32 = crate::directory::query::MAX_PAGE;
 
 /// The columns the import table sorts by (the ids are the window's column ids).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,15 +260,9 @@ fn rank(s: ImportStatus) -> u8 {
     }
 }
 
-/// The search's terms, lower-cased (at most [`MAX_TERMS`] of the first [`MAX_SEARCH_CHARS`]).
+/// The search's terms, lower-cased (bounded as the users table's search).
 fn terms(search: &str) -> Vec<String> {
-    let search: String = search.chars().take(MAX_SEARCH_CHARS).collect();
-    search
-        .to_lowercase()
-        .split_whitespace()
-        .take(MAX_TERMS)
-        .map(str::to_owned)
-        .collect()
+    search_words(search).map(str::to_lowercase).collect()
 }
 
 /// The text a search looks in (username, names, email, profile, title, department: the packed
