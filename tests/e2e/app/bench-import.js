@@ -10,7 +10,8 @@
 //   - the whole list read (every page of 200, `id gt` paging);
 //   - select all → Import → the summary shown (the import, in the background);
 //   - list + import end to end;
-//   - peak memory of the app and its WebKit children while it ran (sampled every 250 ms);
+//   - peak memory of the app and its WebKit children while it ran and for 3 s after the import's
+//     summary (sampled every 250 ms);
 //   - the CPU seconds each of the app's processes used while listing and while importing (the
 //     practice org runs apart; on 2 cores they compete).
 // Not a test: it prints figures. Goals (issue 10): list + import 50,000 < 10 s, first page on
@@ -43,6 +44,7 @@ const driver = await startDriver({ env: { LANYARD_DATA_DIR: dataDir, LANYARD_PRA
 const browser = await driver.session(APP);
 const byTestId = (id) => browser.$(`[data-testid="${id}"]`);
 let peak = { pss: 0, rss: 0 };
+const SETTLE_MS = 3000;
 // Each process's own peak too (their peaks need not coincide), to see which one to work on.
 const peakByName = new Map();
 const sampler = setInterval(() => {
@@ -96,8 +98,11 @@ try {
   console.log(`Import (select all, background) → summary shown: ${imported} ms; ${await summary.getText()}`);
   console.log(`  CPU seconds while importing: ${cpuSince(APP, cpu)}`);
   console.log(`list + import end to end: ${((listed + imported) / 1000).toFixed(2)} s (goal < 10 s; the clicks between them not counted)`);
+  // The window still settles the table's statuses and counts after the summary shows: the peak
+  // takes in the few seconds after it too.
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   clearInterval(sampler);
-  console.log(`peak memory of the app's processes during it: ${mib(peak.pss)} PSS, ${mib(peak.rss)} RSS summed (goal < 400 MB); now ${appMemory(APP)}`);
+  console.log(`peak memory of the app's processes during it and ${SETTLE_MS / 1000} s after: ${mib(peak.pss)} PSS, ${mib(peak.rss)} RSS summed (goal < 400 MB); now ${appMemory(APP)}`);
   maps("after the import");
   console.log(`each process's own peak (PSS MiB): ${[...peakByName].map(([n, kib]) => `${n} ${(kib / 1024).toFixed(0)}`).join(", ")}`);
   const users = JSON.parse(cli("user", "list", "--group", "Imported", "--json")).length;

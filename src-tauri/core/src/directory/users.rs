@@ -388,6 +388,12 @@ pub(crate) fn clash(e: sqlx::Error, u: &ValidUser) -> DirectoryError {
 pub(crate) const BATCH: usize = 1000;
 
 /// Inserts users (new ids) and records `user_created` for each. Returns the new ids in order.
+///
+/// Ids are time-ordered (UUID v7), so the indexes keyed by user id (the users' own, group
+/// memberships, links, the change feed's) grow at their end instead of taking each new id at a
+/// random page: bench_import's 50,000-user import went from 6.0-6.4 s to 3.9-5.3 s, and SQLite's
+/// statement journal from 26,000 writes to 12,500 (10,000 users). An id tells when its user was
+/// made, which `created_at` already says; nothing relies on ids being unguessable.
 pub async fn insert_many(
     conn: &mut SqliteConnection,
     users: &[ValidUser],
@@ -395,7 +401,7 @@ pub async fn insert_many(
 ) -> Result<Vec<String>, DirectoryError> {
     let ids: Vec<String> = users
         .iter()
-        .map(|_| uuid::Uuid::new_v4().to_string())
+        .map(|_| uuid::Uuid::now_v7().to_string())
         .collect();
     for (chunk, chunk_ids) in users.chunks(BATCH).zip(ids.chunks(BATCH)) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(

@@ -13,11 +13,12 @@ pub fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn resources(page: &Value) -> Vec<Value> {
-    page.get("Resources")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
+/// A list answer's resources, taken out of it (not copied).
+fn resources(page: &mut Value) -> Vec<Value> {
+    match page.get_mut("Resources").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    }
 }
 
 /// One page of users after `cursor` (the last id for id paging, else the next startIndex).
@@ -27,7 +28,7 @@ pub async fn users_page(
     cursor: &Cursor,
 ) -> Result<(Vec<Value>, Option<Cursor>), ScimError> {
     let count = PAGE.to_string();
-    let page = match cursor {
+    let mut page = match cursor {
         Cursor::After(last) => {
             let filter = last.as_ref().map(|id| format!("id gt {}", quoted(id)));
             let mut q = vec![("count", count.as_str())];
@@ -46,7 +47,7 @@ pub async fn users_page(
                 .await?
         }
     };
-    let list = resources(&page);
+    let list = resources(&mut page);
     let next = if list.is_empty() {
         None
     } else if caps.id_paging {
@@ -108,8 +109,8 @@ pub async fn user_by_name(
     user_name: &str,
 ) -> Result<Option<Value>, ScimError> {
     let filter = format!("userName eq {}", quoted(user_name));
-    let page = client.get("Users", &[("filter", filter.as_str())]).await?;
-    Ok(resources(&page).into_iter().find(|r| {
+    let mut page = client.get("Users", &[("filter", filter.as_str())]).await?;
+    Ok(resources(&mut page).into_iter().find(|r| {
         r.get("userName")
             .and_then(Value::as_str)
             .is_some_and(|n| n.eq_ignore_ascii_case(user_name))
@@ -119,7 +120,7 @@ pub async fn user_by_name(
 /// The remote group with this display name, if any.
 pub async fn group_by_name(client: &ScimClient, name: &str) -> Result<Option<String>, ScimError> {
     let filter = format!("displayName eq {}", quoted(name));
-    let page = client
+    let mut page = client
         .get(
             "Groups",
             &[
@@ -128,7 +129,7 @@ pub async fn group_by_name(client: &ScimClient, name: &str) -> Result<Option<Str
             ],
         )
         .await?;
-    Ok(resources(&page)
+    Ok(resources(&mut page)
         .into_iter()
         .find(|g| {
             g.get("displayName")
