@@ -1,6 +1,7 @@
 //! The desktop shell: opens the core, registers the commands and shows the window. Everything
 //! else lives in `lanyard-core`.
 
+mod allocator;
 mod autopush;
 mod commands;
 mod notifications;
@@ -33,6 +34,7 @@ fn data_dir_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
 }
 
 pub fn run() {
+    allocator::configure();
     let started = std::time::Instant::now();
     let data_dir = lanyard_core::paths::data_dir_from_env(data_dir_arg(std::env::args().skip(1)));
     // Diagnostics to <data folder>/logs (and stderr with LANYARD_VERBOSE=1); kept until exit.
