@@ -5,7 +5,7 @@
 use crate::error::{ErrorCode, HasCode};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -40,6 +40,42 @@ impl HasCode for StoreError {
     }
 }
 
+/// Page cache per pooled connection (KiB), taken as used; SQLite's default is 2 MiB. Four pooled
+/// connections each keep their own. The users table's queries over 100,000 users read their
+/// indexes from it.
+const CACHE_KIB: u32 = 16_384;
+/// Page cache of the connection a large import writes on (see [`start_bulk_write`]). With user
+/// ids that grow at the end of their indexes, the import's pages are mostly new ones:
+/// bench_import, 50,000 users, three runs each: 16 MiB 4.19-4.75 s and a 70-72 MiB process peak,
+/// 8 MiB 3.86-4.52 s and 62 MiB, 4 MiB 4.13-5.41 s and 56-58 MiB.
+const BULK_CACHE_KIB: u32 = 8_192;
+
+/// Before one large write (an import's transaction) on `conn`: a smaller page cache.
+pub async fn start_bulk_write(conn: &mut SqliteConnection) {
+    set_cache(conn, BULK_CACHE_KIB).await;
+}
+
+/// After it, whatever its outcome: the pages it cached go, and the connection gets its usual
+/// cache back before it returns to the pool.
+pub async fn end_bulk_write(conn: &mut SqliteConnection) {
+    if let Err(e) = sqlx::query("PRAGMA shrink_memory")
+        .execute(&mut *conn)
+        .await
+    {
+        tracing::warn!("a connection kept the pages a large write cached: {e}");
+    }
+    set_cache(conn, CACHE_KIB).await;
+}
+
+async fn set_cache(conn: &mut SqliteConnection, kib: u32) {
+    if let Err(e) = sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
+        .execute(conn)
+        .await
+    {
+        tracing::warn!("the page cache stayed as it was ({kib} KiB asked): {e}");
+    }
+}
+
 /// An open, migrated database.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -64,12 +100,7 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            // 16 MiB of page cache per connection, taken as used (SQLite's default is 2 MiB): a
-            // large import's one transaction otherwise spills its pages to the WAL file and reads
-            // them back while it updates the indexes. bench_import, 50,000 users: 64 MiB gave
-            // 6.07 s and a 312 MiB peak, 16 MiB 6.26-6.39 s and 260 MiB, 8 MiB 6.34-7.47 s and
-            // 250 MiB (four pooled connections each keep their own).
-            .pragma("cache_size", "-16384")
+            .pragma("cache_size", format!("-{CACHE_KIB}"))
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

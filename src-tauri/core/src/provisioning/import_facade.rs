@@ -18,7 +18,8 @@ use crate::directory::email_key;
 use crate::error::{ApiError, HasCode};
 use crate::events::{EventName, NewEvent, Outcome};
 use crate::Core;
-use sqlx::Connection as _;
+use chrono::{DateTime, Utc};
+use sqlx::{Connection as _, SqliteConnection};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
@@ -320,16 +321,11 @@ impl Core {
             not_found.sort();
         }
         drop(seen);
-        let mut conn = self
-            .store()
-            .pool()
-            .acquire()
-            .await
-            .map_err(|e| api(e.into()))?;
-        let mut tx = conn.begin().await.map_err(|e| api(e.into()))?;
+        let mut conn = self.conn().await?;
+        crate::store::start_bulk_write(&mut conn).await;
         let writing = Instant::now();
-        let written = import::import(
-            &mut tx,
+        let written = write_import(
+            &mut conn,
             &app,
             &chosen,
             &req,
@@ -337,19 +333,10 @@ impl Core {
             &|done, total| report(writing, done, total),
             &cancel,
         )
-        .await
-        .map_err(api)?;
-        let Some((mut result, written)) = written.filter(|_| !cancel.is_cancelled()) else {
-            // Not committed: every row is rolled back.
-            tx.rollback().await.map_err(|e| api(e.into()))?;
-            return Err(cancelled());
-        };
-        tx.commit().await.map_err(|e| api(e.into()))?;
-        // The pages the import wrote need not stay in this connection's cache (16 MiB).
-        let _ = sqlx::query("PRAGMA shrink_memory")
-            .execute(&mut *conn)
-            .await;
+        .await;
+        crate::store::end_bulk_write(&mut conn).await;
         drop(conn);
+        let (mut result, written) = written?;
         // The table's statuses follow (New → Imported…), by index in the listing it shows.
         let take: HashSet<String> = req.take_values.iter().map(|t| email_key(t)).collect();
         let took = |u: &PackedUser| take.contains(&email_key(u.field(Field::UserName)));
@@ -400,6 +387,33 @@ impl Core {
         )
         .await;
         Ok(result)
+    }
+}
+
+/// The import's one transaction on `conn`: committed when every part is written, rolled back
+/// when it is cancelled (nothing written then) or fails.
+async fn write_import(
+    conn: &mut SqliteConnection,
+    app: &Application,
+    chosen: &[&PackedUser],
+    req: &ImportRequest,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &Cancel,
+) -> Result<(ImportResult, Vec<Written>), ApiError> {
+    let mut tx = conn.begin().await.map_err(|e| api(e.into()))?;
+    let written = import::import(&mut tx, app, chosen, req, now, progress, cancel)
+        .await
+        .map_err(api)?;
+    match written.filter(|_| !cancel.is_cancelled()) {
+        Some(done) => {
+            tx.commit().await.map_err(|e| api(e.into()))?;
+            Ok(done)
+        }
+        None => {
+            tx.rollback().await.map_err(|e| api(e.into()))?;
+            Err(cancelled())
+        }
     }
 }
 
