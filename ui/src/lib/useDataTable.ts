@@ -299,7 +299,12 @@ export function useDataTable<T>(options: DataTableOptions<T>): DataTable<T> {
       if (on && selectAll) {
         // Every matching row, loaded or not: ask whoever filters (the core) for the ids.
         selectAll().then(
-          (all) => setRowSelection(Object.fromEntries(all.map((id) => [id, true]))),
+          (all) => {
+            // Filled in place: no [id, true] pair per row (50,000 of them, all garbage at once).
+            const selection: RowSelectionState = {};
+            for (const id of all) selection[id] = true;
+            setRowSelection(selection);
+          },
           () => undefined,
         );
         return;

@@ -272,8 +272,10 @@ pub enum Written {
 /// An import writes this many users at a time (all in the caller's one transaction): each part
 /// is read back, checked, written and linked, and dropped before the next, so a large import
 /// holds one part's worth of users rather than several copies of the whole selection, and its
-/// progress and a cancel are taken between parts.
-const PART: usize = 2_000;
+/// progress and a cancel are taken between parts. bench_import, 50,000 users, three runs each:
+/// parts of 2,000 4.86-5.08 s, a 21.1 MiB heap peak and a 57 MiB process peak; parts of 1,000
+/// 4.70-4.99 s, 18.2 and 50-52 MiB.
+const PART: usize = 1_000;
 
 /// What an import holds across its parts.
 struct Context<'a> {
@@ -286,7 +288,7 @@ struct Context<'a> {
     take: HashSet<String>,
     /// Users authorized for the application before the import.
     in_scope: HashSet<String>,
-    /// The group the imported users join (bound to the application), and who was in it.
+    /// The group the imported users join (bound to the application), and who was in it before.
     group: Option<(String, HashSet<String>)>,
     /// Users already linked to another remote user: listed after the rows the directory refused.
     link_errors: Vec<RowError>,
@@ -294,7 +296,7 @@ struct Context<'a> {
     written: Vec<Written>,
 }
 
-/// Imports the chosen remote users on `conn`, inside the caller's transaction (the caller
+/// Imports the chosen remote users (each once: no two with one username) on `conn`, inside the caller's transaction (the caller
 /// commits), and answers what became of each of them (in `chosen`'s order). `progress` is told how many users are written after each part, out of those to
 /// write (not already imported, not skipped as inactive); when `cancel` is set
 /// the import stops between parts and answers None (the caller rolls back).
@@ -470,13 +472,15 @@ async fn import_part(
     // The directory users of the good rows as stored now: written by the import, else as they
     // were (for the group and the links).
     let after = |key: &str| committed.written.get(key).or_else(|| matched.get(key));
-    if let Some((group_id, present)) = &mut cx.group {
-        // Who is in the group already is skipped; the others join in batches.
+    if let Some((group_id, present)) = &cx.group {
+        // Who was in the group before the import is skipped; the others join in batches. (Each
+        // user is chosen once, so no part adds one an earlier part added: the set of members
+        // does not grow with the import.)
         let joining: Vec<(String, String)> = selected
             .iter()
             .filter(|(key, ..)| !bad.contains(key))
             .filter_map(|(key, ..)| after(key))
-            .filter(|(uid, _)| present.insert(uid.clone()))
+            .filter(|(uid, _)| !present.contains(uid))
             .map(|(uid, i)| (uid.clone(), i.email.clone()))
             .collect();
         for chunk in joining.chunks(1000) {
