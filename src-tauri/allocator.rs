@@ -25,11 +25,14 @@ pub fn configure() {
     }
 }
 
-/// Hands memory freed by a large job back to the system (glibc keeps freed pages otherwise).
-pub fn give_back() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory held by the allocator.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+/// Hands memory freed by a large job back to the system (glibc keeps freed pages otherwise), on
+/// a blocking thread: the trim walks each arena under its lock.
+pub fn give_back_soon() {
+    tauri::async_runtime::spawn_blocking(|| {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only releases free memory held by the allocator.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    });
 }

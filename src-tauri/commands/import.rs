@@ -110,7 +110,7 @@ pub async fn import_ids(
 pub async fn import_close(state: State<'_, AppState>, app: String) -> Result<(), ApiError> {
     state.core()?.import_close(&app).await?;
     // The listing (12 MiB at 50,000 users) is free now: hand it back.
-    crate::allocator::give_back();
+    crate::allocator::give_back_soon();
     Ok(())
 }
 
@@ -142,7 +142,7 @@ pub async fn import_users(
         .await;
     state.imports.end(&app);
     // An import's working memory (its parts, SQLite's statements) is free now: hand it back.
-    crate::allocator::give_back();
+    crate::allocator::give_back_soon();
     if notify {
         let (title, body) = notification_text(&app, &result);
         let page = format!("/applications/{app}/import");

@@ -310,6 +310,15 @@ pub async fn import(
     cancel: &Cancel,
 ) -> Result<Option<(ImportResult, Vec<Written>)>, ProvisioningError> {
     let internal = |e: &dyn std::fmt::Display| ProvisioningError::Internal(e.to_string());
+    debug_assert!(
+        {
+            let mut keys = HashSet::new();
+            chosen
+                .iter()
+                .all(|p| keys.insert(email_key(p.field(Field::UserName))))
+        },
+        "each user is chosen once"
+    );
     let app_id = app.id.as_str();
     let mut result = ImportResult::default();
     let linked = links::remote_ids(&mut *conn, app_id).await?;
