@@ -36,6 +36,9 @@ export type Job = {
   finishedAt: number | null;
 };
 
+/** A background import's progress shows at most this often. */
+const PROGRESS_MS = 250;
+
 let jobs: Record<string, Job> = {};
 let nextId = 1;
 const listeners = new Set<() => void>();
@@ -142,7 +145,15 @@ async function runRows(job: Job) {
 async function runBackground(job: Job) {
   const { app, options } = job;
   const channel = new Channel<Progress>();
-  channel.onmessage = (p) => set(app, (j) => ({ ...j, progress: p }));
+  // Each showing re-renders the import page with its table: a few a second are enough for a
+  // progress bar (the core reports every 1,000 users written), and the last one always shows.
+  let shownAt = 0;
+  channel.onmessage = (p) => {
+    const now = Date.now();
+    if (now - shownAt < PROGRESS_MS && p.done < p.total) return;
+    shownAt = now;
+    set(app, (j) => ({ ...j, progress: p }));
+  };
   try {
     const listed = job.selection.kind === "listed" ? job.selection.listed : null;
     const r = await unwrap(commands.importUsers(app, { usernames: null, listed, ...options }, true, channel));
