@@ -137,3 +137,35 @@ async fn unusable_data_folder_is_reported() {
         "says how to choose another: {err}"
     );
 }
+
+/// A connection's page cache setting (negative: KiB).
+async fn cache_of(conn: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_bulk_write_has_a_smaller_cache_and_gives_the_connection_its_own_back() {
+    let dir = temp();
+    let store = Store::open_in(dir.path()).await.expect("open fresh");
+    let mut conn = store.pool().acquire().await.unwrap();
+    let usual = cache_of(&mut conn).await;
+    assert!(
+        usual < 0,
+        "the cache is set in KiB (negative), not pages: {usual}"
+    );
+    lanyard_core::store::start_bulk_write(&mut conn).await;
+    let bulk = cache_of(&mut conn).await;
+    assert!(
+        bulk < 0 && bulk > usual,
+        "a bulk write has a smaller cache: {bulk} KiB against {usual}"
+    );
+    lanyard_core::store::end_bulk_write(&mut conn).await;
+    assert_eq!(
+        cache_of(&mut conn).await,
+        usual,
+        "the connection goes back to the pool with its usual cache"
+    );
+}
