@@ -109,7 +109,8 @@ pub async fn import_ids(
 #[specta::specta]
 pub async fn import_close(state: State<'_, AppState>, app: String) -> Result<(), ApiError> {
     state.core()?.import_close(&app).await?;
-    // The listing (12 MiB at 50,000 users) is free now: hand it back.
+    // What the listing held (12 MiB at 50,000 users, unless it holds the last selection
+    // imported) is free now: hand it back.
     crate::allocator::give_back_soon();
     Ok(())
 }

@@ -296,10 +296,11 @@ struct Context<'a> {
     written: Vec<Written>,
 }
 
-/// Imports the chosen remote users (each once: no two with one username) on `conn`, inside the caller's transaction (the caller
-/// commits), and answers what became of each of them (in `chosen`'s order). `progress` is told how many users are written after each part, out of those to
-/// write (not already imported, not skipped as inactive); when `cancel` is set
-/// the import stops between parts and answers None (the caller rolls back).
+/// Imports the chosen remote users (each once: no two with one username) on `conn`, inside the
+/// caller's transaction (the caller commits), and answers what became of each of them (in
+/// `chosen`'s order). `progress` is told how many users are written after each part, out of
+/// those to write (not already imported, not skipped as inactive); when `cancel` is set the
+/// import stops between parts and answers None (the caller rolls back).
 pub async fn import(
     conn: &mut SqliteConnection,
     app: &crate::apps::Application,
